@@ -1,0 +1,15 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/integ/'],
+  transform: {
+    // Transpile only: `npm test` type-checks once with tsc, which is faster than per-file checks.
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.dev.json' }],
+  },
+  snapshotSerializers: ['<rootDir>/test/snapshots/asset-hash-serializer.js'],
+  // The CDK and the validators are heavy; on a 2-core machine two workers are the sweet spot.
+  maxWorkers: 2,
+  testTimeout: 120000,
+};
