@@ -6,7 +6,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/integ/'],
   transform: {
     // Transpile only: `npm test` type-checks once with tsc, which is faster than per-file checks.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.dev.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
   },
   snapshotSerializers: ['<rootDir>/test/snapshots/asset-hash-serializer.js'],
   // The CDK and the validators are heavy; on a 2-core machine two workers are the sweet spot.

@@ -1,0 +1,9 @@
+import { buildReferenceApp } from '../../bin/reference-app';
+import { checkCompliance, complianceApp } from './harness';
+
+test('every stack of the reference app is compliant', () => {
+  const app = complianceApp();
+  buildReferenceApp(app);
+  const result = checkCompliance(app, 'reference app');
+  expect(result.stacks).toEqual(expect.arrayContaining(['DataStack']));
+});
