@@ -75,7 +75,6 @@ export function checkCompliance(app: App, label: string): ComplianceResult {
   }
 
   const lines = acknowledgments.map((a) => `  ${a.plugin} ${a.rule} (${a.resources.length}): ${a.reason}`);
-  // eslint-disable-next-line no-console
   console.log(`${label}: compliant; ${acknowledgments.length} acknowledgments applied${lines.length ? `:\n${lines.join('\n')}` : ''}`);
   return { stacks: assembly.stacks.map((s) => s.stackName), acknowledgments };
 }
