@@ -1,1 +1,2 @@
 export * from './data-lake';
+export * from './training';

@@ -1,0 +1,3 @@
+export * from './instance-type';
+export * from './model-registry';
+export * from './training-pipeline';

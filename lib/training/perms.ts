@@ -1,0 +1,79 @@
+/**
+ * IAM actions of the training capability, in one place (STYLE.md).
+ */
+
+/** Describing and listing the model packages of a group. */
+export const REGISTRY_READ_ACTIONS = [
+  'sagemaker:DescribeModelPackageGroup',
+  'sagemaker:DescribeModelPackage',
+  'sagemaker:ListModelPackages',
+  'sagemaker:ListTags',
+];
+
+/** Changing the approval status of a model package. */
+export const REGISTRY_APPROVE_ACTIONS = ['sagemaker:UpdateModelPackage'];
+
+/** What cross-account principals may do on a registry through its resource policy. */
+export const REGISTRY_CROSS_ACCOUNT_ACTIONS = [
+  'sagemaker:DescribeModelPackageGroup',
+  'sagemaker:DescribeModelPackage',
+  'sagemaker:ListModelPackages',
+];
+
+/** Registering a model package. */
+export const REGISTER_ACTIONS = ['sagemaker:CreateModelPackage'];
+
+/** What the `.sync` integration of Step Functions needs on its training jobs. */
+export const TRAINING_JOB_ACTIONS = [
+  'sagemaker:CreateTrainingJob',
+  'sagemaker:DescribeTrainingJob',
+  'sagemaker:StopTrainingJob',
+  'sagemaker:ListTags',
+];
+
+/** The managed EventBridge rule through which Step Functions learns that a training job ended. */
+export const SYNC_RULE_ACTIONS = ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'];
+export const SYNC_RULE_NAME = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';
+
+/** Reading objects under a prefix. */
+export const S3_READ_OBJECT_ACTIONS = ['s3:GetObject'];
+/** Listing a bucket (scoped to a prefix with the `s3:prefix` condition). */
+export const S3_LIST_ACTIONS = ['s3:ListBucket'];
+/** Writing objects under a prefix (multipart uploads included). */
+export const S3_WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'];
+/** Checkpoint sync deletes checkpoints that the job removed locally. */
+export const S3_DELETE_OBJECT_ACTIONS = ['s3:DeleteObject'];
+
+/** Reading SSE-KMS objects. */
+export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'];
+/** Writing SSE-KMS objects (multipart uploads need Decrypt too). */
+export const KMS_ENCRYPT_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+/** Encrypting the training volume with a customer-managed key. */
+export const KMS_VOLUME_ACTIONS = ['kms:CreateGrant'];
+
+/** A training job writes its logs to this log group. */
+export const TRAINING_LOG_GROUP = '/aws/sagemaker/TrainingJobs';
+export const LOG_GROUP_ACTIONS = ['logs:CreateLogGroup'];
+export const LOG_STREAM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
+
+/** Training containers publish their metrics under `/aws/sagemaker/*` namespaces; the action has no resource-level permissions. */
+export const METRIC_ACTIONS = ['cloudwatch:PutMetricData'];
+
+/** Pulling a training image from ECR: the token (no resource-level permissions) and the layers (per repository). */
+export const ECR_TOKEN_ACTIONS = ['ecr:GetAuthorizationToken'];
+
+/**
+ * What SageMaker needs to attach a training job to a VPC (the policy of the SageMaker docs, on `*`): the Describe actions have
+ * no resource-level permissions, and SageMaker creates the network interfaces, whose ids are not known in advance.
+ */
+export const VPC_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:CreateNetworkInterfacePermission',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DeleteNetworkInterfacePermission',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+];
