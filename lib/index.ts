@@ -1,2 +1,4 @@
 export * from './data-lake';
 export * from './training';
+export * from './serving';
+export * from './monitoring';

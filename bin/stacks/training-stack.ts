@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
+import { AlertTopics, TrainingPipelineAlarms } from '../../lib/monitoring';
 import { GateComparison, ModelRegistry, TrainingInstanceType, TrainingPipeline } from '../../lib/training';
 
 /**
@@ -12,6 +13,13 @@ import { GateComparison, ModelRegistry, TrainingInstanceType, TrainingPipeline }
 export interface TrainingStackProps extends StackProps {
   /** The lake of the data stack: features in, models out. */
   readonly lake: IDataLake;
+
+  /**
+   * The platform's alert topics: training runs notify the warning topic, and failed or timed-out runs alarm.
+   *
+   * @default - no notifications, no alarms
+   */
+  readonly alerts?: AlertTopics;
 }
 
 /**
@@ -21,6 +29,7 @@ export interface TrainingStackProps extends StackProps {
 export class TrainingStack extends Stack {
   public readonly registry: ModelRegistry;
   public readonly pipeline: TrainingPipeline;
+  public readonly alarms?: TrainingPipelineAlarms;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -62,6 +71,11 @@ export class TrainingStack extends Stack {
       supportedContentTypes: ['text/csv'],
       supportedResponseTypes: ['application/json'],
       schedule: events.Schedule.rate(Duration.days(7)),
+      notificationTopic: props.alerts?.warningTopic,
     });
+
+    if (props.alerts) {
+      this.alarms = new TrainingPipelineAlarms(this, 'Alarms', { pipeline: this.pipeline, alerts: props.alerts });
+    }
   }
 }

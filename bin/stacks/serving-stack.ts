@@ -1,0 +1,110 @@
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { ContainerImage, InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
+import { Construct } from 'constructs';
+import { IDataLake } from '../../lib/data-lake';
+import { IModelRegistry } from '../../lib/training/model-registry';
+import { AlertTopics, EndpointAlarms, EndpointDashboard } from '../../lib/monitoring';
+import { DeploymentPolicy, ModelEndpoint, ServingModel, ServingModelData } from '../../lib/serving';
+
+/** Properties of the reference app's serving stack. */
+export interface ServingStackProps extends StackProps {
+  /** The lake that holds the model artifacts (`models` zone) and receives the captures (`monitoring` zone). */
+  readonly lake: IDataLake;
+
+  /**
+   * A model registry: when given with `challengerPackageVersion`, the challenger is that registered model package.
+   *
+   * @default - the challenger is an image with artifacts from the lake
+   */
+  readonly registry?: IModelRegistry;
+
+  /**
+   * The version of the challenger's model package in `registry`.
+   *
+   * @default 1
+   */
+  readonly challengerPackageVersion?: number;
+
+  /**
+   * The ECR repository of the inference image.
+   *
+   * @default 'churn-inference'
+   */
+  readonly imageRepositoryName?: string;
+
+  /**
+   * The platform's alert topics: the endpoint's alarms notify them, and its health alarm guards deployments.
+   *
+   * @default - no alarms beyond the endpoint's own rollback alarms
+   */
+  readonly alerts?: AlertTopics;
+}
+
+/**
+ * The serving stack: the churn model's champion (90%) and challenger (10%) behind one endpoint on CPU instances, the
+ * champion autoscaled on invocations, 10% of requests and responses captured into the lake, and canary deployments that
+ * roll back on errors or latency.
+ */
+export class ServingStack extends Stack {
+  public readonly endpoint: ModelEndpoint;
+  public readonly champion: ServingModel;
+  public readonly challenger: ServingModel;
+  public readonly alarms?: EndpointAlarms;
+  public readonly dashboard: EndpointDashboard;
+
+  constructor(scope: Construct, id: string, props: ServingStackProps) {
+    super(scope, id, props);
+
+    const repository = ecr.Repository.fromRepositoryName(this, 'InferenceImages', props.imageRepositoryName ?? 'churn-inference');
+    const models = props.lake.zone('models');
+    this.champion = new ServingModel(this, 'Champion', {
+      image: ContainerImage.fromEcrRepository(repository, '1.4.2'),
+      modelData: ServingModelData.fromLakeZone(models, 'churn/v3/model.tar.gz'),
+    });
+    this.challenger = new ServingModel(this, 'Challenger', props.registry
+      ? {
+        modelPackage: {
+          registry: props.registry,
+          version: props.challengerPackageVersion ?? 1,
+          artifactsZone: models,
+          artifactsPrefix: 'churn/',
+          imageRepository: repository,
+        },
+      }
+      : {
+        image: ContainerImage.fromEcrRepository(repository, '1.5.0'),
+        modelData: ServingModelData.fromLakeZone(models, 'churn/v4/model.tar.gz'),
+      });
+
+    this.endpoint = new ModelEndpoint(this, 'Churn', {
+      variants: [
+        {
+          name: 'champion',
+          model: this.champion,
+          weight: 90,
+          instanceType: InstanceType.M5_LARGE,
+          instanceCount: 2,
+          autoScaling: { minCapacity: 2, maxCapacity: 6, targetInvocationsPerInstance: 200 },
+        },
+        {
+          name: 'challenger',
+          model: this.challenger,
+          weight: 10,
+          instanceType: InstanceType.M5_LARGE,
+          instanceCount: 2,
+        },
+      ],
+      dataCapture: { lake: props.lake, samplingPercentage: 10 },
+      volumeEncryptionKey: props.lake.encryptionKey,
+      deployment: DeploymentPolicy.canary({ percent: 50, bake: Duration.minutes(10), maximumExecutionTime: Duration.hours(1) }),
+    });
+
+    if (props.alerts) {
+      this.alarms = new EndpointAlarms(this, 'Alarms', { endpoint: this.endpoint, alerts: props.alerts });
+      // The composite health alarm also guards deployments.
+      this.endpoint.addRollbackAlarm(this.alarms.healthAlarm);
+    }
+    this.dashboard = new EndpointDashboard(this, 'Dashboard', { endpoint: this.endpoint, alarms: this.alarms });
+  }
+}

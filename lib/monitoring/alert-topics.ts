@@ -1,0 +1,163 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { InputErrors } from '../private/validation';
+
+/**
+ * How urgent an alarm is: each severity notifies its own topic.
+ */
+export enum AlarmSeverity {
+  /** Someone should look during working hours. */
+  WARNING = 'WARNING',
+  /** Users are affected now: page someone. */
+  CRITICAL = 'CRITICAL',
+}
+
+/**
+ * Properties of `AlertTopics`.
+ */
+export interface AlertTopicsProps {
+  /**
+   * The topic of warning alarms.
+   *
+   * @default - a KMS-encrypted, TLS-only topic is defined
+   */
+  readonly warningTopic?: sns.ITopic;
+
+  /**
+   * The topic of critical alarms.
+   *
+   * @default - a KMS-encrypted, TLS-only topic is defined
+   */
+  readonly criticalTopic?: sns.ITopic;
+
+  /**
+   * E-mail addresses subscribed to the warning topic (each must confirm its subscription).
+   *
+   * @default - none
+   */
+  readonly warningEmails?: string[];
+
+  /**
+   * E-mail addresses subscribed to the critical topic (each must confirm its subscription).
+   *
+   * @default - none
+   */
+  readonly criticalEmails?: string[];
+
+  /**
+   * The key of the topics this construct defines.
+   *
+   * @default - a key is defined, rotated yearly and retained; it lets CloudWatch and EventBridge publish
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * Two alert topics, one per severity, that alarms notify when they fire and when they recover.
+ *
+ * @example
+ * const alerts = new AlertTopics(this, 'Alerts', { criticalEmails: ['oncall@example.com'] });
+ * alerts.route(alarm, AlarmSeverity.CRITICAL);
+ */
+export class AlertTopics extends Construct {
+  /** The topic of warning alarms. */
+  public readonly warningTopic: sns.ITopic;
+  /** The topic of critical alarms. */
+  public readonly criticalTopic: sns.ITopic;
+  /** The key of the topics defined here, if any. */
+  public readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: AlertTopicsProps = {}) {
+    super(scope, id);
+
+    const errors = new InputErrors(this, 'AlertTopics');
+    for (const [prop, emails] of [['warningEmails', props.warningEmails], ['criticalEmails', props.criticalEmails]] as const) {
+      (emails ?? []).forEach((email, i) => {
+        if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
+          errors.add(`${prop}[${i}]`, email, 'an e-mail address such as oncall@example.com');
+        }
+      });
+    }
+    errors.throwIfAny();
+
+    if (!props.warningTopic || !props.criticalTopic) {
+      this.encryptionKey = props.encryptionKey ?? this.defineKey();
+    }
+    this.warningTopic = props.warningTopic ?? this.defineTopic('Warning', 'warning');
+    this.criticalTopic = props.criticalTopic ?? this.defineTopic('Critical', 'critical');
+
+    for (const email of props.warningEmails ?? []) {
+      this.warningTopic.addSubscription(new subs.EmailSubscription(email));
+    }
+    for (const email of props.criticalEmails ?? []) {
+      this.criticalTopic.addSubscription(new subs.EmailSubscription(email));
+    }
+  }
+
+  /** The topic of a severity. */
+  public topic(severity: AlarmSeverity): sns.ITopic {
+    return severity === AlarmSeverity.CRITICAL ? this.criticalTopic : this.warningTopic;
+  }
+
+  /**
+   * Makes `alarm` notify the topic of `severity` when it fires and when it recovers.
+   */
+  public route(alarm: cloudwatch.IAlarm, severity: AlarmSeverity): void {
+    const action = new cw_actions.SnsAction(this.topic(severity));
+    if (alarm instanceof cloudwatch.AlarmBase) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+
+  private defineKey(): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: `Encrypts the alert topics ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+    // CloudWatch alarms and EventBridge rules publish to the topics: they need the key (AWS-managed SNS keys refuse them).
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAlarmsAndEventsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyGrantsNotForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
+    return key;
+  }
+
+  private defineTopic(id: string, severity: string): sns.Topic {
+    const topic = new sns.Topic(this, id, {
+      displayName: `${severity} alerts of ${this.node.path}`,
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    // A topic policy replaces SNS's default one: let this account's alarms and rules publish explicitly.
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAlarmsAndEventsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    return topic;
+  }
+}

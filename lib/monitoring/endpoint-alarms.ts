@@ -1,0 +1,426 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { AlarmSeverity, AlertTopics } from './alert-topics';
+import { instanceFacts } from '../private/instance-facts';
+import { InputErrors, describe } from '../private/validation';
+import { IModelEndpoint, VariantKind } from '../serving';
+
+/**
+ * How one alarm is evaluated and routed. Every alarm can be tuned or switched off on its own.
+ */
+export interface AlarmTuning {
+  /**
+   * Whether the alarm is defined.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The period of the metric.
+   *
+   * @default - 1 minute for request metrics, 5 minutes for utilization metrics
+   */
+  readonly period?: Duration;
+
+  /**
+   * The number of periods evaluated.
+   *
+   * @default 5
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * The number of breaching periods, among `evaluationPeriods`, that fire the alarm (M out of N, against flapping).
+   *
+   * @default 3
+   */
+  readonly datapointsToAlarm?: number;
+
+  /**
+   * The severity, which picks the alert topic.
+   *
+   * @default - per alarm, see the README
+   */
+  readonly severity?: AlarmSeverity;
+}
+
+/** An alarm on a share of requests, in percent. */
+export interface RateAlarmOptions extends AlarmTuning {
+  /**
+   * The share of requests, in percent (0-100], above which the alarm fires.
+   *
+   * @default - 1 for 5XX errors, 5 for 4XX errors
+   */
+  readonly thresholdPercent?: number;
+}
+
+/** An alarm on a p99 latency. */
+export interface LatencyAlarmOptions extends AlarmTuning {
+  /**
+   * The p99 latency above which the alarm fires.
+   *
+   * @default - 1 second for model latency, 500 ms for overhead latency
+   */
+  readonly threshold?: Duration;
+}
+
+/** An alarm on a utilization, in percent. */
+export interface UtilizationAlarmOptions extends AlarmTuning {
+  /**
+   * The utilization, in percent (0-100], above which the alarm fires. CPU and GPU utilization are per vCPU and per
+   * GPU: SageMaker reports 100% per core, and the alarm divides by the instance's count when the endpoint knows
+   * its instance type.
+   *
+   * @default - 90 (85 for disk)
+   */
+  readonly thresholdPercent?: number;
+}
+
+/**
+ * Properties of `EndpointAlarms`.
+ */
+export interface EndpointAlarmsProps {
+  /** The endpoint to watch, defined in this app or imported by name. */
+  readonly endpoint: IModelEndpoint;
+
+  /**
+   * Where the alarms notify, by severity, when they fire and when they recover.
+   *
+   * @default - the alarms have no actions
+   */
+  readonly alerts?: AlertTopics;
+
+  /**
+   * The variants watched one by one.
+   *
+   * @default - every production variant of the endpoint
+   */
+  readonly variantNames?: string[];
+
+  /**
+   * The prefix of the alarm names: `<prefix>-<endpoint|variant-name>-<alarm>`.
+   *
+   * @default - the endpoint name
+   */
+  readonly alarmNamePrefix?: string;
+
+  /** Share of requests answered with a 5XX error. @default - 1%, critical */
+  readonly errorRate5xx?: RateAlarmOptions;
+  /** Share of requests answered with a 4XX error. @default - 5%, warning */
+  readonly errorRate4xx?: RateAlarmOptions;
+  /** p99 model latency. @default - 1 s, critical */
+  readonly modelLatency?: LatencyAlarmOptions;
+  /** p99 overhead latency (SageMaker's own, incl. serverless cold starts). @default - 500 ms, warning */
+  readonly overheadLatency?: LatencyAlarmOptions;
+  /** No request at all over the window (per endpoint: a variant may rightly get none). @default - 15 min, warning */
+  readonly noTraffic?: AlarmTuning;
+  /** CPU utilization per vCPU (instance variants). @default - 90%, warning */
+  readonly cpuUtilization?: UtilizationAlarmOptions;
+  /** Memory utilization (instance and serverless variants). @default - 90%, warning */
+  readonly memoryUtilization?: UtilizationAlarmOptions;
+  /** Disk utilization (instance variants). @default - 85%, warning */
+  readonly diskUtilization?: UtilizationAlarmOptions;
+  /** GPU utilization per GPU (instance variants on GPU types). @default - 90%, warning */
+  readonly gpuUtilization?: UtilizationAlarmOptions;
+  /** GPU memory utilization per GPU (instance variants on GPU types). @default - 90%, warning */
+  readonly gpuMemoryUtilization?: UtilizationAlarmOptions;
+  /** Concurrent executions over maximum concurrency (serverless variants). @default - 90%, warning */
+  readonly serverlessConcurrency?: UtilizationAlarmOptions;
+}
+
+/** The alarm kinds, in the order they are defined; part of each alarm's name. */
+export enum EndpointAlarmKind {
+  ERROR_RATE_5XX = '5xx-rate',
+  ERROR_RATE_4XX = '4xx-rate',
+  MODEL_LATENCY = 'model-latency-p99',
+  OVERHEAD_LATENCY = 'overhead-latency-p99',
+  NO_TRAFFIC = 'no-traffic',
+  CPU = 'cpu',
+  MEMORY = 'memory',
+  DISK = 'disk',
+  GPU = 'gpu',
+  GPU_MEMORY = 'gpu-memory',
+  SERVERLESS_CONCURRENCY = 'serverless-concurrency',
+}
+
+interface Resolved {
+  readonly enabled: boolean;
+  readonly explicit: boolean;
+  readonly period: Duration;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly severity: AlarmSeverity;
+  readonly threshold: number;
+}
+
+const ONE_MINUTE = Duration.minutes(1);
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * CloudWatch alarms for a SageMaker endpoint, per endpoint and per variant: error rates, p99 latencies, no traffic,
+ * utilization of instance variants and concurrency of serverless ones, plus a composite "health" alarm that the
+ * endpoint can use to roll back a deployment.
+ *
+ * @example
+ * const alerts = new AlertTopics(this, 'Alerts');
+ * const alarms = new EndpointAlarms(this, 'Alarms', { endpoint, alerts });
+ */
+export class EndpointAlarms extends Construct {
+  /** Every alarm defined, in definition order. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  /**
+   * Fires when the endpoint's 5XX error rate or p99 model latency alarm fires: the endpoint's health in one alarm,
+   * fit for `ModelEndpoint` rollback.
+   */
+  public readonly healthAlarm: cloudwatch.CompositeAlarm;
+
+  private readonly endpoint: IModelEndpoint;
+  private readonly prefix: string;
+  private readonly alerts?: AlertTopics;
+  private readonly byKey = new Map<string, cloudwatch.Alarm>();
+
+  constructor(scope: Construct, id: string, props: EndpointAlarmsProps) {
+    super(scope, id);
+    this.endpoint = props.endpoint;
+    this.alerts = props.alerts;
+    this.prefix = props.alarmNamePrefix ?? props.endpoint.endpointName;
+    const variants = props.variantNames ?? props.endpoint.variantNames;
+
+    const errors = new InputErrors(this, 'EndpointAlarms');
+    const unknown = variants.filter((v) => props.endpoint.variantNames.length > 0 && !props.endpoint.variantNames.includes(v));
+    if (unknown.length > 0) {
+      errors.add('variantNames', unknown, `among the endpoint's variants ${describe(props.endpoint.variantNames)}`);
+    }
+    const r = {
+      e5: resolve(errors, 'errorRate5xx', props.errorRate5xx, AlarmSeverity.CRITICAL, ONE_MINUTE, 1, 100),
+      e4: resolve(errors, 'errorRate4xx', props.errorRate4xx, AlarmSeverity.WARNING, ONE_MINUTE, 5, 100),
+      lat: resolveLatency(errors, 'modelLatency', props.modelLatency, AlarmSeverity.CRITICAL, Duration.seconds(1)),
+      ovh: resolveLatency(errors, 'overheadLatency', props.overheadLatency, AlarmSeverity.WARNING, Duration.millis(500)),
+      none: resolve(errors, 'noTraffic', props.noTraffic, AlarmSeverity.WARNING, Duration.minutes(15), 1, 1, 1, 1),
+      cpu: resolve(errors, 'cpuUtilization', props.cpuUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
+      mem: resolve(errors, 'memoryUtilization', props.memoryUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
+      disk: resolve(errors, 'diskUtilization', props.diskUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 85, 100, 3),
+      gpu: resolve(errors, 'gpuUtilization', props.gpuUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
+      gpuMem: resolve(errors, 'gpuMemoryUtilization', props.gpuMemoryUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
+      conc: resolve(errors, 'serverlessConcurrency', props.serverlessConcurrency, AlarmSeverity.WARNING, ONE_MINUTE, 90, 100),
+    };
+    const instanceOnly = [['cpuUtilization', r.cpu], ['diskUtilization', r.disk], ['gpuUtilization', r.gpu],
+      ['gpuMemoryUtilization', r.gpuMem]] as const;
+    for (const variant of variants) {
+      const kind = props.endpoint.variantKind(variant);
+      for (const [prop, opts] of instanceOnly) {
+        if (kind === VariantKind.SERVERLESS && opts.explicit && opts.enabled) {
+          errors.addMessage(`${prop} is enabled, but variant '${variant}' is serverless and SageMaker publishes no such metric for it; `
+            + 'allowed: leave it unset, or list only instance variants in variantNames');
+        }
+      }
+      if (kind === VariantKind.INSTANCE && r.conc.explicit && r.conc.enabled) {
+        errors.addMessage(`serverlessConcurrency is enabled, but variant '${variant}' runs on instances; `
+          + 'allowed: leave it unset, or list only serverless variants in variantNames');
+      }
+    }
+    errors.throwIfAny();
+
+    // Per endpoint.
+    this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, undefined, r.e5, (o) => props.endpoint.metricInvocation5XXErrors(o));
+    this.rateAlarm(EndpointAlarmKind.ERROR_RATE_4XX, undefined, r.e4, (o) => props.endpoint.metricInvocation4XXErrors(o));
+    this.latencyAlarm(EndpointAlarmKind.MODEL_LATENCY, undefined, r.lat, (o) => props.endpoint.metricModelLatency(o));
+    this.latencyAlarm(EndpointAlarmKind.OVERHEAD_LATENCY, undefined, r.ovh, (o) => props.endpoint.metricOverheadLatency(o));
+    if (r.none.enabled) {
+      this.define(EndpointAlarmKind.NO_TRAFFIC, undefined, r.none, {
+        metric: props.endpoint.metricInvocations({ period: r.none.period, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // No requests means no datapoint at all.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        description: `No request reached endpoint ${props.endpoint.endpointName} for ${r.none.period.toHumanString()}.`,
+      });
+    }
+
+    // Per variant.
+    for (const variant of variants) {
+      const kind = props.endpoint.variantKind(variant);
+      const m = { variantName: variant };
+      this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, variant, r.e5, (o) => props.endpoint.metricInvocation5XXErrors({ ...o, ...m }));
+      this.rateAlarm(EndpointAlarmKind.ERROR_RATE_4XX, variant, r.e4, (o) => props.endpoint.metricInvocation4XXErrors({ ...o, ...m }));
+      this.latencyAlarm(EndpointAlarmKind.MODEL_LATENCY, variant, r.lat, (o) => props.endpoint.metricModelLatency({ ...o, ...m }));
+      this.latencyAlarm(EndpointAlarmKind.OVERHEAD_LATENCY, variant, r.ovh, (o) => props.endpoint.metricOverheadLatency({ ...o, ...m }));
+      this.utilizationAlarm(EndpointAlarmKind.MEMORY, variant, r.mem, 1, (o) => props.endpoint.metricMemoryUtilization({ ...o, ...m }));
+      if (kind === VariantKind.SERVERLESS) {
+        this.utilizationAlarm(EndpointAlarmKind.SERVERLESS_CONCURRENCY, variant, r.conc, 0.01,
+          (o) => props.endpoint.metric('ServerlessConcurrentExecutionsUtilization', { ...o, ...m, statistic: 'Maximum' }));
+        continue;
+      }
+      const facts = instanceFacts(props.endpoint.variantInstanceType?.(variant));
+      this.utilizationAlarm(EndpointAlarmKind.CPU, variant, r.cpu, facts.vcpus ?? 1, (o) => props.endpoint.metricCPUUtilization({ ...o, ...m }));
+      this.utilizationAlarm(EndpointAlarmKind.DISK, variant, r.disk, 1, (o) => props.endpoint.metricDiskUtilization({ ...o, ...m }));
+      // GPU alarms only where there are GPUs (or where the user asked for them on an imported endpoint).
+      if (facts.gpus !== undefined ? facts.gpus > 0 : r.gpu.explicit) {
+        this.utilizationAlarm(EndpointAlarmKind.GPU, variant, r.gpu, facts.gpus ?? 1, (o) => props.endpoint.metricGPUUtilization({ ...o, ...m }));
+      }
+      if (facts.gpus !== undefined ? facts.gpus > 0 : r.gpuMem.explicit) {
+        this.utilizationAlarm(EndpointAlarmKind.GPU_MEMORY, variant, r.gpuMem, facts.gpus ?? 1,
+          (o) => props.endpoint.metricGPUMemoryUtilization({ ...o, ...m }));
+      }
+    }
+
+    const healthParts = [this.byKey.get(key(EndpointAlarmKind.ERROR_RATE_5XX)), this.byKey.get(key(EndpointAlarmKind.MODEL_LATENCY))]
+      .filter((a): a is cloudwatch.Alarm => a !== undefined);
+    this.healthAlarm = new cloudwatch.CompositeAlarm(this, 'Health', {
+      compositeAlarmName: `${this.prefix}-endpoint-health`,
+      alarmDescription: `Endpoint ${props.endpoint.endpointName} is unhealthy: its 5XX error rate or p99 model latency alarm fired.`,
+      alarmRule: healthParts.length > 0
+        ? cloudwatch.AlarmRule.anyOf(...healthParts.map((a) => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM)))
+        : cloudwatch.AlarmRule.fromBoolean(false),
+    });
+    props.alerts?.route(this.healthAlarm, AlarmSeverity.CRITICAL);
+  }
+
+  /**
+   * The alarm of a kind, for the endpoint (no variant) or one variant; undefined if it is switched off.
+   */
+  public alarm(kind: EndpointAlarmKind, variantName?: string): cloudwatch.Alarm | undefined {
+    return this.byKey.get(key(kind, variantName));
+  }
+
+  private rateAlarm(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved,
+    metric: (o: cloudwatch.MetricOptions) => cloudwatch.IMetric): void {
+    if (!r.enabled) {
+      return;
+    }
+    const label = kind === EndpointAlarmKind.ERROR_RATE_5XX ? '5XX' : '4XX';
+    const rate = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: {
+        errors: metric({ period: r.period, statistic: 'Sum' }),
+        requests: this.invocations(variant, r.period),
+      },
+      label: `${label} error rate (%)`,
+      period: r.period,
+    });
+    this.define(kind, variant, r, {
+      metric: rate,
+      threshold: r.threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      description: `More than ${r.threshold}% of the requests to ${this.subject(variant)} were answered with a ${label} error.`,
+    });
+  }
+
+  private latencyAlarm(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved,
+    metric: (o: cloudwatch.MetricOptions) => cloudwatch.IMetric): void {
+    if (!r.enabled) {
+      return;
+    }
+    const what = kind === EndpointAlarmKind.MODEL_LATENCY ? 'model latency' : 'overhead latency';
+    this.define(kind, variant, r, {
+      // SageMaker reports latencies in microseconds; the threshold is resolved to microseconds.
+      metric: metric({ period: r.period, statistic: 'p99' }),
+      threshold: r.threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      description: `The p99 ${what} of ${this.subject(variant)} is above ${r.threshold / 1000} ms.`,
+    });
+  }
+
+  private utilizationAlarm(kind: EndpointAlarmKind, variant: string, r: Resolved, scale: number,
+    metric: (o: cloudwatch.MetricOptions) => cloudwatch.IMetric): void {
+    if (!r.enabled) {
+      return;
+    }
+    const threshold = Number((r.threshold * scale).toFixed(4));
+    this.define(kind, variant, r, {
+      metric: metric({ period: r.period, statistic: 'Average' }),
+      threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+      description: `The ${kind} utilization of ${this.subject(variant)} is above ${r.threshold}%`
+        + (scale !== 1 && scale !== 0.01 ? ` (${threshold} as SageMaker reports it, over ${scale} units).` : '.'),
+    });
+  }
+
+  private define(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved, opts: {
+    metric: cloudwatch.IMetric;
+    threshold: number;
+    comparisonOperator: cloudwatch.ComparisonOperator;
+    treatMissingData: cloudwatch.TreatMissingData;
+    description: string;
+  }): void {
+    const id = variant === undefined ? `Endpoint-${kind}` : `Variant-${variant}-${kind}`;
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmName: `${this.prefix}-${variant === undefined ? 'endpoint' : `variant-${variant}`}-${kind}`,
+      alarmDescription: `[${r.severity}] ${opts.description}`,
+      metric: opts.metric,
+      threshold: opts.threshold,
+      comparisonOperator: opts.comparisonOperator,
+      evaluationPeriods: r.evaluationPeriods,
+      datapointsToAlarm: r.datapointsToAlarm,
+      treatMissingData: opts.treatMissingData,
+    });
+    this.alerts?.route(alarm, r.severity);
+    this.alarms.push(alarm);
+    this.byKey.set(key(kind, variant), alarm);
+  }
+
+  private invocations(variant: string | undefined, period: Duration): cloudwatch.IMetric {
+    return this.endpoint.metricInvocations({ period, statistic: 'Sum', ...(variant === undefined ? {} : { variantName: variant }) });
+  }
+
+  private subject(variant: string | undefined): string {
+    return variant === undefined ? `endpoint ${this.endpoint.endpointName}` : `variant ${variant} of endpoint ${this.endpoint.endpointName}`;
+  }
+}
+
+function key(kind: EndpointAlarmKind, variant?: string): string {
+  return `${variant ?? ''}/${kind}`;
+}
+
+function resolve(errors: InputErrors, prop: string, o: AlarmTuning & { thresholdPercent?: number } | undefined, severity: AlarmSeverity,
+  period: Duration, threshold: number, maxThreshold: number, evaluationPeriods = 5, datapointsToAlarm = 3): Resolved {
+  const t = o?.thresholdPercent ?? threshold;
+  if (o?.thresholdPercent !== undefined && !Token.isUnresolved(t) && !(t > 0 && t <= maxThreshold)) {
+    errors.add(`${prop}.thresholdPercent`, t, `a percentage in (0, ${maxThreshold}]`);
+  }
+  return resolveTuning(errors, prop, o, severity, period, t, evaluationPeriods, datapointsToAlarm);
+}
+
+function resolveLatency(errors: InputErrors, prop: string, o: LatencyAlarmOptions | undefined, severity: AlarmSeverity,
+  threshold: Duration): Resolved {
+  const t = o?.threshold ?? threshold;
+  const micros = t.isUnresolved() ? 0 : t.toMilliseconds({ integral: false }) * 1000;
+  if (o?.threshold !== undefined && !t.isUnresolved() && micros <= 0) {
+    errors.add(`${prop}.threshold`, t, 'a latency above 0 ms');
+  }
+  return resolveTuning(errors, prop, o, severity, ONE_MINUTE, micros, 5, 3);
+}
+
+function resolveTuning(errors: InputErrors, prop: string, o: AlarmTuning | undefined, severity: AlarmSeverity, period: Duration,
+  threshold: number, evaluationPeriods: number, datapointsToAlarm: number): Resolved {
+  const p = o?.period ?? period;
+  const seconds = p.isUnresolved() ? 60 : p.toSeconds({ integral: false });
+  if (o?.period !== undefined && !p.isUnresolved() && !(seconds === 10 || seconds === 30 || (seconds >= 60 && seconds % 60 === 0))) {
+    errors.add(`${prop}.period`, p, '10 seconds, 30 seconds or a whole number of minutes');
+  }
+  const n = o?.evaluationPeriods ?? evaluationPeriods;
+  if (!Token.isUnresolved(n) && !(Number.isInteger(n) && n >= 1)) {
+    errors.add(`${prop}.evaluationPeriods`, n, 'a whole number >= 1');
+  } else if (!Token.isUnresolved(n) && seconds * n > 86400) {
+    errors.addMessage(`${prop}: period x evaluationPeriods must be at most 1 day (CloudWatch's limit), got ${seconds} s x ${n}`);
+  }
+  const m = o?.datapointsToAlarm ?? Math.min(datapointsToAlarm, n);
+  if (!Token.isUnresolved(m) && !Token.isUnresolved(n) && !(Number.isInteger(m) && m >= 1 && m <= n)) {
+    errors.add(`${prop}.datapointsToAlarm`, m, `a whole number from 1 to evaluationPeriods (${n})`);
+  }
+  return {
+    enabled: o?.enabled ?? true,
+    explicit: o !== undefined,
+    period: p,
+    evaluationPeriods: n,
+    datapointsToAlarm: m,
+    severity: o?.severity ?? severity,
+    threshold,
+  };
+}

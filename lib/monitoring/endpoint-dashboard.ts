@@ -1,0 +1,134 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { EndpointAlarms } from './endpoint-alarms';
+import { TrainingPipelineAlarms } from './training-alarms';
+import { IModelEndpoint, VariantKind } from '../serving';
+import { TrainingPipeline } from '../training';
+
+/**
+ * Properties of `EndpointDashboard`.
+ */
+export interface EndpointDashboardProps {
+  /** The endpoint shown. */
+  readonly endpoint: IModelEndpoint;
+
+  /**
+   * The endpoint's alarms, shown as an alarm status widget.
+   *
+   * @default - no alarm status
+   */
+  readonly alarms?: EndpointAlarms;
+
+  /**
+   * The dashboard name.
+   *
+   * @default - `<endpoint name>-endpoint`
+   */
+  readonly dashboardName?: string;
+
+  /**
+   * The period of the graphs.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly period?: Duration;
+}
+
+/**
+ * A CloudWatch dashboard for one endpoint: per-variant invocations, latency percentiles, error rates and
+ * utilization side by side, and the status of its alarms. Training and drift widgets join it through
+ * `addTrainingPipeline()` and `addSection()`.
+ */
+export class EndpointDashboard extends Construct {
+  /** The dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  private readonly period: Duration;
+
+  constructor(scope: Construct, id: string, props: EndpointDashboardProps) {
+    super(scope, id);
+    const endpoint = props.endpoint;
+    this.period = props.period ?? Duration.minutes(1);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
+      dashboardName: props.dashboardName ?? `${endpoint.endpointName}-endpoint`,
+      defaultInterval: Duration.hours(3),
+    });
+
+    const variants = endpoint.variantNames;
+    const perVariant = (f: (variantName: string) => cloudwatch.IMetric) => variants.map((v) => f(v));
+    const opts = (variantName: string, statistic: string, label?: string) => ({
+      variantName, statistic, period: this.period, label: label ?? variantName,
+    });
+    // One graph holds the rate of every variant: the ids inside each expression must differ.
+    const rate = (variantName: string, errors: cloudwatch.IMetric) => {
+      const i = variants.indexOf(variantName);
+      return new cloudwatch.MathExpression({
+        expression: `IF(requests_${i} > 0, 100 * errors_${i} / requests_${i}, 0)`,
+        usingMetrics: { [`errors_${i}`]: errors, [`requests_${i}`]: endpoint.metricInvocations(opts(variantName, 'Sum')) },
+        label: variantName,
+        period: this.period,
+      });
+    };
+
+    this.dashboard.addWidgets(new cloudwatch.TextWidget({
+      markdown: `# Endpoint ${endpoint.endpointName}\nVariants: ${variants.map((v) => `\`${v}\``).join(', ')}`,
+      width: 24,
+      height: 1,
+    }));
+    if (props.alarms) {
+      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [props.alarms.healthAlarm, ...props.alarms.alarms],
+        width: 24,
+      }));
+    }
+    this.dashboard.addWidgets(
+      graph('Invocations', perVariant((v) => endpoint.metricInvocations(opts(v, 'Sum')))),
+      graph('5XX error rate (%)', perVariant((v) => rate(v, endpoint.metricInvocation5XXErrors(opts(v, 'Sum'))))),
+      graph('4XX error rate (%)', perVariant((v) => rate(v, endpoint.metricInvocation4XXErrors(opts(v, 'Sum'))))),
+    );
+    this.dashboard.addWidgets(
+      graph('Model latency p50 / p90 / p99 (µs)', variants.flatMap((v) => ['p50', 'p90', 'p99']
+        .map((p) => endpoint.metricModelLatency(opts(v, p, `${v} ${p}`))))),
+      graph('Overhead latency p99 (µs)', perVariant((v) => endpoint.metricOverheadLatency(opts(v, 'p99')))),
+    );
+    const instanceVariants = variants.filter((v) => endpoint.variantKind(v) !== VariantKind.SERVERLESS);
+    if (instanceVariants.length > 0) {
+      const util = (title: string, f: (variantName: string) => cloudwatch.IMetric) => graph(title, instanceVariants.map(f), 6);
+      this.dashboard.addWidgets(
+        util('CPU (%, 100 per vCPU)', (v) => endpoint.metricCPUUtilization(opts(v, 'Average'))),
+        util('Memory (%)', (v) => endpoint.metricMemoryUtilization(opts(v, 'Average'))),
+        util('Disk (%)', (v) => endpoint.metricDiskUtilization(opts(v, 'Average'))),
+        graph('GPU / GPU memory (%, 100 per GPU)', instanceVariants.flatMap((v) => [
+          endpoint.metricGPUUtilization(opts(v, 'Average', `${v} GPU`)),
+          endpoint.metricGPUMemoryUtilization(opts(v, 'Average', `${v} GPU memory`)),
+        ]), 6),
+      );
+    }
+  }
+
+  /** Adds a row with a title and widgets, e.g. drift metrics. */
+  public addSection(title: string, ...widgets: cloudwatch.IWidget[]): void {
+    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## ${title}`, width: 24, height: 1 }));
+    this.dashboard.addWidgets(...widgets);
+  }
+
+  /** Adds the executions of a training pipeline, and its alarms if given. */
+  public addTrainingPipeline(pipeline: TrainingPipeline, alarms?: TrainingPipelineAlarms): void {
+    const period = Duration.hours(1);
+    const widgets: cloudwatch.IWidget[] = [graph(`Training ${pipeline.node.path}`, [
+      pipeline.metricSucceeded({ period, statistic: 'Sum', label: 'succeeded' }),
+      pipeline.metricFailed({ period, statistic: 'Sum', label: 'failed' }),
+      pipeline.metricTimedOut({ period, statistic: 'Sum', label: 'timed out' }),
+    ], 12)];
+    if (alarms) {
+      widgets.push(new cloudwatch.AlarmStatusWidget({ title: 'Training alarms', alarms: [alarms.failedAlarm, alarms.timedOutAlarm], width: 12 }));
+    }
+    this.addSection('Training', ...widgets);
+  }
+}
+
+function graph(title: string, metrics: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6 });
+}

@@ -1,0 +1,4 @@
+export * from './alert-topics';
+export * from './endpoint-alarms';
+export * from './endpoint-dashboard';
+export * from './training-alarms';

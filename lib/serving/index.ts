@@ -1,0 +1,3 @@
+export * from './deployment-policy';
+export * from './model-endpoint';
+export * from './serving-model';

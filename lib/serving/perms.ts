@@ -1,0 +1,37 @@
+/** IAM actions of the serving capability, in one place so that reviews see every permission we grant. */
+
+/** What a caller needs to get predictions from an endpoint. */
+export const INVOKE_ENDPOINT_ACTIONS = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'];
+
+/** What a model's execution role needs to read one model artifact. */
+export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
+
+/** What a model's execution role needs to decrypt a KMS-encrypted artifact. */
+export const DECRYPT_ACTIONS = ['kms:Decrypt'];
+
+/** What a model's execution role needs to write captured requests and responses into an SSE-KMS bucket. */
+export const WRITE_CAPTURE_ACTIONS = ['s3:PutObject'];
+export const ENCRYPT_CAPTURE_ACTIONS = ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'];
+
+/** What a model's execution role needs to read the model package it serves. */
+export const DESCRIBE_MODEL_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];
+
+/** What a model's execution role needs to write the container logs of an endpoint. */
+export const ENDPOINT_LOG_GROUP_ACTIONS = ['logs:CreateLogGroup', 'logs:DescribeLogStreams'];
+export const ENDPOINT_LOG_STREAM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+/**
+ * What a model's execution role needs to attach its containers to a VPC
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createmodel-perms).
+ */
+export const VPC_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:CreateNetworkInterfacePermission',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DeleteNetworkInterfacePermission',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+];

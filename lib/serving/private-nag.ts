@@ -1,0 +1,50 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for each given resource ARN of a policy, and for nothing else.
+ *
+ * The finding id embeds the resource as it appears in the template (references flattened the way cdk-nag does), which
+ * is known only once cross-stack references are resolved: the acknowledgment is therefore recorded during validation,
+ * which runs after references are resolved and before the validation plugins.
+ */
+export function acknowledgeWildcardResources(policy: IConstruct, resourceArns: string[], reason: string): void {
+  policy.node.addValidation({
+    validate: () => {
+      const stack = Stack.of(policy);
+      for (const arn of resourceArns) {
+        Validations.of(policy).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flatten(stack.resolve(arn))}]`, reason });
+      }
+      return [];
+    },
+  });
+}
+
+/** Flattens a resolved CloudFormation value the way cdk-nag names findings: `<Logical.Attr>`, `<Ref>`, joined strings. */
+function flatten(node: unknown): string {
+  if (node === undefined) {
+    return '';
+  }
+  if (typeof node === 'string') {
+    return node.replace(/\$\{/g, '<').replace(/}/g, '>');
+  }
+  const o = node as Record<string, any>;
+  if (o['Fn::Join']) {
+    const [delimiter, items] = o['Fn::Join'];
+    return (items as unknown[]).map(flatten).join(delimiter);
+  }
+  if (o['Fn::Sub']) {
+    return flatten(o['Fn::Sub']);
+  }
+  if (o['Fn::GetAtt']) {
+    const [resource, attribute] = o['Fn::GetAtt'];
+    return `<${flatten(resource)}.${flatten(attribute)}>`;
+  }
+  if (o['Fn::ImportValue']) {
+    return flatten(o['Fn::ImportValue']);
+  }
+  if (o.Ref) {
+    return `<${flatten(o.Ref)}>`;
+  }
+  return JSON.stringify(node);
+}

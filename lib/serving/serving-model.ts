@@ -1,0 +1,325 @@
+import { IResource, Resource, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as alpha from '@aws-cdk/aws-sagemaker-alpha';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from './private-nag';
+import { DECRYPT_ACTIONS, DESCRIBE_MODEL_PACKAGE_ACTIONS, READ_OBJECT_ACTIONS, VPC_ACTIONS } from './perms';
+import { ILakeZone } from '../data-lake';
+import { InputErrors, isToken } from '../private/validation';
+import { IModelRegistry } from '../training/model-registry';
+
+/**
+ * A SageMaker model that an endpoint variant can serve.
+ */
+export interface IServingModel extends IResource, iam.IGrantable {
+  /** The name of the model. @attribute */
+  readonly modelName: string;
+
+  /** The ARN of the model. @attribute */
+  readonly modelArn: string;
+
+  /** Whether the model's containers run without network access (serverless variants cannot serve such a model). */
+  readonly networkIsolation: boolean;
+
+  /** Whether the model's containers run in a VPC (serverless variants cannot serve such a model). */
+  readonly vpcAttached: boolean;
+}
+
+/**
+ * Model artifacts in S3, with a grant on exactly one object (the alpha `ModelData.fromBucket` grants read on the
+ * whole bucket).
+ */
+export class ServingModelData {
+  /**
+   * A `model.tar.gz` in a zone of the lake, usually `models`. The model's role may read that one object and decrypt it
+   * with the zone's key.
+   *
+   * @param zone the lake zone, e.g. `lake.zone('models')`
+   * @param key the object key, e.g. `churn/v3/model.tar.gz`
+   */
+  public static fromLakeZone(zone: ILakeZone, key: string): alpha.ModelData {
+    return new ObjectModelData(zone.bucket, key, zone.encryptionKey ?? zone.bucket.encryptionKey);
+  }
+
+  /**
+   * A `model.tar.gz` in any bucket. The model's role may read that one object and, if the bucket has a key, decrypt it.
+   */
+  public static fromObject(bucket: s3.IBucket, key: string): alpha.ModelData {
+    return new ObjectModelData(bucket, key, bucket.encryptionKey);
+  }
+
+  private constructor() {}
+}
+
+class ObjectModelData extends alpha.ModelData {
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly encryptionKey?: kms.IKey) {
+    super();
+  }
+
+  public bind(scope: Construct, model: alpha.IModel): alpha.ModelDataConfig {
+    const errors = new InputErrors(scope, 'ServingModel');
+    if (!isToken(this.key) && (this.key.length === 0 || this.key.startsWith('/') || this.key.includes('*'))) {
+      errors.add('modelData key', this.key, 'an S3 object key without a leading slash or wildcards, e.g. \'churn/v3/model.tar.gz\'');
+    }
+    errors.throwIfAny();
+    iam.Grant.addToPrincipal({ grantee: model, actions: READ_OBJECT_ACTIONS, resourceArns: [this.bucket.arnForObjects(this.key)] });
+    if (this.encryptionKey) {
+      iam.Grant.addToPrincipal({ grantee: model, actions: DECRYPT_ACTIONS, resourceArns: [this.encryptionKey.keyArn] });
+    }
+    return { uri: this.bucket.s3UrlForObject(this.key) };
+  }
+}
+
+/**
+ * A model package of a `ModelRegistry` to serve, and where its artifacts live.
+ */
+export interface ModelPackageSource {
+  /** The registry (model package group). */
+  readonly registry: IModelRegistry;
+
+  /** The version of the model package, from 1. */
+  readonly version: number;
+
+  /**
+   * The lake zone that holds the package's model artifacts; the model's role may read objects under
+   * `artifactsPrefix` there.
+   *
+   * @default - no read access to artifacts is granted: grant it on `model.grantPrincipal` yourself
+   */
+  readonly artifactsZone?: ILakeZone;
+
+  /**
+   * The key prefix of the package's artifacts in `artifactsZone`, e.g. `churn/`.
+   *
+   * @default - the whole zone
+   */
+  readonly artifactsPrefix?: string;
+
+  /**
+   * The ECR repository of the package's inference image; the model's role may pull from it.
+   *
+   * @default - no pull access is granted (fine for images in AWS-owned repositories such as the built-in algorithms)
+   */
+  readonly imageRepository?: ecr.IRepository;
+}
+
+/**
+ * Properties of a `ServingModel`: either `image` (and usually `modelData`), or `modelPackage`.
+ */
+export interface ServingModelProps {
+  /**
+   * The inference image. The model's role may pull it.
+   *
+   * @default - none; then `modelPackage` is required
+   */
+  readonly image?: alpha.ContainerImage;
+
+  /**
+   * The model artifacts. Prefer `ServingModelData.fromLakeZone(...)`, whose grant covers one object; the alpha
+   * `ModelData.fromBucket(...)` grants read on the whole bucket.
+   *
+   * @default - the image holds the model
+   */
+  readonly modelData?: alpha.ModelData;
+
+  /**
+   * Environment variables of the container.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * A registered model package to serve instead of `image` and `modelData`.
+   *
+   * @default - none; then `image` is required
+   */
+  readonly modelPackage?: ModelPackageSource;
+
+  /**
+   * The execution role. If you pass one, the grants are added to it.
+   *
+   * @default - a role that SageMaker can assume, with only the permissions this model needs
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * Run the containers without any network access: they can neither call out nor be reached except through the
+   * SageMaker runtime. Serverless variants cannot serve an isolated model; some containers (for example those that
+   * download weights from a hub at start) need network access.
+   *
+   * @default true
+   */
+  readonly networkIsolation?: boolean;
+
+  /**
+   * A VPC to attach the containers to.
+   *
+   * @default - no VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` for the containers.
+   *
+   * @default - the private subnets of `vpc`
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the containers in `vpc`.
+   *
+   * @default - one security group is defined, without inbound rules
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
+ * A SageMaker model with a least-privilege execution role: it may read its model data (and decrypt it), pull its
+ * image, read its model package, and nothing else. An endpoint that serves the model adds the right to write that
+ * endpoint's logs (and its data capture). The model resource depends on the role's policy, so that SageMaker never
+ * sees the role without its permissions.
+ *
+ * @example
+ * const model = new ServingModel(this, 'Champion', {
+ *   image: ContainerImage.fromEcrRepository(repo, '1.4.2'),
+ *   modelData: ServingModelData.fromLakeZone(lake.zone('models'), 'churn/v3/model.tar.gz'),
+ * });
+ */
+export class ServingModel extends Resource implements IServingModel, alpha.IModel {
+  public readonly modelName: string;
+  public readonly modelArn: string;
+  /** The execution role of the model. */
+  public readonly role: iam.IRole;
+  public readonly grantPrincipal: iam.IPrincipal;
+  public readonly networkIsolation: boolean;
+  public readonly vpcAttached: boolean;
+  /** The underlying model resource. */
+  public readonly resource: sagemaker.CfnModel;
+  private readonly _connections?: ec2.Connections;
+  private readonly starReasons: string[] = [];
+
+  constructor(scope: Construct, id: string, props: ServingModelProps) {
+    super(scope, id);
+
+    const errors = new InputErrors(this, 'ServingModel');
+    if ((props.image === undefined) === (props.modelPackage === undefined)) {
+      errors.addMessage('exactly one of image and modelPackage must be given');
+    }
+    if (props.modelPackage && (props.modelData || props.environment)) {
+      errors.addMessage('modelData and environment come from the model package: give them only with image');
+    }
+    const version = props.modelPackage?.version;
+    if (version !== undefined && !isToken(version) && (!Number.isInteger(version) || version < 1)) {
+      errors.add('modelPackage.version', version, 'a whole number >= 1');
+    }
+    if (props.vpc === undefined && (props.vpcSubnets || props.securityGroups)) {
+      errors.addMessage('vpcSubnets and securityGroups need vpc');
+    }
+    errors.throwIfAny();
+
+    this.networkIsolation = props.networkIsolation ?? true;
+    this.vpcAttached = props.vpc !== undefined;
+    this.role = props.role ?? new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: `Execution role of the SageMaker model ${this.node.path}`,
+    });
+    this.grantPrincipal = this.role;
+
+    let vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined;
+    if (props.vpc) {
+      const securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: `Containers of the SageMaker model ${this.node.path}`,
+        allowAllOutbound: true,
+      })];
+      this._connections = new ec2.Connections({ securityGroups });
+      vpcConfig = {
+        subnets: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+        securityGroupIds: securityGroups.map((sg) => sg.securityGroupId),
+      };
+      iam.Grant.addToPrincipal({ grantee: this, actions: VPC_ACTIONS, resourceArns: ['*'] });
+      this.starReasons.push(VPC_REASON);
+    }
+
+    let primaryContainer: sagemaker.CfnModel.ContainerDefinitionProperty;
+    if (props.modelPackage) {
+      primaryContainer = { modelPackageName: this.bindModelPackage(props.modelPackage) };
+    } else {
+      // The alpha images only use the model as a grantee (`repository.grantPull(model)`).
+      const image = props.image!.bind(this, this as unknown as alpha.Model);
+      this.starReasons.push(ECR_REASON);
+      primaryContainer = {
+        image: image.imageName,
+        modelDataUrl: props.modelData?.bind(this, this).uri,
+        environment: props.environment,
+      };
+    }
+
+    this.resource = new sagemaker.CfnModel(this, 'Resource', {
+      executionRoleArn: this.role.roleArn,
+      primaryContainer,
+      enableNetworkIsolation: this.networkIsolation,
+      vpcConfig,
+    });
+    // Without this, SageMaker may validate the role before its policy exists and fail to pull the image or the data.
+    this.resource.node.addDependency(this.role);
+
+    const policy = this.role instanceof iam.Role ? this.role.node.tryFindChild('DefaultPolicy') : undefined;
+    if (policy && this.starReasons.length > 0) {
+      Validations.of(policy).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: this.starReasons.join(' ') });
+    }
+
+    this.modelName = this.resource.attrModelName;
+    this.modelArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model', resourceName: this.modelName });
+  }
+
+  /** The security groups of the model's containers; only for a model in a VPC. */
+  public get connections(): ec2.Connections {
+    if (!this._connections) {
+      throw new Error(`ServingModel ${this.node.path}: connections need a model in a VPC (the vpc prop)`);
+    }
+    return this._connections;
+  }
+
+  /** Adds a statement to the model's execution role. */
+  public addToRolePolicy(statement: iam.PolicyStatement): void {
+    this.role.addToPrincipalPolicy(statement);
+  }
+
+  private bindModelPackage(source: ModelPackageSource): string {
+    const arn = source.registry.modelPackageArn(source.version);
+    iam.Grant.addToPrincipal({ grantee: this, actions: DESCRIBE_MODEL_PACKAGE_ACTIONS, resourceArns: [arn] });
+    if (source.artifactsZone) {
+      const zone = source.artifactsZone;
+      const artifacts = zone.bucket.arnForObjects(`${source.artifactsPrefix ?? ''}*`);
+      iam.Grant.addToPrincipal({ grantee: this, actions: READ_OBJECT_ACTIONS, resourceArns: [artifacts] });
+      const key = zone.encryptionKey ?? zone.bucket.encryptionKey;
+      if (key) {
+        iam.Grant.addToPrincipal({ grantee: this, actions: DECRYPT_ACTIONS, resourceArns: [key.keyArn] });
+      }
+      const policy = this.role instanceof iam.Role ? this.role.node.tryFindChild('DefaultPolicy') : undefined;
+      if (policy) {
+        acknowledgeWildcardResources(policy, [artifacts], 'A model package names its artifacts when it is registered, after this stack '
+          + 'is deployed: the role may read (s3:GetObject only) the objects under the package artifacts prefix.');
+      }
+    }
+    if (source.imageRepository) {
+      source.imageRepository.grantPull(this);
+      this.starReasons.push(ECR_REASON);
+    }
+    return arn;
+  }
+}
+
+const ECR_REASON = 'ecr:GetAuthorizationToken has no resource-level permissions (AWS service authorization reference); '
+  + 'the image pull itself is limited to the one repository.';
+const VPC_REASON = 'The EC2 network-interface actions that SageMaker needs to attach model containers to a VPC do not support '
+  + 'resource-level permissions (SageMaker CreateModel role permissions).';
