@@ -24,6 +24,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS scripts (build and bench) load modules with require().
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Handlers log structured JSON to stdout; tests and benches print what they measured.
     files: ['lambda/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },

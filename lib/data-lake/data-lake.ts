@@ -1,11 +1,11 @@
 import { Aws, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ILakeZone, LakeZoneView } from './lake-zone';
+import { denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors, describe, isToken, wholeDays } from '../private/validation';
 
 /**
@@ -329,16 +329,7 @@ export class DataLake extends Construct implements IDataLake {
       pendingWindow: Duration.days(30),
     });
     // Grants on the lake's key are for AWS services acting for a principal (SageMaker, Athena, Glue), never direct.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyGrantsNotForAwsResources',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: {
-        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-      },
-    }));
+    key.addToResourcePolicy(denyGrantsNotForAwsResources());
     return key;
   }
 

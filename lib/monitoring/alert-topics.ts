@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors } from '../private/validation';
 
 /**
@@ -133,14 +134,7 @@ export class AlertTopics extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
     }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyGrantsNotForAwsResources',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
+    key.addToResourcePolicy(denyGrantsNotForAwsResources());
     return key;
   }
 

@@ -1,3 +1,5 @@
+import { SAGEMAKER_VPC_ACTIONS } from '../private/sagemaker-perms';
+
 /** IAM actions of the serving capability, in one place so that reviews see every permission we grant. */
 
 /** What a caller needs to get predictions from an endpoint. */
@@ -20,18 +22,5 @@ export const DESCRIBE_MODEL_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage']
 export const ENDPOINT_LOG_GROUP_ACTIONS = ['logs:CreateLogGroup', 'logs:DescribeLogStreams'];
 export const ENDPOINT_LOG_STREAM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
-/**
- * What a model's execution role needs to attach its containers to a VPC
- * (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createmodel-perms).
- */
-export const VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:CreateNetworkInterfacePermission',
-  'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeSecurityGroups',
-];
+/** What SageMaker needs to attach its containers to a VPC (shared with the other SageMaker capability). */
+export const VPC_ACTIONS = SAGEMAKER_VPC_ACTIONS;

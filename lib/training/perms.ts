@@ -1,3 +1,5 @@
+import { SAGEMAKER_VPC_ACTIONS } from '../private/sagemaker-perms';
+
 /**
  * IAM actions of the training capability, in one place (STYLE.md).
  */
@@ -62,18 +64,5 @@ export const METRIC_ACTIONS = ['cloudwatch:PutMetricData'];
 /** Pulling a training image from ECR: the token (no resource-level permissions) and the layers (per repository). */
 export const ECR_TOKEN_ACTIONS = ['ecr:GetAuthorizationToken'];
 
-/**
- * What SageMaker needs to attach a training job to a VPC (the policy of the SageMaker docs, on `*`): the Describe actions have
- * no resource-level permissions, and SageMaker creates the network interfaces, whose ids are not known in advance.
- */
-export const VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:CreateNetworkInterfacePermission',
-  'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeSecurityGroups',
-];
+/** What SageMaker needs to attach its containers to a VPC (shared with the other SageMaker capability). */
+export const VPC_ACTIONS = SAGEMAKER_VPC_ACTIONS;

@@ -15,6 +15,7 @@ import { IModelRegistry } from './model-registry';
 import * as perms from './perms';
 import { WildcardAcknowledgments } from './private-acknowledgments';
 import { IDataLake, ILakeZone } from '../data-lake';
+import { denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors, describe, isToken } from '../private/validation';
 
 /**
@@ -1032,18 +1033,6 @@ function grantObjects(grantee: iam.IGrantable, zone: ILakeZone, prefix: string, 
     });
   }
   return objects;
-}
-
-/** Grants on a key are for AWS services acting for a principal, never direct (Control Tower CT.KMS.PR.3). */
-function denyGrantsNotForAwsResources(): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'DenyGrantsNotForAwsResources',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  });
 }
 
 function logStreamsArn(stack: Stack, jobNamePrefix: string): string {
