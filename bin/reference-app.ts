@@ -41,12 +41,13 @@ export function buildReferenceApp(app: App): ReferenceStacks {
     alerts: data.alerts,
   });
   const serving = new ServingStack(app, 'ServingStack', {
-    description: 'cdk-mlops reference app: champion/challenger endpoint, autoscaling, data capture, canary, alarms, dashboard',
+    description: 'cdk-mlops reference app: champion/challenger endpoint, autoscaling, capture, canary, alarms, dashboard, drift',
     lake: data.lake,
     // The challenger is version 1 of the registry's churn package: approve it before deploying this stack.
     registry: training.registry,
     challengerPackageVersion: 1,
     alerts: data.alerts,
+    retrainOnDrift: training.pipeline,
   });
   return { data, training, serving };
 }

@@ -2,3 +2,4 @@ export * from './data-lake';
 export * from './training';
 export * from './serving';
 export * from './monitoring';
+export * from './drift';

@@ -3,6 +3,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ContainerImage, InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
+import { DriftMonitor, FeatureType, ProblemType } from '../../lib/drift';
+import { TrainingPipeline } from '../../lib/training';
 import { IModelRegistry } from '../../lib/training/model-registry';
 import { AlertTopics, EndpointAlarms, EndpointDashboard } from '../../lib/monitoring';
 import { DeploymentPolicy, ModelEndpoint, ServingModel, ServingModelData } from '../../lib/serving';
@@ -39,6 +41,13 @@ export interface ServingStackProps extends StackProps {
    * @default - no alarms beyond the endpoint's own rollback alarms
    */
   readonly alerts?: AlertTopics;
+
+  /**
+   * A training pipeline that drift starts (retraining on drift).
+   *
+   * @default - no retraining on drift
+   */
+  readonly retrainOnDrift?: TrainingPipeline;
 }
 
 /**
@@ -52,6 +61,7 @@ export class ServingStack extends Stack {
   public readonly challenger: ServingModel;
   public readonly alarms?: EndpointAlarms;
   public readonly dashboard: EndpointDashboard;
+  public readonly drift: DriftMonitor;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -106,5 +116,28 @@ export class ServingStack extends Stack {
       this.endpoint.addRollbackAlarm(this.alarms.healthAlarm);
     }
     this.dashboard = new EndpointDashboard(this, 'Dashboard', { endpoint: this.endpoint, alarms: this.alarms });
+
+    // Hourly drift of the churn features against the training set, daily model quality from the labels the CRM
+    // writes back, and retraining when a third of the features drift.
+    this.drift = new DriftMonitor(this, 'Drift', {
+      endpoint: this.endpoint,
+      features: [
+        { name: 'tenure_months', type: FeatureType.NUMERIC },
+        { name: 'monthly_charges', type: FeatureType.NUMERIC },
+        { name: 'total_charges', type: FeatureType.NUMERIC },
+        { name: 'contract', type: FeatureType.CATEGORICAL },
+        { name: 'payment_method', type: FeatureType.CATEGORICAL },
+      ],
+      baselineDataset: { zone: props.lake.zone('features'), key: 'churn/train/train.csv', header: true },
+      alerts: props.alerts,
+      dashboard: this.dashboard,
+      retrainOnDrift: props.retrainOnDrift,
+      modelQuality: {
+        groundTruthZone: props.lake.zone('monitoring'),
+        groundTruthPrefix: 'ground-truth/churn/',
+        problemType: ProblemType.BINARY_CLASSIFICATION,
+        minAuc: 0.8,
+      },
+    });
   }
 }

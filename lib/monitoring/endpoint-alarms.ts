@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { AlarmSeverity, AlertTopics } from './alert-topics';
 import { instanceFacts } from '../private/instance-facts';
+import { acknowledgeNoAlarmAction } from '../private/nag';
 import { InputErrors, describe } from '../private/validation';
 import { IModelEndpoint, VariantKind } from '../serving';
 
@@ -276,7 +277,11 @@ export class EndpointAlarms extends Construct {
         ? cloudwatch.AlarmRule.anyOf(...healthParts.map((a) => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM)))
         : cloudwatch.AlarmRule.fromBoolean(false),
     });
-    props.alerts?.route(this.healthAlarm, AlarmSeverity.CRITICAL);
+    if (props.alerts) {
+      props.alerts.route(this.healthAlarm, AlarmSeverity.CRITICAL);
+    } else {
+      acknowledgeNoAlarmAction(this.healthAlarm);
+    }
   }
 
   /**
@@ -360,7 +365,11 @@ export class EndpointAlarms extends Construct {
       datapointsToAlarm: r.datapointsToAlarm,
       treatMissingData: opts.treatMissingData,
     });
-    this.alerts?.route(alarm, r.severity);
+    if (this.alerts) {
+      this.alerts.route(alarm, r.severity);
+    } else {
+      acknowledgeNoAlarmAction(alarm);
+    }
     this.alarms.push(alarm);
     this.byKey.set(key(kind, variant), alarm);
   }

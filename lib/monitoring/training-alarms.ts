@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { AlarmSeverity, AlertTopics } from './alert-topics';
+import { acknowledgeNoAlarmAction } from '../private/nag';
 import { TrainingPipeline } from '../training';
 
 /**
@@ -59,7 +60,11 @@ export class TrainingPipelineAlarms extends Construct {
         // No execution ended in the period: nothing failed.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      props.alerts?.route(alarm, severity);
+      if (props.alerts) {
+        props.alerts.route(alarm, severity);
+      } else {
+        acknowledgeNoAlarmAction(alarm);
+      }
       return alarm;
     };
     this.failedAlarm = define('Failed', 'failed', props.pipeline.metricFailed({ period, statistic: 'Sum' }), 'failed');

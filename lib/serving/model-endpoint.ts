@@ -10,7 +10,7 @@ import { DeploymentPolicy } from './deployment-policy';
 import {
   ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_GROUP_ACTIONS, ENDPOINT_LOG_STREAM_ACTIONS, INVOKE_ENDPOINT_ACTIONS, WRITE_CAPTURE_ACTIONS,
 } from './perms';
-import { acknowledgeWildcardResources } from './private-nag';
+import { acknowledgeWildcardResources } from '../private/nag';
 import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName, hasInstanceStorage } from './private-names';
 import { IServingModel } from './serving-model';
 import { IDataLake, ILakeZone } from '../data-lake';
@@ -202,6 +202,20 @@ export interface DataCaptureOptions {
    * @default - SageMaker's default
    */
   readonly jsonContentTypes?: string[];
+}
+
+/** Where and what an endpoint captures, as drift detection needs to know. */
+export interface EndpointDataCapture {
+  /** The lake zone that receives the captures. */
+  readonly zone: ILakeZone;
+  /** The key prefix in the zone; SageMaker writes `<prefix><endpoint>/<variant>/yyyy/mm/dd/hh/<file>.jsonl`. */
+  readonly prefix: string;
+  /** Whether request payloads are captured. */
+  readonly captureInput: boolean;
+  /** Whether response payloads are captured. */
+  readonly captureOutput: boolean;
+  /** The share of requests captured, in percent. */
+  readonly samplingPercentage: number;
 }
 
 /** Thresholds of the rollback alarms that the endpoint defines. */
@@ -571,6 +585,8 @@ export class ModelEndpoint extends ModelEndpointBase {
   private readonly shadows: ShadowVariantOptions[] = [];
   private readonly autoScaled = new Set<string>();
   private readonly grantedModels = new Set<IServingModel>();
+  /** Where and what the endpoint captures, if it captures. */
+  public readonly dataCapture?: EndpointDataCapture;
   private readonly captureZone?: ILakeZone;
   private readonly capturePrefix: string;
   private readonly volumeEncryptionKey?: kms.IKey;
@@ -616,6 +632,15 @@ export class ModelEndpoint extends ModelEndpointBase {
       this.captureZone = capture.lake.zone(capture.zone ?? 'monitoring');
     }
     this.capturePrefix = capture?.prefix ?? 'data-capture/';
+    if (capture && this.captureZone) {
+      this.dataCapture = {
+        zone: this.captureZone,
+        prefix: this.capturePrefix,
+        captureInput: capture.captureInput ?? true,
+        captureOutput: capture.captureOutput ?? true,
+        samplingPercentage: capture.samplingPercentage ?? 10,
+      };
+    }
 
     this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'Config', {
       productionVariants: Lazy.any({ produce: () => this.renderProductionVariants() }),

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as alpha from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources } from './private-nag';
+import { acknowledgeWildcardResources } from '../private/nag';
 import { DECRYPT_ACTIONS, DESCRIBE_MODEL_PACKAGE_ACTIONS, READ_OBJECT_ACTIONS, VPC_ACTIONS } from './perms';
 import { ILakeZone } from '../data-lake';
 import { InputErrors, isToken } from '../private/validation';

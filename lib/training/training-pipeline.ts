@@ -15,7 +15,7 @@ import { IModelRegistry } from './model-registry';
 import * as perms from './perms';
 import { WildcardAcknowledgments } from './private-acknowledgments';
 import { IDataLake, ILakeZone } from '../data-lake';
-import { denyGrantsNotForAwsResources } from '../private/kms';
+import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors, describe, isToken } from '../private/validation';
 
 /**
@@ -705,19 +705,7 @@ export class TrainingPipeline extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogs',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
-    }));
+    key.addToResourcePolicy(allowCloudWatchLogs(stack));
     key.addToResourcePolicy(denyGrantsNotForAwsResources());
     return key;
   }

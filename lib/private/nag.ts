@@ -48,3 +48,15 @@ function flatten(node: unknown): string {
   }
   return JSON.stringify(node);
 }
+
+/**
+ * Acknowledges the Control Tower finding on an alarm defined without actions because the user gave no alert topics:
+ * it still shows in the console, on dashboards and in composite alarms.
+ */
+export function acknowledgeNoAlarmAction(alarm: IConstruct): void {
+  Validations.of(alarm).acknowledge({
+    id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
+    reason: 'No alert topics were given to this construct, so the alarm has no action; it still shows in the console, on '
+      + 'dashboards and in composite alarms. Pass alerts to route it.',
+  });
+}

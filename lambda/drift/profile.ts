@@ -1,0 +1,246 @@
+/**
+ * The baseline profile: what the drift handler compares each window against. A JSON document, versioned by
+ * `formatVersion`; see PROFILE.md next to this file for the format.
+ */
+import { inverseCdfSorted, lowerBound, quantileEdges, histogram, upperBound, uniqueSorted } from './stats';
+
+export const PROFILE_FORMAT_VERSION = 1;
+
+/** Name of the bucket that collects the categories outside a profile's top K. */
+export const OTHER_CATEGORY = '__other__';
+
+export type FeatureType = 'numeric' | 'categorical';
+
+/** A feature as declared by the user. `index` is the CSV column (0-based); it defaults to the position in the list. */
+export interface FeatureSpec {
+  readonly name: string;
+  readonly type: FeatureType;
+  readonly index?: number;
+}
+
+/** A raw feature value: a number, a string (CSV cell, category), or missing. */
+export type FeatureValue = number | string | boolean | null | undefined;
+
+export interface ProfileOptions {
+  /** Quantile bins for PSI. @default 10 (deciles) */
+  readonly bins?: number;
+  /** Resolution Q of the CDF sketch used for KS: the KS statistic is exact to within 1/Q. @default 1000 */
+  readonly cdfResolution?: number;
+  /** Categories kept per categorical feature; the rest are counted in `__other__`. @default 50 */
+  readonly topK?: number;
+  /** Written into the profile as `createdAt`. @default - no timestamp (the profile is then reproducible) */
+  readonly createdAt?: string;
+}
+
+export interface NumericFeatureProfile {
+  readonly name: string;
+  readonly type: 'numeric';
+  readonly index: number;
+  /** Rows seen, missing included. */
+  readonly rows: number;
+  /** Rows without a finite number (empty, null, NaN, not a number). */
+  readonly missing: number;
+  readonly missingRate: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly mean: number | null;
+  /** PSI bins: inner edges (bin i is (edges[i-1], edges[i]], outer bins open) and baseline counts per bin. */
+  readonly bins: { readonly edges: number[]; readonly counts: number[] };
+  /**
+   * CDF sketch for KS: `points` are the baseline values at the quantiles k/Q, k = 0..Q (inverted CDF,
+   * deduplicated); `below[j]` and `atOrBelow[j]` count the baseline values < and <= points[j].
+   */
+  readonly cdf: { readonly resolution: number; readonly points: number[]; readonly below: number[]; readonly atOrBelow: number[] };
+}
+
+export interface CategoricalFeatureProfile {
+  readonly name: string;
+  readonly type: 'categorical';
+  readonly index: number;
+  readonly rows: number;
+  readonly missing: number;
+  readonly missingRate: number;
+  /** The top K categories by count (ties by name), most frequent first. */
+  readonly categories: Array<{ readonly value: string; readonly count: number }>;
+  /** Count of every other category (the `__other__` bucket). */
+  readonly otherCount: number;
+}
+
+export type FeatureProfile = NumericFeatureProfile | CategoricalFeatureProfile;
+
+export interface BaselineProfile {
+  readonly formatVersion: typeof PROFILE_FORMAT_VERSION;
+  readonly createdAt?: string;
+  readonly rowCount: number;
+  readonly options: { readonly bins: number; readonly cdfResolution: number; readonly topK: number };
+  readonly features: FeatureProfile[];
+}
+
+/** A finite number from a raw value, or undefined for missing (null, empty, NaN, infinite, not a number). */
+export function toNumber(v: FeatureValue): number | undefined {
+  if (typeof v === 'number') {
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (typeof v === 'boolean') {
+    return v ? 1 : 0;
+  }
+  if (typeof v === 'string') {
+    // Number() ignores surrounding whitespace but reads '' and '  ' as 0: only then is a trim needed.
+    const n = Number(v);
+    if (n === 0 && v.trim() === '') return undefined;
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** A category from a raw value, or undefined for missing (null, empty string). */
+export function toCategory(v: FeatureValue): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'number' && !Number.isFinite(v)) return undefined;
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+/** Checks a feature list (non-empty, unique names, known types, unique non-negative indexes) and fills in indexes. */
+export function normalizeSchema(schema: readonly FeatureSpec[]): Array<Required<FeatureSpec>> {
+  const problems: string[] = [];
+  if (schema.length === 0) {
+    problems.push('the feature list is empty');
+  }
+  const names = new Set<string>();
+  const indexes = new Set<number>();
+  const out = schema.map((f, i) => {
+    const index = f.index ?? i;
+    if (typeof f.name !== 'string' || f.name === '') problems.push(`feature #${i} has no name`);
+    if (names.has(f.name)) problems.push(`feature '${f.name}' is declared twice`);
+    names.add(f.name);
+    if (f.type !== 'numeric' && f.type !== 'categorical') {
+      problems.push(`feature '${f.name}' type must be 'numeric' or 'categorical', got '${String(f.type)}'`);
+    }
+    if (!Number.isInteger(index) || index < 0) problems.push(`feature '${f.name}' index must be an integer >= 0, got ${index}`);
+    if (indexes.has(index)) problems.push(`feature '${f.name}' reuses column index ${index}`);
+    indexes.add(index);
+    return { name: f.name, type: f.type, index };
+  });
+  if (problems.length > 0) {
+    throw new Error(`invalid feature schema: ${problems.join('; ')}`);
+  }
+  return out;
+}
+
+/**
+ * Builds a baseline profile from rows whose values are aligned with `schema` (row[i] is schema[i]).
+ * Keeps the numeric values of the baseline in memory to compute exact quantiles: meant for a training set,
+ * not for live traffic (the window side is bounded, see window.ts).
+ */
+export function buildProfile(rows: Iterable<readonly FeatureValue[]>, schema: readonly FeatureSpec[], options: ProfileOptions = {}): BaselineProfile {
+  const features = normalizeSchema(schema);
+  const bins = options.bins ?? 10;
+  const cdfResolution = options.cdfResolution ?? 1000;
+  const topK = options.topK ?? 50;
+  if (!Number.isInteger(bins) || bins < 2) throw new Error(`bins must be an integer >= 2, got ${bins}`);
+  if (!Number.isInteger(cdfResolution) || cdfResolution < 1) throw new Error(`cdfResolution must be an integer >= 1, got ${cdfResolution}`);
+  if (!Number.isInteger(topK) || topK < 1) throw new Error(`topK must be an integer >= 1, got ${topK}`);
+
+  const numeric: number[][] = features.map(() => []);
+  const categorical: Array<Map<string, number>> = features.map(() => new Map());
+  const missing = features.map(() => 0);
+  let rowCount = 0;
+  for (const row of rows) {
+    rowCount++;
+    features.forEach((f, i) => {
+      if (f.type === 'numeric') {
+        const x = toNumber(row[i]);
+        if (x === undefined) missing[i]++;
+        else numeric[i].push(x);
+      } else {
+        const c = toCategory(row[i]);
+        if (c === undefined) missing[i]++;
+        else categorical[i].set(c, (categorical[i].get(c) ?? 0) + 1);
+      }
+    });
+  }
+
+  const profiles: FeatureProfile[] = features.map((f, i) => {
+    const missingRate = rowCount > 0 ? missing[i] / rowCount : 0;
+    if (f.type === 'numeric') {
+      const sorted = Float64Array.from(numeric[i]).sort();
+      numeric[i] = [];
+      return numericProfile(f.name, f.index, rowCount, missing[i], missingRate, sorted, bins, cdfResolution);
+    }
+    const all = [...categorical[i].entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const kept = all.slice(0, topK).map(([value, count]) => ({ value, count }));
+    const otherCount = all.slice(topK).reduce((n, [, c]) => n + c, 0);
+    return { name: f.name, type: 'categorical', index: f.index, rows: rowCount, missing: missing[i], missingRate, categories: kept, otherCount };
+  });
+
+  return {
+    formatVersion: PROFILE_FORMAT_VERSION,
+    ...(options.createdAt ? { createdAt: options.createdAt } : {}),
+    rowCount,
+    options: { bins, cdfResolution, topK },
+    features: profiles,
+  };
+}
+
+function numericProfile(
+  name: string, index: number, rows: number, missing: number, missingRate: number,
+  sorted: Float64Array, bins: number, resolution: number,
+): NumericFeatureProfile {
+  const n = sorted.length;
+  const edges = n > 0 ? quantileEdges(sorted, bins) : [];
+  const counts = histogram(sorted, edges);
+  const points = n > 0 ? uniqueSorted(Array.from({ length: resolution + 1 }, (_, k) => inverseCdfSorted(sorted, k / resolution))) : [];
+  let total = 0;
+  for (const v of sorted) total += v;
+  return {
+    name,
+    type: 'numeric',
+    index,
+    rows,
+    missing,
+    missingRate,
+    min: n > 0 ? sorted[0] : null,
+    max: n > 0 ? sorted[n - 1] : null,
+    mean: n > 0 ? total / n : null,
+    bins: { edges, counts },
+    cdf: {
+      resolution,
+      points,
+      below: points.map((p) => lowerBound(sorted, p)),
+      atOrBelow: points.map((p) => upperBound(sorted, p)),
+    },
+  };
+}
+
+/** Checks a parsed JSON document is a profile this code can read; throws naming the first problems. */
+export function parseProfile(doc: unknown): BaselineProfile {
+  const problems: string[] = [];
+  const p = doc as Partial<BaselineProfile> | null;
+  if (p === null || typeof p !== 'object') {
+    throw new Error('invalid baseline profile: not a JSON object');
+  }
+  if (p.formatVersion !== PROFILE_FORMAT_VERSION) {
+    throw new Error(`invalid baseline profile: formatVersion must be ${PROFILE_FORMAT_VERSION}, got ${JSON.stringify(p.formatVersion)}`);
+  }
+  if (!Array.isArray(p.features) || p.features.length === 0) {
+    throw new Error('invalid baseline profile: features must be a non-empty array');
+  }
+  for (const f of p.features as FeatureProfile[]) {
+    if (typeof f?.name !== 'string') {
+      problems.push('a feature has no name');
+    } else if (f.type === 'numeric') {
+      const ok = Array.isArray(f.bins?.edges) && Array.isArray(f.bins?.counts) && f.bins.counts.length === f.bins.edges.length + 1
+        && Array.isArray(f.cdf?.points) && f.cdf.below?.length === f.cdf.points.length && f.cdf.atOrBelow?.length === f.cdf.points.length;
+      if (!ok) problems.push(`numeric feature '${f.name}' lacks consistent bins or cdf`);
+    } else if (f.type === 'categorical') {
+      if (!Array.isArray(f.categories) || typeof f.otherCount !== 'number') problems.push(`categorical feature '${f.name}' lacks categories or otherCount`);
+    } else {
+      problems.push(`feature '${(f as FeatureProfile).name}' has unknown type '${String((f as FeatureProfile).type)}'`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`invalid baseline profile: ${problems.join('; ')}`);
+  }
+  return p as BaselineProfile;
+}

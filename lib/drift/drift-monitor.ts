@@ -1,0 +1,697 @@
+import { CfnCustomResource, Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import * as perms from './perms';
+import { ILakeZone } from '../data-lake';
+import { AlarmSeverity, AlertTopics, EndpointDashboard } from '../monitoring';
+import { HandlerFunction } from '../private/handler-function';
+import { acknowledgeNoAlarmAction, acknowledgeWildcardResources } from '../private/nag';
+import { InputErrors } from '../private/validation';
+import { EndpointDataCapture, IModelEndpoint, ModelEndpoint } from '../serving';
+import { TrainingPipeline } from '../training';
+
+/** The type of a feature, which picks its statistics. */
+export enum FeatureType {
+  /** PSI over baseline quantile bins, two-sample KS, out-of-range share, missing rate. */
+  NUMERIC = 'numeric',
+  /** PSI over baseline categories, Jensen-Shannon distance, chi-square, missing rate. */
+  CATEGORICAL = 'categorical',
+}
+
+/** One model input watched for drift. */
+export interface DriftFeature {
+  /** The feature name: a CloudWatch dimension value, and the JSON key in JSON payloads. */
+  readonly name: string;
+  /** Numeric or categorical. */
+  readonly type: FeatureType;
+  /**
+   * The 0-based column of the feature in CSV payloads and CSV baselines.
+   *
+   * @default - its position in `features`
+   */
+  readonly index?: number;
+}
+
+/** A baseline profile (format version 1) already in the lake, e.g. written by the training pipeline. */
+export interface BaselineProfileLocation {
+  /** The zone that holds the profile. */
+  readonly zone: ILakeZone;
+  /** The profile's key. */
+  readonly key: string;
+}
+
+/** The format of a baseline dataset. */
+export enum DatasetFormat {
+  /** Comma-separated values, one row per line; features by column index. */
+  CSV = 'csv',
+  /** One JSON object per line; features by name. */
+  JSON_LINES = 'jsonl',
+}
+
+/** A baseline dataset (typically the training set) whose profile is computed when the stack deploys. */
+export interface BaselineDataset {
+  /** The zone that holds the dataset. */
+  readonly zone: ILakeZone;
+  /** The dataset's key. */
+  readonly key: string;
+  /**
+   * The dataset's format.
+   *
+   * @default DatasetFormat.CSV
+   */
+  readonly format?: DatasetFormat;
+  /**
+   * Whether the first CSV line is a header.
+   *
+   * @default false
+   */
+  readonly header?: boolean;
+  /**
+   * Where the profile is written, in the same zone.
+   *
+   * @default - `baselines/<dataset key>.profile.json`
+   */
+  readonly profileKey?: string;
+}
+
+/** When a feature, or a window, counts as drifted. */
+export interface DriftThresholds {
+  /**
+   * A feature drifts when its population stability index is above this (> 0).
+   *
+   * @default 0.2 - the usual "significant shift" level
+   */
+  readonly psi?: number;
+  /**
+   * A numeric feature drifts when its two-sample KS statistic is above this, in (0, 1].
+   *
+   * @default 0.1
+   */
+  readonly ks?: number;
+  /**
+   * A categorical feature drifts when its Jensen-Shannon distance (base 2) is above this, in (0, 1].
+   *
+   * @default 0.1
+   */
+  readonly jsDistance?: number;
+  /**
+   * The window alarms when the share of drifted features is at least this, in (0, 1].
+   *
+   * @default 0.3
+   */
+  readonly driftedShare?: number;
+  /**
+   * Features with fewer values in a window are reported but not judged (>= 1).
+   *
+   * @default 100
+   */
+  readonly minSamples?: number;
+}
+
+/** The kind of model, which picks the quality metrics. */
+export enum ProblemType {
+  /** Accuracy, precision, recall, F1 and ROC AUC. */
+  BINARY_CLASSIFICATION = 'binary-classification',
+  /** MAE and RMSE. */
+  REGRESSION = 'regression',
+}
+
+/** Model-quality checks against ground truth. */
+export interface ModelQualityOptions {
+  /** The zone where ground-truth files land (JSON lines `{"inferenceId": ..., "label": ...}`). */
+  readonly groundTruthZone?: ILakeZone;
+  /** The key prefix of the ground-truth files. */
+  readonly groundTruthPrefix?: string;
+  /** Classification or regression. */
+  readonly problemType?: ProblemType;
+  /**
+   * The positive class label (classification).
+   *
+   * @default '1'
+   */
+  readonly positiveLabel?: string;
+  /**
+   * How often quality is computed, over the preceding window of the same length.
+   *
+   * @default - daily
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+  /**
+   * Alarm when ROC AUC drops below this (classification).
+   *
+   * @default 0.7
+   */
+  readonly minAuc?: number;
+  /**
+   * Alarm when accuracy drops below this (classification).
+   *
+   * @default - no accuracy alarm
+   */
+  readonly minAccuracy?: number;
+  /**
+   * Alarm when RMSE rises above this (regression, in the label's unit).
+   *
+   * @default - no RMSE alarm
+   */
+  readonly maxRmse?: number;
+  /**
+   * Alarm when MAE rises above this (regression, in the label's unit).
+   *
+   * @default - no MAE alarm
+   */
+  readonly maxMae?: number;
+}
+
+/** Properties of a `DriftMonitor`. */
+export interface DriftMonitorProps {
+  /** The endpoint watched. It must capture its requests (`dataCapture` of `ModelEndpoint`). */
+  readonly endpoint: IModelEndpoint;
+
+  /**
+   * Where the endpoint captures, for an imported endpoint.
+   *
+   * @default - the capture of the `ModelEndpoint`
+   */
+  readonly dataCapture?: EndpointDataCapture;
+
+  /** The features watched (at least one, unique names). */
+  readonly features: DriftFeature[];
+
+  /**
+   * A baseline profile already in the lake. Give this or `baselineDataset`, not both.
+   *
+   * @default - computed from `baselineDataset`
+   */
+  readonly baselineProfile?: BaselineProfileLocation;
+
+  /**
+   * A baseline dataset whose profile is computed at deploy time. Give this or `baselineProfile`, not both.
+   *
+   * @default - `baselineProfile` is used
+   */
+  readonly baselineDataset?: BaselineDataset;
+
+  /**
+   * How often drift is computed; each run covers the preceding window of the schedule's rate. Rates of at least
+   * 10 minutes: SageMaker buffers captured records and writes files every few minutes.
+   *
+   * @default ScheduleExpression.rate(Duration.hours(1))
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+
+  /**
+   * The window of each run, for cron schedules (rate schedules use their rate).
+   *
+   * @default Duration.hours(1)
+   */
+  readonly window?: Duration;
+
+  /**
+   * Drift thresholds.
+   *
+   * @default - PSI 0.2, KS 0.1, JS distance 0.1, drifted share 0.3, 100 samples
+   */
+  readonly thresholds?: DriftThresholds;
+
+  /**
+   * Where alarms notify.
+   *
+   * @default - the alarms have no actions
+   */
+  readonly alerts?: AlertTopics;
+
+  /**
+   * The severity of drift alarms.
+   *
+   * @default AlarmSeverity.WARNING
+   */
+  readonly severity?: AlarmSeverity;
+
+  /**
+   * A dashboard that gains drift widgets.
+   *
+   * @default - none
+   */
+  readonly dashboard?: EndpointDashboard;
+
+  /**
+   * A training pipeline started when the drifted share alarm fires (opt-in retraining on drift).
+   *
+   * @default - no retraining
+   */
+  readonly retrainOnDrift?: TrainingPipeline;
+
+  /**
+   * Model-quality checks against ground truth.
+   *
+   * @default - none
+   */
+  readonly modelQuality?: ModelQualityOptions;
+
+  /**
+   * The key prefix of the JSON drift reports, in the capture zone.
+   *
+   * @default 'drift-reports/'
+   */
+  readonly reportPrefix?: string;
+}
+
+const DRIFT_NAMESPACE = 'cdk-mlops/Drift';
+const QUALITY_NAMESPACE = 'cdk-mlops/ModelQuality';
+const MIN_WINDOW_MINUTES = 10;
+const FEATURE_NAME = /^[A-Za-z0-9_.:/ -]{1,255}$/;
+
+/**
+ * Serverless drift detection on an endpoint's captured traffic, AWS's recommended replacement for SageMaker Model
+ * Monitor: on a schedule, a Lambda function streams the window's capture files from the lake, compares each feature
+ * with a baseline profile (PSI, KS, Jensen-Shannon, chi-square, missing and out-of-range rates), writes a JSON report
+ * into the lake, publishes CloudWatch metrics and alarms. Optionally, model quality against ground truth and
+ * retraining on drift.
+ *
+ * @example
+ * new DriftMonitor(this, 'Drift', {
+ *   endpoint,
+ *   features: [{ name: 'tenure', type: FeatureType.NUMERIC }, { name: 'plan', type: FeatureType.CATEGORICAL }],
+ *   baselineDataset: { zone: lake.zone('features'), key: 'churn/train/train.csv' },
+ *   alerts,
+ * });
+ */
+export class DriftMonitor extends Construct {
+  /** The drift function (one per stack, shared by the stack's monitors). */
+  public readonly driftFunction: lambda.IFunction;
+  /** The schedule of drift runs. */
+  public readonly schedule: scheduler.Schedule;
+  /** Per variant: fires when the share of drifted features reaches its threshold. */
+  public readonly driftedShareAlarms: cloudwatch.Alarm[] = [];
+  /** Per variant and feature: fires when the feature drifts. */
+  public readonly featureAlarms: cloudwatch.Alarm[] = [];
+  /** Per variant: fires when a quality metric crosses its threshold. */
+  public readonly qualityAlarms: cloudwatch.Alarm[] = [];
+  /** The baseline profile the windows are compared with. */
+  public readonly baselineProfile: BaselineProfileLocation;
+  /** The function that computes the baseline profile from the dataset (on demand too), if a dataset is given. */
+  public readonly baselineFunction?: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: DriftMonitorProps) {
+    super(scope, id);
+    const capture = props.dataCapture ?? (props.endpoint instanceof ModelEndpoint ? props.endpoint.dataCapture : undefined);
+    const endpointName = props.endpoint.endpointName;
+    const variants = props.endpoint.variantNames;
+    const thresholds = props.thresholds ?? {};
+    const windowMinutes = validate(this, props, capture);
+
+    const reportPrefix = props.reportPrefix ?? 'drift-reports/';
+    const zone = capture!.zone;
+    this.baselineProfile = props.baselineProfile ?? {
+      zone: props.baselineDataset!.zone,
+      key: props.baselineDataset!.profileKey ?? `baselines/${props.baselineDataset!.key}.profile.json`,
+    };
+    const features = props.features.map((f, i) => ({ name: f.name, type: f.type, index: f.index ?? i }));
+
+    // The profile, computed at deploy time from the dataset.
+    let profileResource: CfnCustomResource | undefined;
+    if (props.baselineDataset) {
+      const dataset = props.baselineDataset;
+      const fn = HandlerFunction.of(this, {
+        handler: 'baseline-profile',
+        description: 'cdk-mlops: computes baseline profiles of datasets for drift detection',
+        memorySize: 3008,
+        timeout: Duration.minutes(15),
+      });
+      this.baselineFunction = fn.function;
+      route(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
+      grantObjects(fn.function, dataset.zone, [dataset.key], perms.READ_OBJECT_ACTIONS, false, 'reads the baseline dataset');
+      grantObjects(fn.function, this.baselineProfile.zone, [this.baselineProfile.key], perms.WRITE_OBJECT_ACTIONS, true,
+        'writes the baseline profile');
+      profileResource = new CfnCustomResource(this, 'BaselineProfile', { serviceToken: fn.function.functionArn });
+      profileResource.addOverride('Properties.datasetBucket', dataset.zone.bucket.bucketName);
+      profileResource.addOverride('Properties.datasetKey', dataset.key);
+      profileResource.addOverride('Properties.format', dataset.format ?? DatasetFormat.CSV);
+      profileResource.addOverride('Properties.header', dataset.header ?? false);
+      profileResource.addOverride('Properties.features', features);
+      profileResource.addOverride('Properties.profileBucket', this.baselineProfile.zone.bucket.bucketName);
+      profileResource.addOverride('Properties.profileKey', this.baselineProfile.key);
+      const policy = fn.function.role?.node.tryFindChild('DefaultPolicy');
+      if (policy) {
+        profileResource.node.addDependency(policy);
+      }
+    }
+
+    // The drift runs.
+    const drift = HandlerFunction.of(this, {
+      handler: 'drift',
+      description: 'cdk-mlops: drift statistics of captured endpoint traffic against a baseline profile',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+    });
+    this.driftFunction = drift.function;
+    const capturePrefix = `${capture!.prefix}${endpointName}/`;
+    grantList(drift.function, zone, capturePrefix);
+    grantObjects(drift.function, zone, [`${capturePrefix}*`], perms.READ_OBJECT_ACTIONS, false, 'reads the capture files, named by SageMaker at run time');
+    grantObjects(drift.function, this.baselineProfile.zone, [this.baselineProfile.key], perms.READ_OBJECT_ACTIONS, false, 'reads the baseline profile');
+    grantObjects(drift.function, zone, [`${reportPrefix}${endpointName}/*`], perms.WRITE_OBJECT_ACTIONS, true,
+      'writes one report per variant and window, named by the window');
+    grantPutMetrics(drift.function, DRIFT_NAMESPACE);
+
+    const event = {
+      endpointName,
+      captureBucket: zone.bucket.bucketName,
+      capturePrefix: capture!.prefix.replace(/\/+$/, ''),
+      baselineBucket: this.baselineProfile.zone.bucket.bucketName,
+      baselineKey: this.baselineProfile.key,
+      windowMinutes,
+      features: features.map((f) => f.name),
+      thresholds: { psi: thresholds.psi ?? 0.2, ks: thresholds.ks ?? 0.1, js: thresholds.jsDistance ?? 0.1, minCount: thresholds.minSamples ?? 100 },
+      reportBucket: zone.bucket.bucketName,
+      reportPrefix: reportPrefix.replace(/\/+$/, ''),
+      metricNamespace: DRIFT_NAMESPACE,
+    };
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `cdk-mlops drift of endpoint ${endpointName}`,
+      schedule: props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      target: new schedulerTargets.LambdaInvoke(drift.function, {
+        input: scheduler.ScheduleTargetInput.fromObject(event),
+        retryAttempts: 2,
+        role: drift.schedulerRole,
+      }),
+    });
+    if (profileResource) {
+      this.schedule.node.addDependency(profileResource);
+    }
+
+    // Alarms.
+    const severity = props.severity ?? AlarmSeverity.WARNING;
+    const period = Duration.minutes(windowMinutes);
+    for (const variant of variants) {
+      const dims = { EndpointName: endpointName, VariantName: variant };
+      const share = new cloudwatch.Alarm(this, `DriftedShare-${variant}`, {
+        alarmName: `${endpointName}-variant-${variant}-drifted-share`,
+        alarmDescription: `[${severity}] At least ${(thresholds.driftedShare ?? 0.3) * 100}% of the watched features of variant `
+          + `${variant} of endpoint ${endpointName} drifted from the baseline. See the drift reports under ${reportPrefix}.`,
+        metric: new cloudwatch.Metric({ namespace: DRIFT_NAMESPACE, metricName: 'DriftedFeatureShare', dimensionsMap: dims, statistic: 'Maximum', period }),
+        threshold: thresholds.driftedShare ?? 0.3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.driftedShareAlarms.push(share);
+      route(props.alerts, share, severity);
+      for (const f of features) {
+        const alarm = new cloudwatch.Alarm(this, `Feature-${variant}-${f.name}`, {
+          alarmName: `${endpointName}-variant-${variant}-feature-${f.name}-drift`,
+          alarmDescription: `[${severity}] Feature ${f.name} of variant ${variant} of endpoint ${endpointName} drifted `
+            + `(${f.type === FeatureType.NUMERIC ? 'PSI or KS' : 'PSI or JS distance'} above its threshold).`,
+          metric: new cloudwatch.Metric({
+            namespace: DRIFT_NAMESPACE, metricName: 'FeatureDrifted', dimensionsMap: { ...dims, Feature: f.name }, statistic: 'Maximum', period,
+          }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+        this.featureAlarms.push(alarm);
+        route(props.alerts, alarm, severity);
+      }
+    }
+    route(props.alerts, drift.errorsAlarm, AlarmSeverity.WARNING);
+
+    // Opt-in retraining: the drifted share alarm starts the training pipeline.
+    if (props.retrainOnDrift) {
+      new events.Rule(this, 'RetrainOnDrift', {
+        description: `Retrains when endpoint ${endpointName} drifts`,
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          resources: this.driftedShareAlarms.map((a) => a.alarmArn),
+          detail: { state: { value: ['ALARM'] } },
+        },
+        targets: [new targets.SfnStateMachine(props.retrainOnDrift.stateMachine, { retryAttempts: 2 })],
+      });
+    }
+
+    if (props.modelQuality) {
+      this.defineModelQuality(props, props.modelQuality, capture!, variants, severity);
+    }
+
+    if (props.dashboard) {
+      const metric = (metricName: string, variant: string, extra: Record<string, string> = {}, label?: string) => new cloudwatch.Metric({
+        namespace: DRIFT_NAMESPACE, metricName, dimensionsMap: { EndpointName: endpointName, VariantName: variant, ...extra },
+        statistic: 'Maximum', period, label: label ?? variant,
+      });
+      props.dashboard.addSection(`Drift of ${endpointName}`,
+        new cloudwatch.GraphWidget({ title: 'Drifted feature share', left: variants.map((v) => metric('DriftedFeatureShare', v)), width: 8 }),
+        new cloudwatch.GraphWidget({
+          title: 'PSI per feature', width: 8,
+          left: variants.flatMap((v) => features.map((f) => metric('PSI', v, { Feature: f.name }, `${v} ${f.name}`))),
+          leftAnnotations: [{ value: thresholds.psi ?? 0.2, label: 'PSI threshold' }],
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Records and malformed records', width: 8,
+          left: variants.flatMap((v) => [metric('RecordCount', v, {}, `${v} records`), metric('MalformedRecords', v, {}, `${v} malformed`)]),
+        }),
+      );
+    }
+  }
+
+  private defineModelQuality(props: DriftMonitorProps, q: ModelQualityOptions, capture: EndpointDataCapture, variants: string[],
+    severity: AlarmSeverity): void {
+    const endpointName = props.endpoint.endpointName;
+    const fn = HandlerFunction.of(this, {
+      handler: 'model-quality',
+      description: 'cdk-mlops: model quality of an endpoint from ground truth joined with captured outputs',
+      memorySize: 2048,
+      timeout: Duration.minutes(15),
+    });
+    const capturePrefix = `${capture.prefix}${endpointName}/`;
+    grantList(fn.function, capture.zone, capturePrefix);
+    grantList(fn.function, q.groundTruthZone!, q.groundTruthPrefix!);
+    grantObjects(fn.function, capture.zone, [`${capturePrefix}*`], perms.READ_OBJECT_ACTIONS, false, 'reads the capture files, named by SageMaker at run time');
+    grantObjects(fn.function, q.groundTruthZone!, [`${q.groundTruthPrefix}*`], perms.READ_OBJECT_ACTIONS, false,
+      'reads the ground-truth files, named by the application that labels');
+    grantObjects(fn.function, capture.zone, [`model-quality-reports/${endpointName}/*`], perms.WRITE_OBJECT_ACTIONS, true,
+      'writes one report per variant and window, named by the window');
+    grantPutMetrics(fn.function, QUALITY_NAMESPACE);
+
+    const schedule = q.schedule ?? scheduler.ScheduleExpression.rate(Duration.days(1));
+    const windowMinutes = rateMinutes(schedule) ?? 24 * 60;
+    new scheduler.Schedule(this, 'QualitySchedule', {
+      description: `cdk-mlops model quality of endpoint ${endpointName}`,
+      schedule,
+      target: new schedulerTargets.LambdaInvoke(fn.function, {
+        input: scheduler.ScheduleTargetInput.fromObject({
+          endpointName,
+          captureBucket: capture.zone.bucket.bucketName,
+          capturePrefix: capture.prefix.replace(/\/+$/, ''),
+          groundTruthBucket: q.groundTruthZone!.bucket.bucketName,
+          groundTruthPrefix: q.groundTruthPrefix,
+          problemType: q.problemType,
+          positiveLabel: q.positiveLabel,
+          windowMinutes,
+          reportBucket: capture.zone.bucket.bucketName,
+          reportPrefix: 'model-quality-reports',
+          metricNamespace: QUALITY_NAMESPACE,
+        }),
+        retryAttempts: 2,
+        role: fn.schedulerRole,
+      }),
+    });
+    route(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
+
+    const checks: Array<[string, number | undefined, 'min' | 'max']> = q.problemType === ProblemType.REGRESSION
+      ? [['RMSE', q.maxRmse, 'max'], ['MAE', q.maxMae, 'max']]
+      : [['AUC', q.minAuc ?? 0.7, 'min'], ['Accuracy', q.minAccuracy, 'min']];
+    for (const variant of variants) {
+      for (const [metricName, threshold, kind] of checks) {
+        if (threshold === undefined) {
+          continue;
+        }
+        const alarm = new cloudwatch.Alarm(this, `Quality-${variant}-${metricName}`, {
+          alarmName: `${endpointName}-variant-${variant}-quality-${metricName.toLowerCase()}`,
+          alarmDescription: `[${severity}] The ${metricName} of variant ${variant} of endpoint ${endpointName} is `
+            + `${kind === 'min' ? 'below' : 'above'} ${threshold}, measured against ground truth.`,
+          metric: new cloudwatch.Metric({
+            namespace: QUALITY_NAMESPACE, metricName, dimensionsMap: { EndpointName: endpointName, VariantName: variant },
+            statistic: kind === 'min' ? 'Minimum' : 'Maximum', period: Duration.minutes(windowMinutes),
+          }),
+          threshold,
+          comparisonOperator: kind === 'min' ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+        this.qualityAlarms.push(alarm);
+        route(props.alerts, alarm, severity);
+      }
+    }
+  }
+}
+
+/** Routes an alarm to the alert topics, or records why it has no action. */
+function route(alerts: AlertTopics | undefined, alarm: cloudwatch.Alarm, severity: AlarmSeverity): void {
+  if (alerts) {
+    alerts.route(alarm, severity);
+  } else {
+    acknowledgeNoAlarmAction(alarm);
+  }
+}
+
+/** Checks the props; returns the window in minutes. */
+function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointDataCapture | undefined): number {
+  const errors = new InputErrors(scope, 'DriftMonitor');
+  if (!capture) {
+    errors.add('endpoint', props.endpoint.endpointName, 'an endpoint with data capture (ModelEndpoint dataCapture), or give dataCapture');
+  } else if (!capture.captureInput) {
+    errors.add('endpoint', props.endpoint.endpointName, 'an endpoint that captures its requests (captureInput true): drift is measured on inputs');
+  }
+  if (props.endpoint.variantNames.length === 0) {
+    errors.add('endpoint', props.endpoint.endpointName, 'an endpoint whose variant names are known (import it with variantNames)');
+  }
+  if (props.features.length === 0) {
+    errors.add('features', props.features, 'a list of at least one feature');
+  }
+  const seen = new Set<string>();
+  props.features.forEach((f, i) => {
+    if (!FEATURE_NAME.test(f.name)) {
+      errors.add(`features[${i}].name`, f.name, '1-255 letters, digits, spaces and _ . : / -');
+    }
+    if (seen.has(f.name)) {
+      errors.add(`features[${i}].name`, f.name, 'unique, but it is listed twice');
+    }
+    seen.add(f.name);
+    if (f.index !== undefined && !(Number.isInteger(f.index) && f.index >= 0)) {
+      errors.add(`features[${i}].index`, f.index, 'a whole number >= 0');
+    }
+  });
+  if (props.baselineProfile && props.baselineDataset) {
+    errors.addMessage('baselineProfile and baselineDataset are both given: give the baseline either as a profile or as a dataset');
+  } else if (!props.baselineProfile && !props.baselineDataset) {
+    errors.addMessage('a baseline is needed: give baselineProfile (a profile in the lake) or baselineDataset (computed at deploy time)');
+  }
+  const t = props.thresholds ?? {};
+  checkRange(errors, 'thresholds.psi', t.psi, (v) => v > 0, 'a number > 0');
+  checkRange(errors, 'thresholds.ks', t.ks, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+  checkRange(errors, 'thresholds.jsDistance', t.jsDistance, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+  checkRange(errors, 'thresholds.driftedShare', t.driftedShare, (v) => v > 0 && v <= 1, 'a share in (0, 1]');
+  checkRange(errors, 'thresholds.minSamples', t.minSamples, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
+
+  const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
+  let windowMinutes = 60;
+  const rate = rateMinutes(schedule);
+  if (rate !== undefined) {
+    windowMinutes = rate;
+    if (rate < MIN_WINDOW_MINUTES) {
+      errors.add('schedule', schedule.expressionString, `a rate of at least ${MIN_WINDOW_MINUTES} minutes (SageMaker writes capture files every few minutes)`);
+    }
+  } else if (!Token.isUnresolved(schedule.expressionString)) {
+    checkCron(errors, 'schedule', schedule.expressionString);
+    if (props.window !== undefined) {
+      const minutes = props.window.toMinutes({ integral: false });
+      if (!Number.isInteger(minutes) || minutes < MIN_WINDOW_MINUTES || minutes > 7 * 24 * 60) {
+        errors.add('window', props.window, `a whole number of minutes from ${MIN_WINDOW_MINUTES} to 7 days`);
+      } else {
+        windowMinutes = minutes;
+      }
+    }
+  }
+
+  const q = props.modelQuality;
+  if (q) {
+    if (!q.groundTruthZone || q.groundTruthPrefix === undefined) {
+      errors.addMessage('modelQuality needs groundTruthZone and groundTruthPrefix: where the ground-truth files land');
+    }
+    if (!q.problemType) {
+      errors.add('modelQuality.problemType', q.problemType, 'ProblemType.BINARY_CLASSIFICATION or ProblemType.REGRESSION');
+    }
+    if (capture && !capture.captureOutput) {
+      errors.add('endpoint', props.endpoint.endpointName, 'an endpoint that captures its responses (captureOutput true) for modelQuality');
+    }
+    if (q.schedule) {
+      const r = rateMinutes(q.schedule);
+      if (r === undefined) {
+        errors.add('modelQuality.schedule', q.schedule.expressionString, 'a rate (each run covers the preceding window of that length)');
+      } else if (r < 60) {
+        errors.add('modelQuality.schedule', q.schedule.expressionString, 'a rate of at least 1 hour (ground truth arrives in batches)');
+      }
+    }
+    for (const [prop, v] of [['modelQuality.minAuc', q.minAuc], ['modelQuality.minAccuracy', q.minAccuracy]] as const) {
+      checkRange(errors, prop, v, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
+    }
+    for (const [prop, v] of [['modelQuality.maxRmse', q.maxRmse], ['modelQuality.maxMae', q.maxMae]] as const) {
+      checkRange(errors, prop, v, (x) => x > 0, 'a number > 0');
+    }
+  }
+  errors.throwIfAny();
+  return windowMinutes;
+}
+
+function checkRange(errors: InputErrors, prop: string, value: number | undefined, ok: (v: number) => boolean, allowed: string): void {
+  if (value !== undefined && !Token.isUnresolved(value) && !ok(value)) {
+    errors.add(prop, value, allowed);
+  }
+}
+
+/** The minutes of a `rate(...)` expression, undefined for other expressions. */
+function rateMinutes(schedule: scheduler.ScheduleExpression): number | undefined {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expressionString);
+  if (!m) {
+    return undefined;
+  }
+  const n = Number(m[1]);
+  return m[2].startsWith('minute') ? n : m[2].startsWith('hour') ? n * 60 : n * 24 * 60;
+}
+
+/** EventBridge Scheduler cron: 6 fields, and one of day-of-month and day-of-week must be '?'. */
+function checkCron(errors: InputErrors, prop: string, expression: string): void {
+  const m = /^cron\((.*)\)$/.exec(expression);
+  const fields = m ? m[1].trim().split(/\s+/) : [];
+  const ok = fields.length === 6
+    && fields.every((f) => /^[0-9A-Za-z*?\/,#L W-]+$/.test(f))
+    && (fields[2] === '?') !== (fields[4] === '?');
+  if (!ok) {
+    errors.add(prop, expression, "a rate(...) or a cron(minutes hours day-of-month month day-of-week year) with '?' in one of the day fields");
+  }
+}
+
+/** s3:ListBucket on the zone's bucket, only for keys under `prefix`. */
+function grantList(fn: lambda.IFunction, zone: ILakeZone, prefix: string): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    actions: perms.LIST_ACTIONS,
+    resources: [zone.bucket.bucketArn],
+    conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+  }));
+}
+
+/** Exact object actions on keys or key patterns of a zone, with the zone key's KMS actions; acknowledges the patterns. */
+function grantObjects(fn: lambda.IFunction, zone: ILakeZone, keys: string[], actions: string[], write: boolean, why: string): void {
+  const arns = keys.map((k) => zone.bucket.arnForObjects(k));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: arns }));
+  if (zone.encryptionKey) {
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: write ? perms.KMS_ENCRYPT_ACTIONS : perms.KMS_DECRYPT_ACTIONS,
+      resources: [zone.encryptionKey.keyArn],
+    }));
+  }
+  const patterns = arns.filter((_, i) => keys[i].endsWith('*'));
+  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+  if (policy && patterns.length > 0) {
+    acknowledgeWildcardResources(policy, patterns, `The function ${why}: ${actions.join(', ')} only, under this prefix.`);
+  }
+}
+
+function grantPutMetrics(fn: lambda.IFunction, namespace: string): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    actions: perms.PUT_METRIC_ACTIONS,
+    resources: ['*'],
+    conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
+  }));
+  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+  if (policy) {
+    acknowledgeWildcardResources(policy, ['*'], 'cloudwatch:PutMetricData has no resource-level permissions; a condition limits it '
+      + 'to the cdk-mlops namespaces.');
+  }
+}
