@@ -3,3 +3,4 @@ export * from './training';
 export * from './serving';
 export * from './monitoring';
 export * from './drift';
+export * from './experiments';

@@ -4,6 +4,7 @@ import { ContainerImage, InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
 import { DriftMonitor, FeatureType, ProblemType } from '../../lib/drift';
+import { AbExperiment } from '../../lib/experiments';
 import { TrainingPipeline } from '../../lib/training';
 import { IModelRegistry } from '../../lib/training/model-registry';
 import { AlertTopics, EndpointAlarms, EndpointDashboard } from '../../lib/monitoring';
@@ -62,6 +63,7 @@ export class ServingStack extends Stack {
   public readonly alarms?: EndpointAlarms;
   public readonly dashboard: EndpointDashboard;
   public readonly drift: DriftMonitor;
+  public readonly experiment: AbExperiment;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -108,6 +110,8 @@ export class ServingStack extends Stack {
       dataCapture: { lake: props.lake, samplingPercentage: 10 },
       volumeEncryptionKey: props.lake.encryptionKey,
       deployment: DeploymentPolicy.canary({ percent: 50, bake: Duration.minutes(10), maximumExecutionTime: Duration.hours(1) }),
+      // The experiment below shifts weights at run time: a deploy keeps them rather than resetting them to 90/10.
+      retainWeightsOnDeploy: true,
     });
 
     if (props.alerts) {
@@ -138,6 +142,14 @@ export class ServingStack extends Stack {
         problemType: ProblemType.BINARY_CLASSIFICATION,
         minAuc: 0.8,
       },
+    });
+
+    // Hourly champion/challenger evaluation: shifts traffic to the challenger on evidence, rolls back on harm.
+    this.experiment = new AbExperiment(this, 'ChurnChallenger', {
+      endpoint: this.endpoint,
+      championVariant: 'champion',
+      challengerVariant: 'challenger',
+      alerts: props.alerts,
     });
   }
 }
