@@ -30,6 +30,13 @@ export interface ServingStackProps extends StackProps {
   readonly challengerPackageVersion?: number;
 
   /**
+   * Where the registry's model packages keep their artifacts in the lake's models zone: the training pipeline's output.
+   *
+   * @default 'training/churn/output/' - the output of the reference TrainingStack's pipeline (job name prefix 'churn')
+   */
+  readonly registryArtifactsPrefix?: string;
+
+  /**
    * The ECR repository of the inference image.
    *
    * @default 'churn-inference'
@@ -80,7 +87,7 @@ export class ServingStack extends Stack {
           registry: props.registry,
           version: props.challengerPackageVersion ?? 1,
           artifactsZone: models,
-          artifactsPrefix: 'churn/',
+          artifactsPrefix: props.registryArtifactsPrefix ?? 'training/churn/output/',
           imageRepository: repository,
         },
       }

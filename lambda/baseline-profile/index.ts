@@ -22,6 +22,8 @@ export interface BaselineRequest {
   readonly profileKey: string;
   /** @default 10 */
   readonly bins?: number | string;
+  /** Rows sampled for the profile. @default 1,000,000 */
+  readonly maxRows?: number | string;
 }
 
 interface CustomResourceEvent {
@@ -36,28 +38,76 @@ interface CustomResourceEvent {
 
 export interface BaselineResult {
   readonly profileUri: string;
+  /** Rows in the profile (a sample when the dataset has more than maxRows). */
   readonly rows: number;
+  readonly rowsSeen: number;
   readonly malformed: number;
   readonly features: number;
 }
 
+/** Rows kept for the profile: a uniform sample of larger datasets, so memory is bounded whatever the dataset size. */
+export const DEFAULT_MAX_ROWS = 1_000_000;
+
+/**
+ * CloudFormation passes every custom-resource property value as a string: `index: 0` arrives as `"0"`.
+ */
+export function normalizeFeatures(features: readonly FeatureSpec[]): FeatureSpec[] {
+  return features.map((f) => ({ ...f, ...(f.index === undefined ? {} : { index: Number(f.index) }) }));
+}
+
+/**
+ * Keeps a uniform random sample of at most `max` rows (reservoir sampling, algorithm R) with a seeded generator,
+ * so that the same dataset always gives the same profile.
+ */
+export class RowReservoir {
+  public readonly rows: FeatureValue[][] = [];
+  public seen = 0;
+  private state = 0x9e3779b9;
+
+  constructor(private readonly max: number) {}
+
+  public add(row: FeatureValue[]): void {
+    this.seen++;
+    if (this.rows.length < this.max) {
+      this.rows.push(row);
+      return;
+    }
+    const j = Math.floor(this.random() * this.seen);
+    if (j < this.max) {
+      this.rows[j] = row;
+    }
+  }
+
+  /** mulberry32 */
+  private random(): number {
+    this.state = (this.state + 0x6d2b79f5) | 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}
+
 /** Computes and stores the profile of a dataset. */
 export async function computeBaseline(req: BaselineRequest): Promise<BaselineResult> {
-  const parser = rowParser(req.format ?? 'csv', req.features, req.header === true || req.header === 'true');
-  const rows: FeatureValue[][] = [];
+  const features = normalizeFeatures(req.features);
+  const parser = rowParser(req.format ?? 'csv', features, req.header === true || req.header === 'true');
+  const reservoir = new RowReservoir(req.maxRows === undefined ? DEFAULT_MAX_ROWS : Number(req.maxRows));
   for await (const line of objectLines(req.datasetBucket, req.datasetKey)) {
     const row = parser.parse(line);
     if (row) {
-      rows.push(row);
+      reservoir.add(row);
     }
   }
+  const rows = reservoir.rows;
   if (rows.length === 0) {
     throw new Error(`s3://${req.datasetBucket}/${req.datasetKey} has no usable row (${parser.malformed} malformed lines)`);
   }
-  const profile = buildProfile(rows, req.features, { bins: req.bins === undefined ? undefined : Number(req.bins) });
+  const profile = buildProfile(rows, features, { bins: req.bins === undefined ? undefined : Number(req.bins) });
   await putJson(req.profileBucket, req.profileKey, profile);
   const result = {
-    profileUri: `s3://${req.profileBucket}/${req.profileKey}`, rows: rows.length, malformed: parser.malformed, features: req.features.length,
+    profileUri: `s3://${req.profileBucket}/${req.profileKey}`, rows: rows.length, rowsSeen: reservoir.seen, malformed: parser.malformed,
+    features: features.length,
   };
   log('INFO', 'baseline profile written', { ...result, formatVersion: PROFILE_FORMAT_VERSION });
   return result;

@@ -158,8 +158,7 @@ export interface DataLakeAttributes {
   readonly databaseName?: string;
 }
 
-/** The default zones of a lake. */
-export const DEFAULT_ZONES = ['raw', 'curated', 'features', 'models', 'monitoring'];
+const DEFAULT_ZONES = ['raw', 'curated', 'features', 'models', 'monitoring'];
 const TIERED_ZONES = ['raw', 'curated'];
 const ZONE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const MAX_ZONES = 20;
@@ -174,6 +173,9 @@ const QUERY_RESULTS_PREFIX = 'athena-results/';
  * lake.zone('raw').grantRead(role, 'datasets/');
  */
 export class DataLake extends Construct implements IDataLake {
+  /** The default zones of a lake. */
+  public static readonly DEFAULT_ZONES: string[] = [...DEFAULT_ZONES];
+
   /**
    * Imports a lake defined in another app from its bucket names.
    */

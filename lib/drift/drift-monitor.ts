@@ -125,11 +125,11 @@ export enum ProblemType {
 /** Model-quality checks against ground truth. */
 export interface ModelQualityOptions {
   /** The zone where ground-truth files land (JSON lines `{"inferenceId": ..., "label": ...}`). */
-  readonly groundTruthZone?: ILakeZone;
+  readonly groundTruthZone: ILakeZone;
   /** The key prefix of the ground-truth files. */
-  readonly groundTruthPrefix?: string;
+  readonly groundTruthPrefix: string;
   /** Classification or regression. */
-  readonly problemType?: ProblemType;
+  readonly problemType: ProblemType;
   /**
    * The positive class label (classification).
    *
@@ -470,9 +470,9 @@ export class DriftMonitor extends Construct {
     });
     const capturePrefix = `${capture.prefix}${endpointName}/`;
     grantList(fn.function, capture.zone, capturePrefix);
-    grantList(fn.function, q.groundTruthZone!, q.groundTruthPrefix!);
+    grantList(fn.function, q.groundTruthZone, q.groundTruthPrefix);
     grantObjects(fn.function, capture.zone, [`${capturePrefix}*`], perms.READ_OBJECT_ACTIONS, false, 'reads the capture files, named by SageMaker at run time');
-    grantObjects(fn.function, q.groundTruthZone!, [`${q.groundTruthPrefix}*`], perms.READ_OBJECT_ACTIONS, false,
+    grantObjects(fn.function, q.groundTruthZone, [`${q.groundTruthPrefix}*`], perms.READ_OBJECT_ACTIONS, false,
       'reads the ground-truth files, named by the application that labels');
     grantObjects(fn.function, capture.zone, [`model-quality-reports/${endpointName}/*`], perms.WRITE_OBJECT_ACTIONS, true,
       'writes one report per variant and window, named by the window');
@@ -488,7 +488,7 @@ export class DriftMonitor extends Construct {
           endpointName,
           captureBucket: capture.zone.bucket.bucketName,
           capturePrefix: capture.prefix.replace(/\/+$/, ''),
-          groundTruthBucket: q.groundTruthZone!.bucket.bucketName,
+          groundTruthBucket: q.groundTruthZone.bucket.bucketName,
           groundTruthPrefix: q.groundTruthPrefix,
           problemType: q.problemType,
           positiveLabel: q.positiveLabel,
@@ -601,6 +601,7 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
 
   const q = props.modelQuality;
   if (q) {
+    // Required by the types; checked for JavaScript callers.
     if (!q.groundTruthZone || q.groundTruthPrefix === undefined) {
       errors.addMessage('modelQuality needs groundTruthZone and groundTruthPrefix: where the ground-truth files land');
     }

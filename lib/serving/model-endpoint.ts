@@ -8,7 +8,8 @@ import * as alpha from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
 import { DeploymentPolicy } from './deployment-policy';
 import {
-  ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_GROUP_ACTIONS, ENDPOINT_LOG_STREAM_ACTIONS, INVOKE_ENDPOINT_ACTIONS, WRITE_CAPTURE_ACTIONS,
+  DESCRIBE_ALARM_ACTIONS, ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_GROUP_ACTIONS, ENDPOINT_LOG_STREAM_ACTIONS, INVOKE_ENDPOINT_ACTIONS,
+  WRITE_CAPTURE_ACTIONS,
 } from './perms';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName, hasInstanceStorage } from './private-names';
@@ -737,6 +738,16 @@ export class ModelEndpoint extends ModelEndpointBase {
       errors.throwIfAny();
     }
     this.rollbackAlarms.push(alarm);
+    for (const model of this.grantedModels) {
+      this.grantDescribeAlarms(model, [alarm]);
+    }
+  }
+
+  /** Deployment guardrails read the rollback alarms with the models' execution roles (SageMaker docs). */
+  private grantDescribeAlarms(model: IServingModel, alarms: cloudwatch.IAlarm[]): void {
+    if (alarms.length > 0) {
+      iam.Grant.addToPrincipal({ grantee: model, actions: DESCRIBE_ALARM_ACTIONS, resourceArns: alarms.map((a) => a.alarmArn) });
+    }
   }
 
   /**
@@ -856,6 +867,7 @@ export class ModelEndpoint extends ModelEndpointBase {
       return;
     }
     this.grantedModels.add(model);
+    this.grantDescribeAlarms(model, this.rollbackAlarms);
     const stack = Stack.of(this);
     const logGroup = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/Endpoints/${this.endpointName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     iam.Grant.addToPrincipal({ grantee: model, actions: ENDPOINT_LOG_GROUP_ACTIONS, resourceArns: [logGroup] });

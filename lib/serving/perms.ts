@@ -11,9 +11,15 @@ export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
 /** What a model's execution role needs to decrypt a KMS-encrypted artifact. */
 export const DECRYPT_ACTIONS = ['kms:Decrypt'];
 
-/** What a model's execution role needs to write captured requests and responses into an SSE-KMS bucket. */
+/**
+ * What a model's execution role needs to write captured requests and responses into an SSE-KMS bucket: a data key
+ * for each object, and Decrypt for multipart uploads.
+ */
 export const WRITE_CAPTURE_ACTIONS = ['s3:PutObject'];
-export const ENCRYPT_CAPTURE_ACTIONS = ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'];
+export const ENCRYPT_CAPTURE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+/** What a model's execution role needs so that deployment guardrails can read the rollback alarms (SageMaker docs). */
+export const DESCRIBE_ALARM_ACTIONS = ['cloudwatch:DescribeAlarms'];
 
 /** What a model's execution role needs to read the model package it serves. */
 export const DESCRIBE_MODEL_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];

@@ -1,4 +1,4 @@
-import { ArnFormat, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, IResource, Names, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -48,7 +48,8 @@ export interface IModelRegistry extends IResource {
  */
 export interface ModelRegistryProps {
   /**
-   * The name of the model package group: 1-63 letters, digits and hyphens, starting and ending with a letter or digit.
+   * The name of the model package group: 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.
+   * Lowercase, so that the model package ARNs in IAM policies are the group's ARNs whatever case SageMaker keeps in them.
    *
    * @default - derived from the construct path, in lowercase
    */
@@ -77,7 +78,9 @@ export interface ModelRegistryProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const GROUP_NAME = /^[a-z0-9](-*[a-z0-9]){0,62}$/;
+const GROUP_NAME_RULE = '1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit '
+  + '(lowercase, so that the model package ARNs granted in IAM policies match the group\'s)';
 const ACCOUNT_ID = /^\d{12}$/;
 
 abstract class ModelRegistryBase extends Resource implements IModelRegistry {
@@ -126,9 +129,8 @@ abstract class ModelRegistryBase extends Resource implements IModelRegistry {
   }
 
   private modelPackagesArnPrefix(): string {
-    const group = lowerName(this.modelPackageGroupName);
     return Stack.of(this).formatArn({
-      service: 'sagemaker', resource: 'model-package', resourceName: group, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      service: 'sagemaker', resource: 'model-package', resourceName: this.modelPackageGroupName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
   }
 }
@@ -152,12 +154,12 @@ export class ModelRegistry extends ModelRegistryBase {
       public readonly modelPackageGroupArn = Stack.of(scope).formatArn({
         service: 'sagemaker',
         resource: 'model-package-group',
-        resourceName: lowerName(modelPackageGroupName),
+        resourceName: modelPackageGroupName,
       });
     }
     if (!isToken(modelPackageGroupName) && !GROUP_NAME.test(modelPackageGroupName)) {
       throw new Error(`ModelRegistry.fromModelPackageGroupName ${scope.node.path}/${id}: modelPackageGroupName must be `
-        + `1-63 letters, digits and hyphens, starting and ending with a letter or digit, got '${modelPackageGroupName}'`);
+        + `${GROUP_NAME_RULE}, got '${modelPackageGroupName}'`);
     }
     return new Import(scope, id);
   }
@@ -173,8 +175,7 @@ export class ModelRegistry extends ModelRegistryBase {
     const errors = new InputErrors(this, 'ModelRegistry');
     const name = props.modelPackageGroupName ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-' }).toLowerCase();
     if (!isToken(name)) {
-      errors.check(GROUP_NAME.test(name), 'modelPackageGroupName', name,
-        '1-63 letters, digits and hyphens, starting and ending with a letter or digit');
+      errors.check(GROUP_NAME.test(name), 'modelPackageGroupName', name, GROUP_NAME_RULE);
     }
     if (props.description !== undefined && !isToken(props.description)) {
       errors.check(props.description.length <= 1024, 'description', `${props.description.length} characters`, 'at most 1024 characters');
@@ -199,7 +200,7 @@ export class ModelRegistry extends ModelRegistryBase {
 
   private crossAccountPolicy(name: string, accounts: string[]): any {
     // Built from the name, not from the resource's ARN attribute: a resource cannot reference itself.
-    const groupArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: lowerName(name) });
+    const groupArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: name });
     const document = new iam.PolicyDocument({
       statements: [new iam.PolicyStatement({
         sid: 'CrossAccountRead',
@@ -210,9 +211,4 @@ export class ModelRegistry extends ModelRegistryBase {
     });
     return document.toJSON();
   }
-}
-
-/** SageMaker writes resource names in lowercase in its ARNs; a token is left as it is. */
-function lowerName(name: string): string {
-  return Token.isUnresolved(name) ? name : name.toLowerCase();
 }

@@ -50,13 +50,17 @@ export const S3_DELETE_OBJECT_ACTIONS = ['s3:DeleteObject'];
 export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'];
 /** Writing SSE-KMS objects (multipart uploads need Decrypt too). */
 export const KMS_ENCRYPT_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+/** Publishing to an SNS topic encrypted with a customer-managed key (exact actions, not grantPublish's `kms:GenerateDataKey*`). */
+export const TOPIC_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 /** Encrypting the training volume with a customer-managed key. */
 export const KMS_VOLUME_ACTIONS = ['kms:CreateGrant'];
 
 /** A training job writes its logs to this log group. */
 export const TRAINING_LOG_GROUP = '/aws/sagemaker/TrainingJobs';
-export const LOG_GROUP_ACTIONS = ['logs:CreateLogGroup'];
-export const LOG_STREAM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
+/** Log-group actions, authorized on the log group (`DescribeLogStreams` lists the group's streams, so it is one of them). */
+export const LOG_GROUP_ACTIONS = ['logs:CreateLogGroup', 'logs:DescribeLogStreams'];
+/** Log-stream actions, authorized on the streams of the pipeline's jobs. */
+export const LOG_STREAM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
 /** Training containers publish their metrics under `/aws/sagemaker/*` namespaces; the action has no resource-level permissions. */
 export const METRIC_ACTIONS = ['cloudwatch:PutMetricData'];

@@ -333,15 +333,28 @@ const ENV_NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,511}$/;
 const TENSORBOARD_LOCAL_PATH = '/opt/ml/output/tensorboard';
 
 /**
- * Errors of SageMaker API calls that a retry can cure: throttling. The optimized integration reports every SageMaker API error,
- * throttling included, as `SageMaker.AmazonSageMakerException`; the SDK integration reports unmodeled errors as `SageMaker.SageMakerException`.
+ * Errors of SageMaker API calls that a retry can cure: throttling only. Validation errors, `ResourceLimitExceeded` and the like
+ * fail the run at once.
+ *
+ * - The AWS SDK integration (`aws-sdk:sagemaker:*`, the ReadFinalMetrics and RegisterModel states) names its errors
+ *   `SageMaker.<ErrorCode>Exception`, so throttling is `SageMaker.ThrottlingException`. Its catch-all for unmodeled errors,
+ *   `SageMaker.SageMakerException`, is not retried.
+ * - The optimized integration (`sagemaker:createTrainingJob.sync`, the Train state) reports every SageMaker API error, throttling
+ *   included, as `SageMaker.AmazonSageMakerException` and puts the error code only in the cause. Retrying that name would retry
+ *   every error, so it is not retried: a throttled CreateTrainingJob fails the run, which notifies and can be started again.
+ *   `SageMaker.ThrottlingException` is listed for it too, in case the integration names throttling like the SDK integration does.
  */
-const THROTTLING_ERRORS = [
-  'SageMaker.ThrottlingException',
-  'SageMaker.AmazonSageMakerException',
-  'SageMaker.SageMakerException',
-  'ThrottlingException',
-];
+const THROTTLING_ERRORS = ['SageMaker.ThrottlingException'];
+
+/** Keys and values of a model package's `CustomerMetadataProperties`: letters, spaces, digits and `_.:/=+-@`. */
+const METADATA_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_METADATA_VALUE = 256;
+
+/** How each comparison is recorded in the model package's metadata (whose values may not contain `<` or `>`). */
+const COMPARISON_NAMES: { [comparison: string]: string } = {
+  [GateComparison.GREATER_THAN_OR_EQUAL]: 'GreaterThanOrEqual',
+  [GateComparison.LESS_THAN_OR_EQUAL]: 'LessThanOrEqual',
+};
 
 /**
  * A Step Functions state machine that trains a model on SageMaker, checks it against a quality gate and registers it in a
@@ -415,7 +428,7 @@ export class TrainingPipeline extends Construct {
       service: 'logs', resource: 'log-group', resourceName: `${perms.TRAINING_LOG_GROUP}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     this.trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.LOG_GROUP_ACTIONS, resources: [trainingLogGroupArn] }));
-    trainingAcks.add(trainingLogGroupArn, `CreateLogGroup on SageMaker's fixed training log group ${perms.TRAINING_LOG_GROUP} only; `
+    trainingAcks.add(trainingLogGroupArn, `CreateLogGroup and DescribeLogStreams on SageMaker's fixed training log group ${perms.TRAINING_LOG_GROUP} only; `
       + 'the ":*" suffix is the ARN form CloudWatch Logs authorizes log-group actions against.');
     const logStreams = logStreamsArn(stack, this.jobNamePrefix);
     this.trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.LOG_STREAM_ACTIONS, resources: [logStreams] }));
@@ -504,13 +517,16 @@ export class TrainingPipeline extends Construct {
     const requirement = `${comparison} ${gate.threshold}`;
     const pathLiteral = JSON.stringify(this.node.path);
 
+    // One run id per execution (a UUID, 36 characters): the job is named `<prefix>-<runId>` (at most 26 + 1 + 36 = 63 characters,
+    // SageMaker's limit), and the run id is the registration's idempotency token (CreateModelPackage's ClientToken: 1-36 characters).
+    const jobName = `'${this.jobNamePrefix}-' & $runId`;
     const prepare = sfn.Pass.jsonata(this, 'NameTrainingJob', {
-      comment: 'A unique training job name per execution, under the prefix the pipeline may use',
-      assign: { trainingJobName: `{% '${this.jobNamePrefix}-' & $uuid() %}` },
+      comment: 'A run id per execution; the training job is named <prefix>-<runId>, under the prefix the pipeline may use',
+      assign: { runId: '{% $uuid() %}' },
     });
 
     const trainingArguments: any = {
-      TrainingJobName: '{% $trainingJobName %}',
+      TrainingJobName: `{% ${jobName} %}`,
       RoleArn: this.trainingRole.roleArn,
       AlgorithmSpecification: {
         TrainingImage: trainingImageUri,
@@ -544,11 +560,11 @@ export class TrainingPipeline extends Construct {
       Environment: props.environment,
       EnableManagedSpotTraining: cfg.spot || undefined,
       CheckpointConfig: cfg.spot ? {
-        S3Uri: `{% '${models.s3Uri(`${outputPrefix}checkpoints/`)}' & $trainingJobName & '/' %}`,
+        S3Uri: `{% '${models.s3Uri(`${outputPrefix}checkpoints/`)}' & ${jobName} & '/' %}`,
         LocalPath: props.checkpointLocalPath ?? '/opt/ml/checkpoints',
       } : undefined,
       TensorBoardOutputConfig: props.tensorBoard ? {
-        S3OutputPath: `{% '${models.s3Uri(`${outputPrefix}tensorboard/`)}' & $trainingJobName & '/' %}`,
+        S3OutputPath: `{% '${models.s3Uri(`${outputPrefix}tensorboard/`)}' & ${jobName} & '/' %}`,
         LocalPath: TENSORBOARD_LOCAL_PATH,
       } : undefined,
       VpcConfig: vpcConfig,
@@ -561,6 +577,7 @@ export class TrainingPipeline extends Construct {
         Comment: 'Runs the training job and waits for it to end (.sync)',
         Resource: `arn:${Aws.PARTITION}:states:::sagemaker:createTrainingJob.sync`,
         Arguments: prune(trainingArguments),
+        Assign: { trainingJobName: `{% ${jobName} %}` },
         Output: '{% $states.input %}',
       },
     });
@@ -591,16 +608,19 @@ export class TrainingPipeline extends Construct {
         ModelPackageGroupName: props.registry.modelPackageGroupName,
         ModelPackageDescription: `{% 'Trained by ' & $trainingJobName & '; ' & ${metricLiteral} & ' = ' & $string($metric) %}`,
         ModelApprovalStatus: props.approvalStatus ?? ModelApprovalStatus.PENDING_MANUAL_APPROVAL,
-        // Idempotent retries: one model package per training job.
-        ClientToken: '{% $trainingJobName %}',
+        // Idempotent retries: one model package per run. The run id is a UUID, which fits the token's 1-36 characters [a-zA-Z0-9-].
+        ClientToken: '{% $runId %}',
         InferenceSpecification: {
           Containers: [{ Image: inferenceImageUri, ModelDataUrl: '{% $modelDataUrl %}' }],
           SupportedContentTypes: props.supportedContentTypes,
           SupportedResponseMIMETypes: props.supportedResponseTypes,
         },
+        // Keys and values allow only letters, spaces, digits and _.:/=+-@ (no '<' or '>'), so the gate is spelled out in words.
         CustomerMetadataProperties: {
           TrainingJobName: '{% $trainingJobName %}',
-          QualityGate: `${gate.metricName} ${requirement}`,
+          GateMetric: gate.metricName,
+          GateComparison: COMPARISON_NAMES[comparison],
+          GateThreshold: String(gate.threshold),
           MetricValue: '{% $string($metric) %}',
         },
       }),
@@ -619,7 +639,11 @@ export class TrainingPipeline extends Construct {
     });
 
     const topic = props.notificationTopic;
-    const notify = (notifyId: string, status: string, fields: string): sfn.IChainable | undefined => {
+    if (topic?.masterKey) {
+      // Publishing to an encrypted topic uses its key; exact actions rather than grantPublish's kms:GenerateDataKey*.
+      this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.TOPIC_KEY_ACTIONS, resources: [topic.masterKey.keyArn] }));
+    }
+    const notify = (notifyId: string, status: string, fields: string): tasks.SnsPublish | undefined => {
       if (!topic) {
         return undefined;
       }
@@ -643,7 +667,10 @@ export class TrainingPipeline extends Construct {
       error: '{% $states.input.Error %}',
       cause: '{% $states.input.Cause %}',
     });
-    const onFailure = chain(notify('NotifyFailure', 'FAILED', ', "error": $states.input.Error, "cause": $states.input.Cause'), failed);
+    const notifyFailure = notify('NotifyFailure', 'FAILED', ', "error": $states.input.Error, "cause": $states.input.Cause');
+    // A notification that cannot be sent must not hide the step's error: Failed gets the original error and cause (this state's input).
+    notifyFailure?.addCatch(failed, { errors: [sfn.Errors.ALL], outputs: '{% $states.input %}' });
+    const onFailure = chain(notifyFailure, failed);
     for (const task of [train, describeJob, register]) {
       task.addCatch(onFailure, { errors: [sfn.Errors.ALL] });
     }
@@ -656,16 +683,27 @@ export class TrainingPipeline extends Construct {
         + `& ', required ${requirement}; it was not registered' %}`,
     });
     const succeeded = new sfn.Succeed(this, 'Registered');
+    const notifySuccess = notify('NotifySuccess', 'SUCCEEDED',
+      `, "trainingJobName": $trainingJobName, "metric": ${metricLiteral}, "value": $metric, "modelPackageArn": $modelPackageArn`);
+    if (notifySuccess) {
+      // The model is registered: a notification that cannot be sent must not fail the run. The error stays in the execution log.
+      notifySuccess.addCatch(sfn.Succeed.jsonata(this, 'RegisteredWithoutNotification', {
+        comment: 'The model was registered, but the success notification could not be sent',
+        outputs: '{% {"modelPackageArn": $modelPackageArn, "notificationError": $states.input.Error, "notificationCause": $states.input.Cause} %}',
+      }), { errors: [sfn.Errors.ALL] });
+    }
+    const notifyGateFailed = notify('NotifyQualityGateFailed', 'QUALITY_GATE_FAILED',
+      `, "trainingJobName": $trainingJobName, "metric": ${metricLiteral}, "value": $metric, "required": "${requirement}"`);
+    // The run fails with QualityGateFailed whether or not the notification could be sent.
+    notifyGateFailed?.addCatch(gateFailed, { errors: [sfn.Errors.ALL] });
 
     const qualityGate = sfn.Choice.jsonata(this, 'QualityGate', { comment: `${gate.metricName} ${requirement}` })
       .when(
         sfn.Condition.jsonata(`{% $type($metric) = 'number' and $metric ${comparison} ${gate.threshold} %}`),
-        chain(register, chain(notify('NotifySuccess', 'SUCCEEDED',
-          `, "trainingJobName": $trainingJobName, "metric": ${metricLiteral}, "value": $metric, "modelPackageArn": $modelPackageArn`), succeeded)),
+        chain(register, chain(notifySuccess, succeeded)),
         { comment: 'The model passed the gate' },
       )
-      .otherwise(chain(notify('NotifyQualityGateFailed', 'QUALITY_GATE_FAILED',
-        `, "trainingJobName": $trainingJobName, "metric": ${metricLiteral}, "value": $metric, "required": "${requirement}"`), gateFailed));
+      .otherwise(chain(notifyGateFailed, gateFailed));
 
     const definition = prepare.next(train).next(describeJob).next(qualityGate);
 
@@ -771,6 +809,10 @@ function validate(scope: Construct, errors: InputErrors, props: TrainingPipeline
     zones.set(name, zone);
     return zone;
   };
+  const groupName = props.registry.modelPackageGroupName;
+  if (!isToken(groupName) && groupName !== groupName.toLowerCase()) {
+    errors.add('registry', groupName, 'a model package group with a lowercase name (the IAM policies grant on its model package ARNs)');
+  }
   const modelsZone = props.lake.zoneNames.includes('models') ? zoneOf('models', 'lake') : undefined;
   if (!modelsZone) {
     errors.add('lake', props.lake.zoneNames, "a lake with a 'models' zone, which receives the models, checkpoints and TensorBoard logs");
@@ -861,6 +903,9 @@ function validate(scope: Construct, errors: InputErrors, props: TrainingPipeline
   const gate = props.qualityGate;
   if (!isToken(gate.metricName) && !metricNames.has(gate.metricName)) {
     errors.add('qualityGate.metricName', gate.metricName, `one of the metricDefinitions names ${describe([...metricNames])}`);
+  } else if (!isToken(gate.metricName) && (!METADATA_TEXT.test(gate.metricName) || gate.metricName.length > MAX_METADATA_VALUE)) {
+    errors.add('qualityGate.metricName', gate.metricName, `at most ${MAX_METADATA_VALUE} letters, spaces, digits and "_.:/=+-@" `
+      + '(it is recorded in the model package\'s metadata, which allows no other characters)');
   }
   if (!isToken(gate.threshold)) {
     errors.check(typeof gate.threshold === 'number' && Number.isFinite(gate.threshold), 'qualityGate.threshold', gate.threshold, 'a finite number');
@@ -1033,9 +1078,9 @@ function logStreamsArn(stack: Stack, jobNamePrefix: string): string {
   });
 }
 
+/** The versions of a model package group. Group names are lowercase (ModelRegistry checks it), as in SageMaker's ARNs. */
 function modelPackagesArn(stack: Stack, groupName: string): string {
-  const group = Token.isUnresolved(groupName) ? groupName : groupName.toLowerCase();
-  return stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${group}/*` });
+  return stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${groupName}/*` });
 }
 
 /** `first.next(second)`, or `second` alone when there is no first state. */

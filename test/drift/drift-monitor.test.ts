@@ -208,12 +208,12 @@ describe('DriftMonitor bad input', () => {
   });
 
   test('fails when model quality has no ground-truth location or problem type', () => {
-    expect(() => monitor({ modelQuality: { problemType: ProblemType.REGRESSION } }))
+    expect(() => monitor({ modelQuality: { problemType: ProblemType.REGRESSION } as any }))
       .toThrow(/modelQuality needs groundTruthZone and groundTruthPrefix/);
     const f = driftFixture();
     expect(() => new DriftMonitor(f.stack, 'Drift', {
       endpoint: f.endpoint, features: FEATURES, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' },
-      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'gt/' },
+      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'gt/' } as any,
     })).toThrow(/modelQuality.problemType must be ProblemType.BINARY_CLASSIFICATION or ProblemType.REGRESSION/);
   });
 

@@ -395,3 +395,14 @@ describe('ModelEndpoint grants and metrics', () => {
     expect(() => unknown.metricInvocations()).toThrow(/Invocations needs a variantName, since the endpoint's variant names are unknown/);
   });
 });
+
+describe('ModelEndpoint rollback alarms added later', () => {
+  test('lets every model role describe an alarm added after construction', () => {
+    const f = servingFixture('Late');
+    const endpoint = new ModelEndpoint(f.stack, 'Churn', { variants: [{ name: 'champion', model: f.champion }] });
+    endpoint.addRollbackAlarm(cloudwatch.Alarm.fromAlarmName(f.stack, 'Extra', 'churn-endpoint-health'));
+    const text = JSON.stringify(Template.fromStack(f.stack).findResources('AWS::IAM::Policy'));
+    expect(text).toContain('alarm:churn-endpoint-health');
+    expect(text).toContain('cloudwatch:DescribeAlarms');
+  });
+});

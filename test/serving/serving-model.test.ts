@@ -46,6 +46,11 @@ describe('ServingModel from an image and lake artifacts', () => {
       { Action: 's3:GetObject', Effect: 'Allow',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Lakemodels/), 'Arn'] }, '/churn/v3/model.tar.gz']] } },
       { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] } },
+      // Deployment guardrails read the rollback alarms with the model's role: these two, and no other alarm.
+      { Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow', Resource: [
+        { 'Fn::Join': ['', ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:', { Ref: expect.stringMatching(/^ChurnErrorRateAlarm/) }]] },
+        { 'Fn::Join': ['', ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:', { Ref: expect.stringMatching(/^ChurnLatencyAlarm/) }]] },
+      ] },
       { Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], Effect: 'Allow',
         Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn' },
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow',

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -25,9 +25,9 @@ describe('ModelRegistry', () => {
 
   test('takes a name, a description and a removal policy', () => {
     const s = stack();
-    new ModelRegistry(s, 'Churn', { modelPackageGroupName: 'Churn-Models', description: 'Churn models', removalPolicy: undefined });
+    new ModelRegistry(s, 'Churn', { modelPackageGroupName: 'churn-models', description: 'Churn models', removalPolicy: undefined });
     Template.fromStack(s).hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
-      ModelPackageGroupName: 'Churn-Models',
+      ModelPackageGroupName: 'churn-models',
       ModelPackageGroupDescription: 'Churn models',
     });
   });
@@ -58,7 +58,7 @@ describe('ModelRegistry', () => {
 
   test('grantRead and grantApprove grant on the group and its versions only', () => {
     const s = stack();
-    const registry = new ModelRegistry(s, 'Churn', { modelPackageGroupName: 'Churn' });
+    const registry = new ModelRegistry(s, 'Churn', { modelPackageGroupName: 'churn' });
     const reader = new iam.Role(s, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
     const approver = new iam.Role(s, 'Approver', { assumedBy: new iam.AccountRootPrincipal() });
     registry.grantRead(reader);
@@ -99,16 +99,16 @@ describe('ModelRegistry', () => {
     });
   });
 
-  test('modelPackageArn names one version, in lowercase', () => {
+  test('modelPackageArn names one version', () => {
     const s = stack();
-    const registry = new ModelRegistry(s, 'Churn', { modelPackageGroupName: 'Churn' });
+    const registry = new ModelRegistry(s, 'Churn', { modelPackageGroupName: 'churn' });
     expect(s.resolve(registry.modelPackageArn(3))).toBe('arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3');
   });
 
   test('imports a group by name', () => {
     const s = stack();
-    const registry = ModelRegistry.fromModelPackageGroupName(s, 'Imported', 'Fraud');
-    expect(registry.modelPackageGroupName).toBe('Fraud');
+    const registry = ModelRegistry.fromModelPackageGroupName(s, 'Imported', 'fraud');
+    expect(registry.modelPackageGroupName).toBe('fraud');
     expect(s.resolve(registry.modelPackageGroupArn)).toBe('arn:aws:sagemaker:us-east-1:123456789012:model-package-group/fraud');
     const role = new iam.Role(s, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     registry.grantApprove(role);
@@ -120,7 +120,24 @@ describe('ModelRegistry', () => {
 
   test('fails when the group name is invalid', () => {
     expect(() => new ModelRegistry(stack(), 'Churn', { modelPackageGroupName: 'churn_models' }))
-      .toThrow(/ModelRegistry Registry\/Churn: modelPackageGroupName must be 1-63 letters, digits and hyphens.*got 'churn_models'/);
+      .toThrow(/ModelRegistry Registry\/Churn: modelPackageGroupName must be 1-63 lowercase letters, digits and hyphens.*got 'churn_models'/);
+  });
+
+  test('fails when the group name has uppercase letters, which the IAM policies\' model package ARNs would not match', () => {
+    expect(() => new ModelRegistry(stack(), 'Churn', { modelPackageGroupName: 'Churn-Models' }))
+      .toThrow(/ModelRegistry Registry\/Churn: modelPackageGroupName must be 1-63 lowercase letters, digits and hyphens.*got 'Churn-Models'/);
+  });
+
+  test('fails when an imported group name has uppercase letters', () => {
+    expect(() => ModelRegistry.fromModelPackageGroupName(stack(), 'Imported', 'Fraud'))
+      .toThrow(/ModelRegistry.fromModelPackageGroupName Registry\/Imported: modelPackageGroupName must be 1-63 lowercase letters.*got 'Fraud'/);
+  });
+
+  test('accepts group names that are tokens, which it cannot check', () => {
+    const s = stack();
+    const name = Lazy.string({ produce: () => 'Resolved-Later' });
+    expect(() => new ModelRegistry(s, 'Churn', { modelPackageGroupName: name })).not.toThrow();
+    expect(() => ModelRegistry.fromModelPackageGroupName(s, 'Imported', name)).not.toThrow();
   });
 
   test('fails when an imported group name is invalid', () => {

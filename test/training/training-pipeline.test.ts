@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { fixture, fullProps, pipeline, roleStatements, stateMachineDefinition } from './fixtures';
 import { DataLake } from '../../lib/data-lake';
 import { GateComparison, ModelApprovalStatus, TrainingInstanceType, TrainingPipeline } from '../../lib/training';
@@ -34,16 +35,19 @@ describe('TrainingPipeline state machine', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('Execution logs of the training pipeline') });
   });
 
-  test('names each training job uniquely under the pipeline prefix, then runs it with .sync', () => {
+  test('draws a run id once per execution, names the training job <prefix>-<runId>, then runs it with .sync', () => {
     const { definition, p } = synth();
     expect(definition.QueryLanguage).toBe('JSONata');
     expect(definition.StartAt).toBe('NameTrainingJob');
-    expect(definition.States.NameTrainingJob.Assign.trainingJobName).toBe(`{% '${p.jobNamePrefix}-' & $uuid() %}`);
+    expect(definition.States.NameTrainingJob.Assign).toEqual({ runId: '{% $uuid() %}' });
     expect(p.jobNamePrefix).toMatch(/^[a-z0-9-]{1,26}$/);
     const train = definition.States.Train;
     expect(train.Resource).toBe('arn:<ref>:states:::sagemaker:createTrainingJob.sync');
-    expect(train.Arguments.TrainingJobName).toBe('{% $trainingJobName %}');
+    expect(train.Arguments.TrainingJobName).toBe(`{% '${p.jobNamePrefix}-' & $runId %}`);
+    expect(train.Assign).toEqual({ trainingJobName: `{% '${p.jobNamePrefix}-' & $runId %}` });
     expect(train.Next).toBe('ReadFinalMetrics');
+    // No other state draws a UUID: the job name and the registration token come from the same run id.
+    expect(JSON.stringify(definition).match(/\$uuid\(\)/g)).toHaveLength(1);
   });
 
   test('job names fit SageMaker\'s 63 characters with the longest prefix', () => {
@@ -104,7 +108,7 @@ describe('TrainingPipeline state machine', () => {
     expect(args.EnableManagedSpotTraining).toBe(true);
     expect(args.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 14400, MaxWaitTimeInSeconds: 21600 });
     expect(args.CheckpointConfig).toEqual({
-      S3Uri: expect.stringMatching(/^\{% 's3:\/\/<ref>\/training\/.+\/checkpoints\/' & \$trainingJobName & '\/' %\}$/),
+      S3Uri: expect.stringMatching(/^\{% 's3:\/\/<ref>\/training\/.+\/checkpoints\/' & '[a-z0-9-]+-' & \$runId & '\/' %\}$/),
       LocalPath: '/opt/ml/checkpoints',
     });
   });
@@ -125,21 +129,26 @@ describe('TrainingPipeline state machine', () => {
   test('with TensorBoard: TensorBoard output per job in the lake', () => {
     const args = synth({ tensorBoard: true }).definition.States.Train.Arguments;
     expect(args.TensorBoardOutputConfig).toEqual({
-      S3OutputPath: expect.stringMatching(/^\{% 's3:\/\/<ref>\/training\/.+\/tensorboard\/' & \$trainingJobName & '\/' %\}$/),
+      S3OutputPath: expect.stringMatching(/^\{% 's3:\/\/<ref>\/training\/.+\/tensorboard\/' & '[a-z0-9-]+-' & \$runId & '\/' %\}$/),
       LocalPath: '/opt/ml/output/tensorboard',
     });
   });
 
-  test('retries SageMaker throttling with exponential backoff and jitter', () => {
+  test('retries SageMaker throttling only, with exponential backoff and jitter', () => {
     const { definition } = synth();
     for (const state of ['Train', 'ReadFinalMetrics', 'RegisterModel']) {
       expect(definition.States[state].Retry).toEqual([expect.objectContaining({
-        ErrorEquals: expect.arrayContaining(['SageMaker.ThrottlingException', 'SageMaker.AmazonSageMakerException']),
+        ErrorEquals: ['SageMaker.ThrottlingException'],
         BackoffRate: 2,
         MaxAttempts: 6,
         JitterStrategy: 'FULL',
       })]);
     }
+    // The catch-all names would retry validation errors and ResourceLimitExceeded for minutes.
+    const retried = JSON.stringify(Object.values<any>(definition.States).map((st) => st.Retry ?? []));
+    expect(retried).not.toContain('SageMaker.AmazonSageMakerException');
+    expect(retried).not.toContain('SageMaker.SageMakerException');
+    expect(retried).not.toContain('States.ALL');
   });
 
   test('reads the final metric from DescribeTrainingJob, scoped to the pipeline\'s jobs', () => {
@@ -185,7 +194,7 @@ describe('TrainingPipeline state machine', () => {
     expect(register.Arguments).toMatchObject({
       ModelPackageGroupName: 'churn',
       ModelApprovalStatus: 'PendingManualApproval',
-      ClientToken: '{% $trainingJobName %}',
+      ClientToken: '{% $runId %}',
       InferenceSpecification: { Containers: [{ Image: '<ref>.dkr.ecr.<ref>.<ref>/<ref>:1.0.0', ModelDataUrl: '{% $modelDataUrl %}' }] },
     });
     expect(register.End).toBe(undefined);
@@ -195,6 +204,44 @@ describe('TrainingPipeline state machine', () => {
       Action: 'sagemaker:CreateModelPackage',
       Effect: 'Allow',
       Resource: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*',
+    });
+  });
+
+  test('the registration token is the run id, a UUID that fits ClientToken\'s 1-36 characters [a-zA-Z0-9-]', () => {
+    const { definition } = synth({ jobNamePrefix: 'a'.repeat(26) });
+    expect(definition.States.RegisterModel.Arguments.ClientToken).toBe('{% $runId %}');
+    expect(definition.States.NameTrainingJob.Assign.runId).toBe('{% $uuid() %}');
+    expect('0f8fad5b-d9cb-469f-a165-70867728950e').toMatch(/^[a-zA-Z0-9-]{1,36}$/);
+  });
+
+  test('records the quality gate in the model package metadata with keys and values SageMaker accepts', () => {
+    const { definition } = synth();
+    const metadata = definition.States.RegisterModel.Arguments.CustomerMetadataProperties;
+    expect(metadata).toEqual({
+      TrainingJobName: '{% $trainingJobName %}',
+      GateMetric: 'validation:auc',
+      GateComparison: 'GreaterThanOrEqual',
+      GateThreshold: '0.85',
+      MetricValue: '{% $string($metric) %}',
+    });
+    const allowed = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+    for (const [key, value] of Object.entries<string>(metadata)) {
+      expect(key).toMatch(allowed);
+      expect(key.length).toBeLessThanOrEqual(128);
+      if (!value.startsWith('{%')) {
+        expect(value).toMatch(allowed);
+        expect(value.length).toBeLessThanOrEqual(256);
+      }
+    }
+  });
+
+  test('records a <= gate as LessThanOrEqual in the model package metadata', () => {
+    const { definition } = synth({
+      metricDefinitions: [{ name: 'validation:rmse', regex: 'rmse=(\\S+)' }],
+      qualityGate: { metricName: 'validation:rmse', threshold: 1.5, comparison: GateComparison.LESS_THAN_OR_EQUAL },
+    });
+    expect(definition.States.RegisterModel.Arguments.CustomerMetadataProperties).toMatchObject({
+      GateMetric: 'validation:rmse', GateComparison: 'LessThanOrEqual', GateThreshold: '1.5',
     });
   });
 
@@ -224,6 +271,47 @@ describe('TrainingPipeline state machine', () => {
     expect(roleStatements(template.toJSON(), 'ChurnStateMachineRole')).toContainEqual({
       Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^Alerts/) },
     });
+  });
+
+  test('with an encrypted topic, the state machine may use exactly the topic key\'s Decrypt and GenerateDataKey', () => {
+    const { template } = synth({}, true);
+    const keyStatements = roleStatements(template.toJSON(), 'ChurnStateMachineRole')
+      .filter((st) => JSON.stringify(st.Resource).includes('TopicKey'));
+    expect(keyStatements).toEqual([{
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^TopicKey/), 'Arn'] },
+    }]);
+    const kmsActions = roleStatements(template.toJSON(), 'ChurnStateMachineRole').flatMap((st) => [st.Action].flat());
+    expect(kmsActions).not.toContain('kms:GenerateDataKey*');
+  });
+
+  test('with an unencrypted topic, the state machine gets no key permissions for it', () => {
+    const f = fixture();
+    const topic = new sns.Topic(f.stack, 'Plain', { enforceSSL: true });
+    pipeline(f, { notificationTopic: topic });
+    const statements = roleStatements(Template.fromStack(f.stack).toJSON(), 'ChurnStateMachineRole');
+    expect(statements).toContainEqual({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^Plain/) } });
+    expect(statements.flatMap((st) => [st.Action].flat())).not.toContain('kms:GenerateDataKey');
+  });
+
+  test('a success notification that cannot be sent does not fail a run that registered a model', () => {
+    const { definition } = synth({}, true);
+    expect(definition.States.NotifySuccess.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'RegisteredWithoutNotification' }]);
+    expect(definition.States.RegisteredWithoutNotification).toMatchObject({
+      Type: 'Succeed',
+      Output: expect.stringContaining('"notificationError": $states.input.Error'),
+    });
+    expect(definition.States.RegisteredWithoutNotification.Output).toContain('"modelPackageArn": $modelPackageArn');
+  });
+
+  test('a failure notification that cannot be sent does not hide the original error', () => {
+    const { definition } = synth({}, true);
+    // Failed takes the error and cause from its input: on this path, NotifyFailure's input, the failed step's error output.
+    expect(definition.States.NotifyFailure.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'Failed', Output: '{% $states.input %}' }]);
+    expect(definition.States.Failed).toMatchObject({ Type: 'Fail', Error: '{% $states.input.Error %}', Cause: '{% $states.input.Cause %}' });
+    expect(definition.States.NotifyQualityGateFailed.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'QualityGateFailed' }]);
+    expect(definition.States.QualityGateFailed.Error).toBe('QualityGateFailed');
   });
 
   test('retrains on a schedule', () => {
@@ -320,9 +408,15 @@ describe('TrainingPipeline roles', () => {
       Resource: { 'Fn::GetAtt': ['Repo02AC86CF', 'Arn'] },
     });
     expect(statements).toContainEqual({
-      Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Effect: 'Allow',
       Resource: `arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:${p.jobNamePrefix}-*`,
+    });
+    // DescribeLogStreams is authorized on the log group, not on a stream.
+    expect(statements).toContainEqual({
+      Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+      Effect: 'Allow',
+      Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:*',
     });
     expect(statements).toContainEqual({
       Action: 'cloudwatch:PutMetricData',
@@ -453,6 +547,20 @@ describe('TrainingPipeline bad input', () => {
   test('fails when the gate metric is not among the metric definitions', () => {
     fails({ qualityGate: { metricName: 'validation:f1', threshold: 0.8 } },
       /TrainingPipeline Train\/Churn: qualityGate\.metricName must be one of the metricDefinitions names \['validation:auc'\], got 'validation:f1'/);
+  });
+
+  test('fails when the gate metric name has characters the model package metadata rejects', () => {
+    fails({
+      metricDefinitions: [{ name: 'auc<val>', regex: 'auc:([0-9.]+)' }],
+      qualityGate: { metricName: 'auc<val>', threshold: 0.8 },
+    }, /TrainingPipeline Train\/Churn: qualityGate\.metricName must be at most 256 letters, spaces, digits and "_\.:\/=\+-@" .*got 'auc<val>'/);
+  });
+
+  test('fails when the registry\'s group name has uppercase letters', () => {
+    const f = fixture();
+    const registry = Object.create(f.registry, { modelPackageGroupName: { value: 'Churn' } });
+    expect(() => pipeline(f, { registry }))
+      .toThrow(/TrainingPipeline Train\/Churn: registry must be a model package group with a lowercase name .*got 'Churn'/);
   });
 
   test('fails when the gate threshold is not a finite number', () => {

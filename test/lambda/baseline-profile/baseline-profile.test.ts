@@ -4,7 +4,7 @@ import { Readable } from 'stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
-import { computeBaseline, handler } from '../../../lambda/baseline-profile';
+import { RowReservoir, computeBaseline, handler, normalizeFeatures } from '../../../lambda/baseline-profile';
 import { rowParser } from '../../../lambda/baseline-profile/dataset';
 
 const s3 = mockClient(S3Client);
@@ -53,7 +53,7 @@ describe('computeBaseline', () => {
     const result = await computeBaseline({
       datasetBucket: 'lake', datasetKey: 'train.csv', header: 'true', features, profileBucket: 'lake', profileKey: 'baselines/p.json',
     });
-    expect(result).toEqual({ profileUri: 's3://lake/baselines/p.json', rows: 1000, malformed: 0, features: 2 });
+    expect(result).toEqual({ profileUri: 's3://lake/baselines/p.json', rows: 1000, rowsSeen: 1000, malformed: 0, features: 2 });
     const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
     const profile = JSON.parse(put.Body as string);
     expect(profile.formatVersion).toBe(1);
@@ -64,6 +64,38 @@ describe('computeBaseline', () => {
     s3.on(GetObjectCommand).resolves({ Body: body('tenure,charges,plan\n') as any });
     await expect(computeBaseline({ datasetBucket: 'lake', datasetKey: 'x.csv', header: true, features, profileBucket: 'lake', profileKey: 'p.json' }))
       .rejects.toThrow(/has no usable row/);
+  });
+});
+
+describe('bounded memory and CloudFormation strings', () => {
+  test('samples at most maxRows rows, uniformly and reproducibly', () => {
+    const a = new RowReservoir(100);
+    const b = new RowReservoir(100);
+    for (let i = 0; i < 100_000; i++) {
+      a.add([i]);
+      b.add([i]);
+    }
+    expect(a.rows).toHaveLength(100);
+    expect(a.seen).toBe(100_000);
+    expect(a.rows).toEqual(b.rows);
+    const mean = a.rows.reduce((sum, r) => sum + (r[0] as number), 0) / a.rows.length;
+    expect(mean).toBeGreaterThan(35_000); // uniform over [0, 100000): mean 50000, sd of the mean ~2900
+    expect(mean).toBeLessThan(65_000);
+  });
+
+  test('reads feature indexes that CloudFormation turned into strings', () => {
+    expect(normalizeFeatures([{ name: 'plan', type: 'categorical', index: '2' as any }])).toEqual([{ name: 'plan', type: 'categorical', index: 2 }]);
+  });
+
+  test('profiles a dataset whose properties came through CloudFormation as strings', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(dataset(300)) as any });
+    s3.on(PutObjectCommand).resolves({});
+    const result = await computeBaseline({
+      datasetBucket: 'lake', datasetKey: 'train.csv', header: 'true', bins: '5', maxRows: '100',
+      features: [{ name: 'tenure', type: 'numeric', index: '0' as any }, { name: 'plan', type: 'categorical', index: '2' as any }],
+      profileBucket: 'lake', profileKey: 'p.json',
+    });
+    expect(result).toMatchObject({ rows: 100, rowsSeen: 300 });
   });
 });
 
