@@ -11,7 +11,9 @@ import * as perms from './perms';
 import { ILakeZone } from '../data-lake';
 import { AlarmSeverity, AlertTopics, EndpointDashboard } from '../monitoring';
 import { HandlerFunction } from '../private/handler-function';
-import { acknowledgeNoAlarmAction, acknowledgeWildcardResources } from '../private/nag';
+import { routeAlarm } from '../private/alarm-routing';
+import { acknowledgeWildcardResources } from '../private/nag';
+import { rateMinutes } from '../private/schedules';
 import { InputErrors } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint, ModelEndpoint } from '../serving';
 import { TrainingPipeline } from '../training';
@@ -325,7 +327,7 @@ export class DriftMonitor extends Construct {
         timeout: Duration.minutes(15),
       });
       this.baselineFunction = fn.function;
-      route(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
+      routeAlarm(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
       grantObjects(fn.function, dataset.zone, [dataset.key], perms.READ_OBJECT_ACTIONS, false, 'reads the baseline dataset');
       grantObjects(fn.function, this.baselineProfile.zone, [this.baselineProfile.key], perms.WRITE_OBJECT_ACTIONS, true,
         'writes the baseline profile');
@@ -401,7 +403,7 @@ export class DriftMonitor extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       this.driftedShareAlarms.push(share);
-      route(props.alerts, share, severity);
+      routeAlarm(props.alerts, share, severity);
       for (const f of features) {
         const alarm = new cloudwatch.Alarm(this, `Feature-${variant}-${f.name}`, {
           alarmName: `${endpointName}-variant-${variant}-feature-${f.name}-drift`,
@@ -416,10 +418,10 @@ export class DriftMonitor extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
         this.featureAlarms.push(alarm);
-        route(props.alerts, alarm, severity);
+        routeAlarm(props.alerts, alarm, severity);
       }
     }
-    route(props.alerts, drift.errorsAlarm, AlarmSeverity.WARNING);
+    routeAlarm(props.alerts, drift.errorsAlarm, AlarmSeverity.WARNING);
 
     // Opt-in retraining: the drifted share alarm starts the training pipeline.
     if (props.retrainOnDrift) {
@@ -501,7 +503,7 @@ export class DriftMonitor extends Construct {
         role: fn.schedulerRole,
       }),
     });
-    route(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
+    routeAlarm(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
 
     const checks: Array<[string, number | undefined, 'min' | 'max']> = q.problemType === ProblemType.REGRESSION
       ? [['RMSE', q.maxRmse, 'max'], ['MAE', q.maxMae, 'max']]
@@ -525,18 +527,9 @@ export class DriftMonitor extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
         this.qualityAlarms.push(alarm);
-        route(props.alerts, alarm, severity);
+        routeAlarm(props.alerts, alarm, severity);
       }
     }
-  }
-}
-
-/** Routes an alarm to the alert topics, or records why it has no action. */
-function route(alerts: AlertTopics | undefined, alarm: cloudwatch.Alarm, severity: AlarmSeverity): void {
-  if (alerts) {
-    alerts.route(alarm, severity);
-  } else {
-    acknowledgeNoAlarmAction(alarm);
   }
 }
 
@@ -634,16 +627,6 @@ function checkRange(errors: InputErrors, prop: string, value: number | undefined
   if (value !== undefined && !Token.isUnresolved(value) && !ok(value)) {
     errors.add(prop, value, allowed);
   }
-}
-
-/** The minutes of a `rate(...)` expression, undefined for other expressions. */
-function rateMinutes(schedule: scheduler.ScheduleExpression): number | undefined {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expressionString);
-  if (!m) {
-    return undefined;
-  }
-  const n = Number(m[1]);
-  return m[2].startsWith('minute') ? n : m[2].startsWith('hour') ? n * 60 : n * 24 * 60;
 }
 
 /** EventBridge Scheduler cron: 6 fields, and one of day-of-month and day-of-week must be '?'. */

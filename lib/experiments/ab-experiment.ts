@@ -9,7 +9,9 @@ import { Construct } from 'constructs';
 import * as perms from './perms';
 import { AlarmSeverity, AlertTopics } from '../monitoring';
 import { HandlerFunction } from '../private/handler-function';
-import { acknowledgeNoAlarmAction, acknowledgeWildcardResources } from '../private/nag';
+import { acknowledgeWildcardResources } from '../private/nag';
+import { routeAlarm } from '../private/alarm-routing';
+import { rateMinutes } from '../private/schedules';
 import { InputErrors, describe, isToken } from '../private/validation';
 import { IModelEndpoint, ModelEndpoint } from '../serving';
 
@@ -179,7 +181,6 @@ const METRIC_PERIOD_MINUTES = 1;
 const MAX_WINDOW_MINUTES = 14 * 24 * 60;
 const HANDLER = 'ab-experiment';
 /** Alarms already routed to a set of alert topics (one function, and one failure alarm, serve many experiments). */
-const routed = new WeakMap<cloudwatch.Alarm, Set<AlertTopics>>();
 /** Policies whose wildcard resource is already acknowledged. */
 const acknowledged = new WeakSet<Construct>();
 
@@ -248,7 +249,7 @@ export class AbExperiment extends Construct {
     }
     this.experimentFunction = fn.function;
     this.failureAlarm = fn.errorsAlarm;
-    route(props.alerts, fn.errorsAlarm);
+    routeAlarm(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
 
     // Least privilege: read metrics (no resource-level permissions), publish decision metrics to our namespace only,
     // read and set the weights of this endpoint only, publish to this experiment's topic only.
@@ -351,20 +352,6 @@ function resetsWeightsOnDeploy(endpoint: IModelEndpoint): boolean {
   return Array.isArray(excluded) && excluded.some((p: any) => p?.variantPropertyType === 'DesiredWeight' || p?.VariantPropertyType === 'DesiredWeight');
 }
 
-/** Routes the failure alarm to the warning topic once per set of alert topics, or records why it has no action. */
-function route(alerts: AlertTopics | undefined, alarm: cloudwatch.Alarm): void {
-  if (!alerts) {
-    acknowledgeNoAlarmAction(alarm);
-    return;
-  }
-  const done = routed.get(alarm) ?? new Set<AlertTopics>();
-  if (!done.has(alerts)) {
-    alerts.route(alarm, AlarmSeverity.WARNING);
-    done.add(alerts);
-    routed.set(alarm, done);
-  }
-}
-
 /** Checks the props; returns the window and the interval between runs, in minutes. */
 function validate(scope: Construct, props: AbExperimentProps, experimentName: string): { windowMinutes: number; intervalMinutes: number } {
   const errors = new InputErrors(scope, 'AbExperiment');
@@ -428,12 +415,3 @@ function checkNumber(errors: InputErrors, prop: string, value: number | undefine
   }
 }
 
-/** The minutes of a `rate(...)` expression, undefined for other expressions. */
-function rateMinutes(schedule: scheduler.ScheduleExpression): number | undefined {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expressionString);
-  if (!m) {
-    return undefined;
-  }
-  const n = Number(m[1]);
-  return m[2].startsWith('minute') ? n : m[2].startsWith('hour') ? n * 60 : n * 24 * 60;
-}
