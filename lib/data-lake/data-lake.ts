@@ -4,7 +4,8 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ILakeZone, LakeZoneView } from './lake-zone';
+import { ILakeZone } from './lake-zone';
+import { LakeZoneView } from './private-lake-zone-view';
 import { denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors, describe, isToken, wholeDays } from '../private/validation';
 

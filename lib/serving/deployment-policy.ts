@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { DeploymentTarget } from './private-deployment-target';
 import { describe } from '../private/validation';
 
 /** Options shared by every deployment policy. */
@@ -104,18 +105,6 @@ export enum DeploymentMode {
   LINEAR = 'LINEAR',
   /** Rolling: the fleet is replaced in batches, without a second full fleet. */
   ROLLING = 'ROLLING',
-}
-
-/**
- * What an endpoint's variants look like to a deployment policy, for checks.
- *
- * @internal
- */
-export interface DeploymentTarget {
-  readonly productionVariants: number;
-  readonly serverless: boolean;
-  /** The smallest initial instance count among instance variants, if known. */
-  readonly minInstanceCount?: number;
 }
 
 /**
