@@ -12,6 +12,7 @@
 import { CloudWatchClient, GetMetricDataCommand, MetricDataResult, MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeEndpointCommand, SageMakerClient, UpdateEndpointWeightsAndCapacitiesCommand } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { log } from '../shared/log';
 import { Action, Decision, decide } from './decide';
 import { ExperimentEvent, metricQueries, observations, parseEvent, windowBounds } from './request';
 
@@ -37,13 +38,6 @@ export interface ExperimentResult {
   readonly applied: boolean;
   readonly weightsBefore?: { champion: number; challenger: number };
   readonly weightsAfter?: { champion: number; challenger: number };
-}
-
-/** One JSON log line, for CloudWatch Logs Insights. */
-export function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === 'ERROR' || level === 'WARN') console.error(line);
-  else console.log(line);
 }
 
 /** True for SageMaker's refusal to update an endpoint that is not InService (a deployment or another run is under way). */

@@ -1,8 +1,8 @@
 /**
  * Turning the lines of a baseline dataset into rows aligned with a feature schema. Pure.
  */
-import { splitCsvLine } from '../drift/capture';
-import { FeatureSpec, FeatureValue, normalizeSchema } from '../drift/profile';
+import { splitCsvLine } from '../shared/capture';
+import { FeatureSpec, FeatureValue, normalizeSchema } from '../shared/profile';
 
 export type DatasetFormat = 'csv' | 'jsonl';
 

@@ -1,13 +1,14 @@
 /**
  * Baseline profile handler: reads a baseline dataset from S3 (CSV or JSON lines, streamed line by line), computes
- * its profile (see lambda/drift/PROFILE.md) and writes it to S3. Runs as a CloudFormation custom resource (so the
+ * its profile (see lambda/shared/PROFILE.md) and writes it to S3. Runs as a CloudFormation custom resource (so the
  * profile exists when the stack is deployed, and is recomputed when the dataset or schema changes) or on demand,
  * invoked with the same properties.
  */
 import * as http from 'http';
 import * as https from 'https';
-import { log, objectLines, putJson } from '../drift/io';
-import { buildProfile, FeatureSpec, FeatureValue, PROFILE_FORMAT_VERSION } from '../drift/profile';
+import { objectLines, putJson } from '../shared/io';
+import { log } from '../shared/log';
+import { buildProfile, FeatureSpec, FeatureValue, PROFILE_FORMAT_VERSION } from '../shared/profile';
 import { DatasetFormat, rowParser } from './dataset';
 
 export interface BaselineRequest {

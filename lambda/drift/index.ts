@@ -3,9 +3,10 @@
  * compares each feature with the baseline profile, writes a JSON report to S3 and publishes CloudWatch metrics.
  * Idempotent: a window is named by its bounds, so a re-run overwrites the same report and the same datapoints.
  */
-import { getJson, listChildPrefixes, listKeys, log, objectLines, putJson, putMetrics } from './io';
+import { getJson, listChildPrefixes, listKeys, objectLines, putJson, putMetrics } from '../shared/io';
+import { log } from '../shared/log';
+import { BaselineProfile, parseProfile } from '../shared/profile';
 import { driftDatums } from './metrics';
-import { BaselineProfile, parseProfile } from './profile';
 import { captureHourPrefixes, DriftEvent, DriftRequest, endpointPrefix, reportKey, resolveDriftEvent } from './request';
 import { CaptureScanner, ScanCounters } from './scan';
 import { WindowSummary } from './window';

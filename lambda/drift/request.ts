@@ -1,7 +1,8 @@
 /**
  * The drift handler's input event and its resolution into a window and S3 locations. Pure.
  */
-import { hourPrefixes } from './capture';
+import { hourPrefixes } from '../shared/capture';
+import { stamp } from '../shared/time';
 import { DriftThresholds, resolveThresholds } from './window';
 
 export interface DriftEvent {
@@ -98,11 +99,6 @@ export function endpointPrefix(r: Pick<DriftRequest, 'capturePrefix' | 'endpoint
 /** The hour folders to list for a variant: every hour overlapping [start - lookback, end). */
 export function captureHourPrefixes(r: DriftRequest, variant: string): string[] {
   return hourPrefixes(r.startMs - CAPTURE_LOOKBACK_MS, r.endMs).map((h) => `${endpointPrefix(r)}${variant}/${h}/`);
-}
-
-/** Compact UTC stamp for keys: 2026-11-23T09:00:00.000Z -> 20261123T0900Z. */
-export function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\d\d\.\d{3}Z$/, 'Z');
 }
 
 /** The report key of a window: the same window always writes the same key (re-runs overwrite, never duplicate). */

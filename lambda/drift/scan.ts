@@ -2,8 +2,8 @@
  * One window's scan of capture lines into bounded accumulators. Pure (no AWS): the handler feeds it lines
  * streamed from S3, tests and the benchmark feed it strings.
  */
-import { decodePayload, FeatureLocation, parseCaptureLine, payloadRows } from './capture';
-import { BaselineProfile } from './profile';
+import { decodePayload, FeatureLocation, parseCaptureLine, payloadRows } from '../shared/capture';
+import { BaselineProfile } from '../shared/profile';
 import { WindowAccumulator } from './window';
 
 /** At most this many distinct malformed-line reasons are kept (the counts stay exact). */

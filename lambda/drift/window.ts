@@ -5,8 +5,8 @@
  */
 import {
   BaselineProfile, CategoricalFeatureProfile, FeatureProfile, FeatureValue, NumericFeatureProfile, OTHER_CATEGORY, toCategory, toNumber,
-} from './profile';
-import { binIndex, chiSquareHomogeneity, jensenShannonDistance, lowerBound, psi, shareOf } from './stats';
+} from '../shared/profile';
+import { binIndex, chiSquareHomogeneity, jensenShannonDistance, lowerBound, psi, shareOf } from '../shared/stats';
 
 export interface DriftThresholds {
   /** A feature drifts when its PSI is above this. @default 0.2 */

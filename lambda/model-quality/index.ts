@@ -3,11 +3,12 @@
  * the predictions captured over the lookback period, publishes the quality metrics per variant and writes a
  * JSON report. Idempotent: the window names the report key and the metric timestamps.
  */
-import { hourPrefixes } from '../drift/capture';
-import { listChildPrefixes, listKeys, log, objectLines, putJson, putMetrics } from '../drift/io';
-import { Datum } from '../drift/metrics';
+import { hourPrefixes } from '../shared/capture';
+import { listChildPrefixes, listKeys, objectLines, putJson, putMetrics } from '../shared/io';
+import { log } from '../shared/log';
+import { Datum } from '../shared/datums';
 import { capturedPrediction, LabelStore, OutputOptions, PairCollector, ProblemType, parseGroundTruthLine, QualityMetrics } from './quality';
-import { stamp } from '../drift/request';
+import { stamp } from '../shared/time';
 
 export interface ModelQualityEvent extends OutputOptions {
   readonly endpointName: string;

@@ -5,8 +5,8 @@
  * shape `{"groundTruthData": {"data": "1", "encoding": "CSV"}, "eventMetadata": {"eventId": "..."}}`.
  * A capture is joined by its eventMetadata.inferenceId (set by InvokeEndpoint's InferenceId), else its eventId.
  */
-import { CaptureRecord, decodePayload, parseCaptureLine, splitCsvLine } from '../drift/capture';
-import { binaryClassificationMetrics, ClassificationMetrics, regressionMetrics, RegressionMetrics, rocAuc } from '../drift/stats';
+import { CaptureRecord, decodePayload, parseCaptureLine, splitCsvLine } from '../shared/capture';
+import { binaryClassificationMetrics, ClassificationMetrics, regressionMetrics, RegressionMetrics, rocAuc } from '../shared/stats';
 
 export type ProblemType = 'binary-classification' | 'regression';
 

@@ -6,7 +6,7 @@ import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type * as DriftHandler from '../../lambda/drift';
 import type * as QualityHandler from '../../lambda/model-quality';
-import { buildProfile } from '../../lambda/drift/profile';
+import { buildProfile } from '../../lambda/shared/profile';
 import { captureLine, rng } from '../lambda/drift/fixtures';
 import { loadBundledHandler } from './bundle';
 

@@ -1,5 +1,5 @@
-import { decodePayload, hourPrefixes, parseCaptureLine, payloadRows, splitCsvLine } from '../../../lambda/drift/capture';
-import { buildProfile } from '../../../lambda/drift/profile';
+import { decodePayload, hourPrefixes, parseCaptureLine, payloadRows, splitCsvLine } from '../../../lambda/shared/capture';
+import { buildProfile } from '../../../lambda/shared/profile';
 import { CaptureScanner } from '../../../lambda/drift/scan';
 import { captureLine, rng } from './fixtures';
 

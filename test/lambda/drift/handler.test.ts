@@ -4,7 +4,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/drift';
-import { buildProfile } from '../../../lambda/drift/profile';
+import { buildProfile } from '../../../lambda/shared/profile';
 import { captureLine, rng } from './fixtures';
 
 const s3 = mockClient(S3Client);

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildProfile, CategoricalFeatureProfile, NumericFeatureProfile } from '../../../lambda/drift/profile';
+import { buildProfile, CategoricalFeatureProfile, NumericFeatureProfile } from '../../../lambda/shared/profile';
 import {
   binaryClassificationMetrics, chiSquareHomogeneity, chiSquareSurvival, histogram, inverseCdfSorted, jensenShannonDistance, ksStatistic,
   logGamma, psi, PSI_EPSILON, quantileEdges, quantileSorted, regressionMetrics, rocAuc,
-} from '../../../lambda/drift/stats';
+} from '../../../lambda/shared/stats';
 import { NumericAccumulator, WindowAccumulator } from '../../../lambda/drift/window';
 
 // Made by reference/make_vectors.py with numpy/scipy; committed so that tests need no Python.

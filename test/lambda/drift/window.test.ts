@@ -1,5 +1,6 @@
-import { batchDatums, driftDatums } from '../../../lambda/drift/metrics';
-import { buildProfile, normalizeSchema, parseProfile, PROFILE_FORMAT_VERSION } from '../../../lambda/drift/profile';
+import { driftDatums } from '../../../lambda/drift/metrics';
+import { batchDatums } from '../../../lambda/shared/datums';
+import { buildProfile, normalizeSchema, parseProfile, PROFILE_FORMAT_VERSION } from '../../../lambda/shared/profile';
 import { captureHourPrefixes, reportKey, resolveDriftEvent } from '../../../lambda/drift/request';
 import { CategoricalFeatureStats, NumericFeatureStats, resolveThresholds, WindowAccumulator } from '../../../lambda/drift/window';
 import { rng } from './fixtures';

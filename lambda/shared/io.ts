@@ -1,23 +1,16 @@
 /**
- * The AWS side of the drift and model-quality handlers: S3 listing and line streaming, PutMetricData,
- * structured logs. Clients are created once per container; AWS_ENDPOINT_URL (read by the SDK) points them
+ * The AWS side of the drift, baseline-profile and model-quality handlers: S3 listing and line streaming,
+ * PutMetricData. Clients are created once per container; AWS_ENDPOINT_URL (read by the SDK) points them
  * at another endpoint, e.g. moto in tests.
  */
 import { createInterface } from 'readline';
 import { Readable } from 'stream';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { batchDatums, Datum } from './metrics';
+import { batchDatums, Datum } from './datums';
 
 export const s3 = new S3Client({});
 export const cloudwatch = new CloudWatchClient({});
-
-/** One JSON log line per call, for CloudWatch Logs Insights. */
-export function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === 'INFO') console.log(line);
-  else console.error(line);
-}
 
 /** Every key under `prefix` (ListObjectsV2, all pages), in S3's lexicographic order. */
 export async function listKeys(bucket: string, prefix: string): Promise<string[]> {
