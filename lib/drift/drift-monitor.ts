@@ -1,4 +1,4 @@
-import { CfnCustomResource, Duration, Token } from 'aws-cdk-lib';
+import { CfnCustomResource, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,8 +13,8 @@ import { AlarmSeverity, AlertTopics, EndpointDashboard } from '../monitoring';
 import { HandlerFunction } from '../private/handler-function';
 import { routeAlarm } from '../private/alarm-routing';
 import { acknowledgeWildcardResources } from '../private/nag';
-import { rateMinutes } from '../private/schedules';
-import { InputErrors } from '../private/validation';
+import { checkSchedule, rateMinutes } from '../private/schedules';
+import { InputErrors, checkDuration, checkNumber, checkWholeNumber } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint, ModelEndpoint } from '../serving';
 import { TrainingPipeline } from '../training';
 
@@ -566,30 +566,25 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
     errors.addMessage('a baseline is needed: give baselineProfile (a profile in the lake) or baselineDataset (computed at deploy time)');
   }
   const t = props.thresholds ?? {};
-  checkRange(errors, 'thresholds.psi', t.psi, (v) => v > 0, 'a number > 0');
-  checkRange(errors, 'thresholds.ks', t.ks, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
-  checkRange(errors, 'thresholds.jsDistance', t.jsDistance, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
-  checkRange(errors, 'thresholds.driftedShare', t.driftedShare, (v) => v > 0 && v <= 1, 'a share in (0, 1]');
-  checkRange(errors, 'thresholds.minSamples', t.minSamples, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
+  const share = { min: 0, minExclusive: true, max: 1 };
+  checkNumber(errors, 'thresholds.psi', t.psi, { min: 0, minExclusive: true });
+  checkNumber(errors, 'thresholds.ks', t.ks, share);
+  checkNumber(errors, 'thresholds.jsDistance', t.jsDistance, share);
+  checkNumber(errors, 'thresholds.driftedShare', t.driftedShare, { ...share, allowed: 'a share in (0, 1]' });
+  checkWholeNumber(errors, 'thresholds.minSamples', t.minSamples, { min: 1 });
 
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
   let windowMinutes = 60;
-  const rate = rateMinutes(schedule);
-  if (rate !== undefined) {
-    windowMinutes = rate;
-    if (rate < MIN_WINDOW_MINUTES) {
-      errors.add('schedule', schedule.expressionString, `a rate of at least ${MIN_WINDOW_MINUTES} minutes (SageMaker writes capture files every few minutes)`);
-    }
-  } else if (!Token.isUnresolved(schedule.expressionString)) {
-    checkCron(errors, 'schedule', schedule.expressionString);
-    if (props.window !== undefined) {
-      const minutes = props.window.toMinutes({ integral: false });
-      if (!Number.isInteger(minutes) || minutes < MIN_WINDOW_MINUTES || minutes > 7 * 24 * 60) {
-        errors.add('window', props.window, `a whole number of minutes from ${MIN_WINDOW_MINUTES} to 7 days`);
-      } else {
-        windowMinutes = minutes;
-      }
-    }
+  const parsed = checkSchedule(errors, 'schedule', schedule, {
+    minRateMinutes: MIN_WINDOW_MINUTES,
+    minRateAllowed: `a rate of at least ${MIN_WINDOW_MINUTES} minutes (SageMaker writes capture files every few minutes)`,
+  });
+  if (parsed.rateMinutes !== undefined) {
+    windowMinutes = parsed.rateMinutes;
+  } else if (parsed.kind === 'cron') {
+    windowMinutes = checkDuration(errors, 'window', props.window, {
+      unit: 'minutes', min: MIN_WINDOW_MINUTES, max: 7 * 24 * 60, allowed: `a whole number of minutes from ${MIN_WINDOW_MINUTES} to 7 days`,
+    }) ?? windowMinutes;
   }
 
   const q = props.modelQuality;
@@ -605,40 +600,20 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
       errors.add('endpoint', props.endpoint.endpointName, 'an endpoint that captures its responses (captureOutput true) for modelQuality');
     }
     if (q.schedule) {
-      const r = rateMinutes(q.schedule);
-      if (r === undefined) {
-        errors.add('modelQuality.schedule', q.schedule.expressionString, 'a rate (each run covers the preceding window of that length)');
-      } else if (r < 60) {
-        errors.add('modelQuality.schedule', q.schedule.expressionString, 'a rate of at least 1 hour (ground truth arrives in batches)');
-      }
+      checkSchedule(errors, 'modelQuality.schedule', q.schedule, {
+        minRateMinutes: 60, minRateAllowed: 'a rate of at least 1 hour (ground truth arrives in batches)',
+        cron: false, cronReason: 'each run covers the preceding window of that length',
+      });
     }
     for (const [prop, v] of [['modelQuality.minAuc', q.minAuc], ['modelQuality.minAccuracy', q.minAccuracy]] as const) {
-      checkRange(errors, prop, v, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
+      checkNumber(errors, prop, v, { min: 0, minExclusive: true, max: 1 });
     }
     for (const [prop, v] of [['modelQuality.maxRmse', q.maxRmse], ['modelQuality.maxMae', q.maxMae]] as const) {
-      checkRange(errors, prop, v, (x) => x > 0, 'a number > 0');
+      checkNumber(errors, prop, v, { min: 0, minExclusive: true });
     }
   }
   errors.throwIfAny();
   return windowMinutes;
-}
-
-function checkRange(errors: InputErrors, prop: string, value: number | undefined, ok: (v: number) => boolean, allowed: string): void {
-  if (value !== undefined && !Token.isUnresolved(value) && !ok(value)) {
-    errors.add(prop, value, allowed);
-  }
-}
-
-/** EventBridge Scheduler cron: 6 fields, and one of day-of-month and day-of-week must be '?'. */
-function checkCron(errors: InputErrors, prop: string, expression: string): void {
-  const m = /^cron\((.*)\)$/.exec(expression);
-  const fields = m ? m[1].trim().split(/\s+/) : [];
-  const ok = fields.length === 6
-    && fields.every((f) => /^[0-9A-Za-z*?\/,#L W-]+$/.test(f))
-    && (fields[2] === '?') !== (fields[4] === '?');
-  if (!ok) {
-    errors.add(prop, expression, "a rate(...) or a cron(minutes hours day-of-month month day-of-week year) with '?' in one of the day fields");
-  }
 }
 
 /** s3:ListBucket on the zone's bucket, only for keys under `prefix`. */

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,8 +11,8 @@ import { AlarmSeverity, AlertTopics } from '../monitoring';
 import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { routeAlarm } from '../private/alarm-routing';
-import { rateMinutes } from '../private/schedules';
-import { InputErrors, describe, isToken } from '../private/validation';
+import { checkSchedule } from '../private/schedules';
+import { InputErrors, checkDuration, checkNumber, checkWholeNumber, describe, isToken } from '../private/validation';
 import { IModelEndpoint, ModelEndpoint } from '../serving';
 
 /** What the experiment does once the challenger has won and the next step would give it all of the pair's traffic. */
@@ -365,10 +365,10 @@ function validate(scope: Construct, props: AbExperimentProps, experimentName: st
   if (!isToken(props.championVariant) && props.championVariant === props.challengerVariant) {
     errors.add('challengerVariant', props.challengerVariant, 'a variant other than the champion');
   }
-  checkNumber(errors, 'minimumSamples', props.minimumSamples, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
-  checkNumber(errors, 'significance', props.significance, (v) => v > 0 && v <= 0.5, 'a level in (0, 0.5], e.g. 0.05');
-  checkNumber(errors, 'latencyGuardrailPercent', props.latencyGuardrailPercent, (v) => v >= 0, 'a percentage >= 0');
-  checkNumber(errors, 'stepPercent', props.stepPercent, (v) => v > 0 && v <= 100, 'a percentage in (0, 100]');
+  checkWholeNumber(errors, 'minimumSamples', props.minimumSamples, { min: 1 });
+  checkNumber(errors, 'significance', props.significance, { min: 0, minExclusive: true, max: 0.5, allowed: 'a level in (0, 0.5], e.g. 0.05' });
+  checkNumber(errors, 'latencyGuardrailPercent', props.latencyGuardrailPercent, { min: 0, allowed: 'a percentage >= 0' });
+  checkNumber(errors, 'stepPercent', props.stepPercent, { min: 0, minExclusive: true, max: 100, allowed: 'a percentage in (0, 100]' });
   if (!isToken(experimentName) && !/^[A-Za-z0-9_.:/ -]{1,255}$/.test(experimentName)) {
     errors.add('experimentName', experimentName, '1-255 letters, digits, spaces and _ . : / - (a CloudWatch dimension value)');
   }
@@ -385,33 +385,19 @@ function validate(scope: Construct, props: AbExperimentProps, experimentName: st
   }
 
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
-  const rate = rateMinutes(schedule);
+  const rate = checkSchedule(errors, 'schedule', schedule, {
+    minRateMinutes: METRIC_PERIOD_MINUTES, minRateAllowed: 'a rate of at least 1 minute, the period of SageMaker\'s metrics', at: true,
+  }).rateMinutes;
   let windowMinutes = rate ?? 60;
-  if (props.window !== undefined && !props.window.isUnresolved()) {
-    const minutes = props.window.toMinutes({ integral: false });
-    if (!Number.isInteger(minutes) || minutes < METRIC_PERIOD_MINUTES || minutes > MAX_WINDOW_MINUTES) {
-      errors.add('window', props.window, `a whole number of minutes from ${METRIC_PERIOD_MINUTES} to 14 days (SageMaker's metrics have a 1-minute period)`);
-    } else {
-      windowMinutes = minutes;
-    }
-  }
-  if (rate !== undefined) {
-    if (rate < METRIC_PERIOD_MINUTES) {
-      errors.add('schedule', schedule.expressionString, 'a rate of at least 1 minute, the period of SageMaker\'s metrics');
-    } else if (rate < windowMinutes) {
-      errors.add('schedule', schedule.expressionString, `a rate at least as long as the window (${describe(Duration.minutes(windowMinutes))}), `
-        + 'so that each decision rests on its own data; shorten the window or lengthen the rate');
-    }
-  } else if (!Token.isUnresolved(schedule.expressionString) && !/^(cron|at)\(.+\)$/.test(schedule.expressionString)) {
-    errors.add('schedule', schedule.expressionString, 'a rate(...) or cron(...) expression');
+  windowMinutes = checkDuration(errors, 'window', props.window, {
+    unit: 'minutes', min: METRIC_PERIOD_MINUTES, max: MAX_WINDOW_MINUTES,
+    allowed: `a whole number of minutes from ${METRIC_PERIOD_MINUTES} to 14 days (SageMaker's metrics have a 1-minute period)`,
+  }) ?? windowMinutes;
+  if (rate !== undefined && rate < windowMinutes) {
+    errors.add('schedule', schedule.expressionString, `a rate at least as long as the window (${describe(Duration.minutes(windowMinutes))}), `
+      + 'so that each decision rests on its own data; shorten the window or lengthen the rate');
   }
   errors.throwIfAny();
   return { windowMinutes, intervalMinutes: rate ?? windowMinutes };
-}
-
-function checkNumber(errors: InputErrors, prop: string, value: number | undefined, ok: (v: number) => boolean, allowed: string): void {
-  if (value !== undefined && !isToken(value) && !ok(value)) {
-    errors.add(prop, value, allowed);
-  }
 }
 

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { DeploymentTarget } from './private-deployment-target';
-import { describe } from '../private/validation';
+import { numberProblem, problemText } from '../private/validation';
 
 /** Options shared by every deployment policy. */
 export interface DeploymentPolicyOptions {
@@ -153,10 +153,11 @@ export class DeploymentPolicy {
   public _validate(target: DeploymentTarget): string[] {
     const problems: string[] = [];
     const o = this.options;
-    const add = (prop: string, value: unknown, allowed: string) => problems.push(`deployment.${prop} must be ${allowed}, got ${describe(value)}`);
+    const add = (prop: string, value: unknown, allowed: string) => problems.push(problemText(`deployment.${prop}`, value, allowed));
     const inRange = (prop: string, v: number | undefined, min: number, max: number, allowed: string) => {
-      if (v !== undefined && !Token.isUnresolved(v) && (!Number.isInteger(v) || v < min || v > max)) {
-        add(prop, v, allowed);
+      const problem = numberProblem(`deployment.${prop}`, v, { min, max, allowed }, true);
+      if (problem) {
+        problems.push(problem);
       }
     };
     const bake = seconds(this.bake);

@@ -15,7 +15,7 @@ import { acknowledgeWildcardResources } from '../private/nag';
 import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName, hasInstanceStorage } from './private-names';
 import { IServingModel } from './serving-model';
 import { IDataLake, ILakeZone } from '../data-lake';
-import { InputErrors, describe, isToken } from '../private/validation';
+import { DurationRange, InputErrors, checkDuration, checkRequired, checkWholeNumber, describe, isToken } from '../private/validation';
 
 /** How a variant is hosted; serverless variants publish other metrics (ModelSetupTime, ServerlessConcurrentExecutionsUtilization...). */
 export enum VariantKind {
@@ -603,7 +603,7 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
     const capture = props.dataCapture;
     if (capture) {
-      checkPercent(errors, 'dataCapture.samplingPercentage', capture.samplingPercentage, 0, 100);
+      checkWholeNumber(errors, 'dataCapture.samplingPercentage', capture.samplingPercentage, { min: 0, max: 100, allowed: 'a whole percentage from 0 to 100' });
       const prefix = capture.prefix;
       if (prefix !== undefined && !isToken(prefix) && (prefix.startsWith('/') || prefix.includes('*') || !prefix.endsWith('/'))) {
         errors.add('dataCapture.prefix', prefix, 'a key prefix ending with \'/\', without a leading slash or wildcards, e.g. \'data-capture/\'');
@@ -786,7 +786,7 @@ export class ModelEndpoint extends ModelEndpointBase {
       errors.add('shadowVariant', shadow.name, `a single shadow variant, but '${this.shadows[0].name}' is one already`);
     }
     this.checkVariantBase(errors, where, shadow);
-    checkPercent(errors, `${where} samplingPercentage`, shadow.samplingPercentage, 1, 100);
+    checkWholeNumber(errors, `${where} samplingPercentage`, shadow.samplingPercentage, { min: 1, max: 100, allowed: 'a whole percentage from 1 to 100' });
     errors.throwIfAny();
     this.shadows.push(shadow);
     this.grantModel(shadow.model);
@@ -800,17 +800,15 @@ export class ModelEndpoint extends ModelEndpointBase {
     if (!isToken(v.name) && names.includes(v.name)) {
       errors.add(`${where} name`, v.name, 'unique among the endpoint\'s variants, but it is used twice');
     }
-    if (v.instanceCount !== undefined && !isToken(v.instanceCount) && (!Number.isInteger(v.instanceCount) || v.instanceCount < 1)) {
-      errors.add(`${where} instanceCount`, v.instanceCount, 'a whole number >= 1');
-    }
+    checkWholeNumber(errors, `${where} instanceCount`, v.instanceCount, { min: 1 });
     if (v.volumeSize !== undefined && !v.volumeSize.isUnresolved()) {
       const gib = v.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
       if (!Number.isInteger(gib) || gib < 1 || gib > 512) {
         errors.add(`${where} volumeSize`, `${v.volumeSize.toMebibytes()} MiB`, 'a whole number of GiB from 1 to 512');
       }
     }
-    checkTimeout(errors, `${where} modelDownloadTimeout`, v.modelDownloadTimeout);
-    checkTimeout(errors, `${where} containerStartupHealthCheckTimeout`, v.containerStartupHealthCheckTimeout);
+    checkDuration(errors, `${where} modelDownloadTimeout`, v.modelDownloadTimeout, TIMEOUT);
+    checkDuration(errors, `${where} containerStartupHealthCheckTimeout`, v.containerStartupHealthCheckTimeout, TIMEOUT);
   }
 
   private checkServerless(errors: InputErrors, where: string, v: VariantOptions): void {
@@ -824,14 +822,12 @@ export class ModelEndpoint extends ModelEndpointBase {
         errors.add(`${where} serverless.memory`, `${mib} MiB`, '1024 to 6144 MiB in steps of 1024 (Size.gibibytes(1) to Size.gibibytes(6))');
       }
     }
-    if (!isToken(s.maxConcurrency) && (!Number.isInteger(s.maxConcurrency) || s.maxConcurrency < 1 || s.maxConcurrency > 200)) {
-      errors.add(`${where} serverless.maxConcurrency`, s.maxConcurrency, 'a whole number from 1 to 200');
+    if (checkRequired(errors, `${where} serverless.maxConcurrency`, s.maxConcurrency, 'a whole number from 1 to 200')) {
+      checkWholeNumber(errors, `${where} serverless.maxConcurrency`, s.maxConcurrency, { min: 1, max: 200 });
     }
     const pc = s.provisionedConcurrency;
-    if (pc !== undefined && !isToken(pc)) {
-      if (!Number.isInteger(pc) || pc < 1 || pc > 200) {
-        errors.add(`${where} serverless.provisionedConcurrency`, pc, 'a whole number from 1 to 200');
-      } else if (!isToken(s.maxConcurrency) && pc > s.maxConcurrency) {
+    if (checkWholeNumber(errors, `${where} serverless.provisionedConcurrency`, pc, { min: 1, max: 200 })) {
+      if (!isToken(s.maxConcurrency) && pc! > s.maxConcurrency) {
         errors.add(`${where} serverless.provisionedConcurrency`, pc, `at most maxConcurrency (${s.maxConcurrency})`);
       }
     }
@@ -1074,21 +1070,8 @@ function renderBase(v: VariantBaseOptions & { serverless?: ServerlessOptions }):
   };
 }
 
-function checkPercent(errors: InputErrors, prop: string, value: number | undefined, min: number, max: number): void {
-  if (value !== undefined && !isToken(value) && (!Number.isInteger(value) || value < min || value > max)) {
-    errors.add(prop, value, `a whole percentage from ${min} to ${max}`);
-  }
-}
-
-function checkTimeout(errors: InputErrors, prop: string, value: Duration | undefined): void {
-  if (value === undefined || value.isUnresolved()) {
-    return;
-  }
-  const s = value.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < 60 || s > 3600) {
-    errors.add(prop, value, 'a whole number of seconds from 60 to 3600');
-  }
-}
+/** SageMaker's model download and container startup timeouts: 60-3600 seconds. */
+const TIMEOUT: DurationRange = { unit: 'seconds', min: 60, max: 3600 };
 
 function roleDefaultPolicy(model: IServingModel): Construct | undefined {
   const principal = model.grantPrincipal;
