@@ -3,14 +3,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { AlarmSeverity, AlertTopics } from './alert-topics';
 import { acknowledgeNoAlarmAction } from '../private/nag';
-import { TrainingPipeline } from '../training';
+import { ITrainingPipeline } from '../training';
 
 /**
  * Properties of `TrainingPipelineAlarms`.
  */
 export interface TrainingPipelineAlarmsProps {
   /** The pipeline to watch. */
-  readonly pipeline: TrainingPipeline;
+  readonly pipeline: ITrainingPipeline;
 
   /**
    * Where the alarms notify, when they fire and when they recover.
@@ -29,7 +29,7 @@ export interface TrainingPipelineAlarmsProps {
   /**
    * The prefix of the alarm names.
    *
-   * @default - the pipeline's training job name prefix
+   * @default - the pipeline's `pipelineName` (a TrainingPipeline's job name prefix)
    */
   readonly alarmNamePrefix?: string;
 }
@@ -46,7 +46,7 @@ export class TrainingPipelineAlarms extends Construct {
   constructor(scope: Construct, id: string, props: TrainingPipelineAlarmsProps) {
     super(scope, id);
     const severity = props.severity ?? AlarmSeverity.WARNING;
-    const prefix = props.alarmNamePrefix ?? props.pipeline.jobNamePrefix;
+    const prefix = props.alarmNamePrefix ?? props.pipeline.pipelineName;
     const period = Duration.minutes(5);
     const define = (alarmId: string, name: string, metric: cloudwatch.IMetric, what: string) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {

@@ -1,3 +1,4 @@
 export * from './instance-type';
 export * from './model-registry';
 export * from './training-pipeline';
+export * from './training-pipeline-interface';

@@ -25,8 +25,16 @@ export const REGISTRY_CROSS_ACCOUNT_ACTIONS = [
 /** Registering a model package. */
 export const REGISTER_ACTIONS = ['sagemaker:CreateModelPackage'];
 
-/** What the `.sync` integration of Step Functions needs on its training jobs. */
+/**
+ * What the `.sync` integration of Step Functions needs on its training jobs
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html). Step Functions tags every job it starts
+ * (`MANAGED_BY_AWS=STARTED_BY_STEP_FUNCTIONS`), so CreateTrainingJob also needs `sagemaker:AddTags`: without it the first run fails
+ * with "not authorized to perform: sagemaker:AddTags on resource ...training-job/..." (aws/aws-cdk#32294, fixed in CDK's
+ * SageMakerCreateTrainingJob by aws/aws-cdk#32536; the Step Functions page above does not list it yet). AddTags is granted on this
+ * pipeline's jobs only.
+ */
 export const TRAINING_JOB_ACTIONS = [
+  'sagemaker:AddTags',
   'sagemaker:CreateTrainingJob',
   'sagemaker:DescribeTrainingJob',
   'sagemaker:StopTrainingJob',
@@ -52,6 +60,11 @@ export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'];
 export const KMS_ENCRYPT_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 /** Publishing to an SNS topic encrypted with a customer-managed key (exact actions, not grantPublish's `kms:GenerateDataKey*`). */
 export const TOPIC_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+/**
+ * The key of `OutputDataConfig.KmsKeyId`: "the SageMaker execution role must include permissions to call kms:Encrypt"
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html).
+ */
+export const KMS_OUTPUT_KEY_ACTIONS = ['kms:Encrypt'];
 /** Encrypting the training volume with a customer-managed key. */
 export const KMS_VOLUME_ACTIONS = ['kms:CreateGrant'];
 

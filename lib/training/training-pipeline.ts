@@ -14,6 +14,8 @@ import { TrainingInstanceType } from './instance-type';
 import { IModelRegistry } from './model-registry';
 import * as perms from './perms';
 import { WildcardAcknowledgments } from './private-acknowledgments';
+import { ImportedTrainingPipeline } from './private/imported-pipeline';
+import { ITrainingPipeline } from './training-pipeline-interface';
 import { IDataLake, ILakeZone } from '../data-lake';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors, describe, isToken } from '../private/validation';
@@ -365,9 +367,16 @@ const COMPARISON_NAMES: { [comparison: string]: string } = {
  * otherwise registers a model package (inference image + model artifacts) with the configured approval status; and notifies
  * the topic, if any, of the outcome.
  */
-export class TrainingPipeline extends Construct {
+export class TrainingPipeline extends Construct implements ITrainingPipeline {
   /** The longest `maxRuntime` SageMaker allows: 28 days. */
   public static readonly MAX_RUNTIME = MAX_TRAINING_RUNTIME;
+
+  /**
+   * A training pipeline defined elsewhere, by the ARN of its state machine, for alarms, dashboards and retraining triggers.
+   */
+  public static fromStateMachineArn(scope: Construct, id: string, stateMachineArn: string): ITrainingPipeline {
+    return new ImportedTrainingPipeline(scope, id, stateMachineArn);
+  }
 
   /** The state machine; start an execution to train. */
   public readonly stateMachine: sfn.StateMachine;
@@ -379,8 +388,12 @@ export class TrainingPipeline extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The key that encrypts the execution logs. */
   public readonly logEncryptionKey: kms.IKey;
+  /** The ARN of the state machine. */
+  public readonly stateMachineArn: string;
   /** The prefix of every training job name of this pipeline. */
   public readonly jobNamePrefix: string;
+  /** The pipeline's short name in alarm names: its `jobNamePrefix`. */
+  public readonly pipelineName: string;
   /** The `s3://` URI under which training jobs write their model artifacts (`<uri><job-name>/output/model.tar.gz`). */
   public readonly outputUri: string;
   /** The schedule rule, if `schedule` was given. */
@@ -397,6 +410,7 @@ export class TrainingPipeline extends Construct {
 
     const stack = Stack.of(this);
     this.jobNamePrefix = cfg.jobNamePrefix;
+    this.pipelineName = cfg.jobNamePrefix;
     const models = cfg.modelsZone!;
     const outputPrefix = cfg.outputPrefix;
     const trainingJobsArn = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.jobNamePrefix}-*` });
@@ -415,6 +429,14 @@ export class TrainingPipeline extends Construct {
     const outputObjects = grantObjects(this.trainingRole, models, `${outputPrefix}output/`, { write: true });
     trainingAcks.add(outputObjects, 'Write-only under the pipeline\'s output prefix: SageMaker writes <job-name>/output/model.tar.gz, '
       + 'and job names are generated per execution.');
+    if (models.encryptionKey) {
+      // OutputDataConfig.KmsKeyId is the models zone's key: SageMaker's API reference says the execution role then needs kms:Encrypt
+      // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html).
+      this.trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: perms.KMS_OUTPUT_KEY_ACTIONS,
+        resources: [models.encryptionKey.keyArn],
+      }));
+    }
     if (cfg.spot) {
       const checkpoints = grantObjects(this.trainingRole, models, `${outputPrefix}checkpoints/`, { read: true, write: true, delete: true });
       trainingAcks.add(checkpoints, 'Managed spot training syncs checkpoints (file names chosen by the training code) under the pipeline\'s '
@@ -725,6 +747,7 @@ export class TrainingPipeline extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    this.stateMachineArn = this.stateMachine.stateMachineArn;
 
     if (props.schedule) {
       this.scheduleRule = new events.Rule(this, 'Schedule', {
@@ -761,6 +784,11 @@ export class TrainingPipeline extends Construct {
   /** The number of executions that timed out. */
   public metricTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.stateMachine.metricTimedOut(props);
+  }
+
+  /** The number of executions that were aborted (stopped by a person or an automation). */
+  public metricAborted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricAborted(props);
   }
 
   /** The number of executions that succeeded, that is registered a model. */

@@ -439,7 +439,7 @@ describe('TrainingPipeline roles', () => {
     const { template, p } = synth();
     const statements = roleStatements(template.toJSON(), 'ChurnStateMachineRole');
     expect(statements).toContainEqual({
-      Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'],
+      Action: ['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'],
       Effect: 'Allow',
       Resource: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${p.jobNamePrefix}-*`,
     });
