@@ -1,135 +1,172 @@
 /**
- * Model-quality handler: reads the ground-truth files that landed in a window, joins them by inference id with
- * the predictions captured over the lookback period, publishes the quality metrics per variant and writes a
- * JSON report. Idempotent: the window names the report key and the metric timestamps.
+ * Model-quality handler: reads the ground-truth files that landed in a window, joins them by inference id with the
+ * predictions captured over the lookback period, publishes the quality metrics per variant and writes a JSON
+ * report. Idempotent: the window names the report key and the metric timestamps.
+ *
+ * Memory is bounded by the labels, never by the captures: labels are held `labelBatchSize` at a time, and each
+ * batch is joined by one streaming pass over the capture files of the lookback (a capture line whose id is not in
+ * the batch is skipped before it is parsed). More labels than a batch mean more passes, not more memory.
  */
 import { hourPrefixes } from '../shared/capture';
 import { listChildPrefixes, listKeys, objectLines, putJson, putMetrics } from '../shared/io';
 import { log } from '../shared/log';
-import { Datum } from '../shared/datums';
-import { capturedPrediction, LabelStore, OutputOptions, PairCollector, ProblemType, parseGroundTruthLine, QualityMetrics } from './quality';
 import { stamp } from '../shared/time';
+import { qualityDatums } from './datums';
+import { listFlatObjects } from './io';
+import { capturedOutput, LabelStore, parseGroundTruthLine, QualityAccumulator, QualityMetrics } from './quality';
+import { ModelQualityEvent, QualityRequest, resolveQualityEvent } from './request';
 
-export interface ModelQualityEvent extends OutputOptions {
-  readonly endpointName: string;
-  /** @default - every variant found under <capturePrefix>/<endpointName>/ */
-  readonly variantName?: string;
-  readonly captureBucket: string;
-  readonly capturePrefix: string;
-  readonly groundTruthBucket: string;
-  /** Ground-truth files live under <groundTruthPrefix>/yyyy/mm/dd/hh/. */
-  readonly groundTruthPrefix: string;
-  readonly problemType: ProblemType;
-  /** @default '1' */
-  readonly positiveLabel?: string;
-  /** @default 0.5 */
-  readonly threshold?: number;
-  /** @default - now, rounded down to a multiple of windowMinutes */
-  readonly windowEnd?: string;
-  /** @default 1440 (daily) */
-  readonly windowMinutes?: number;
-  /** How far back before the window captures are searched for the labelled inferences. @default 48 */
-  readonly captureLookbackHours?: number;
-  /** @default 1000000 */
-  readonly maxLabels?: number;
-  readonly reportBucket: string;
-  /** @default 'model-quality-reports' */
-  readonly reportPrefix?: string;
-  /** @default 'cdk-mlops/ModelQuality' */
-  readonly metricNamespace?: string;
+export type { ModelQualityEvent } from './request';
+
+export interface VariantResult {
+  readonly variantName: string;
+  readonly joined: number;
+  readonly unmatchedOutputs: number;
+  readonly reportKey: string;
+  readonly metrics: QualityMetrics | null;
 }
 
 export interface ModelQualityResult {
   readonly windowStart: string;
   readonly windowEnd: string;
+  /** Labels read from the window's ground-truth files. */
   readonly labels: number;
-  readonly variants: Array<{ variantName: string; pairs: number; reportKey: string; metrics: QualityMetrics }>;
+  readonly variants: VariantResult[];
+  /** Labels whose inference was not found in the captures of the lookback. */
   readonly unmatchedLabels: number;
+  /** Passes over the captures (one per label batch). */
+  readonly passes: number;
 }
 
-export function resolveWindow(event: ModelQualityEvent, nowMs: number): { startMs: number; endMs: number } {
-  const problems: string[] = [];
-  for (const k of ['endpointName', 'captureBucket', 'groundTruthBucket', 'reportBucket'] as const) {
-    if (typeof event?.[k] !== 'string' || event[k] === '') problems.push(`${k} is required`);
-  }
-  if (event?.problemType !== 'binary-classification' && event?.problemType !== 'regression') {
-    problems.push(`problemType must be 'binary-classification' or 'regression', got '${String(event?.problemType)}'`);
-  }
-  const minutes = event?.windowMinutes ?? 1440;
-  if (!Number.isInteger(minutes) || minutes < 1) problems.push(`windowMinutes must be an integer >= 1, got ${minutes}`);
-  const step = minutes * 60_000;
-  const endMs = event?.windowEnd !== undefined ? Date.parse(event.windowEnd) : Math.floor(nowMs / step) * step;
-  if (Number.isNaN(endMs)) problems.push(`windowEnd must be an ISO date, got '${event.windowEnd}'`);
-  if (problems.length > 0) throw new Error(`invalid model-quality event: ${problems.join('; ')}`);
-  return { startMs: endMs - step, endMs };
+/** The join id of a capture line without parsing it (SageMaker writes ids unescaped); undefined to fall back to a parse. */
+export function quickJoinId(line: string): string | undefined {
+  const m = /"inferenceId"\s*:\s*"([^"\\]*)"/.exec(line) ?? /"eventId"\s*:\s*"([^"\\]*)"/.exec(line);
+  return m ? m[1] : undefined;
 }
 
-/** Datums for one variant: dimensions EndpointName and VariantName. */
-export function qualityDatums(endpointName: string, variantName: string, timestamp: Date, m: QualityMetrics): Datum[] {
-  const dims = [{ Name: 'EndpointName', Value: endpointName }, { Name: 'VariantName', Value: variantName }];
-  const values: Array<[string, number | null]> = m.problemType === 'regression'
-    ? [['MAE', m.mae], ['RMSE', m.rmse]]
-    : [['Accuracy', m.accuracy], ['Precision', m.precision], ['Recall', m.recall], ['F1', m.f1], ['AUC', m.auc]];
-  const out: Datum[] = values
-    .filter((v): v is [string, number] => v[1] !== null && Number.isFinite(v[1]))
-    .map(([name, value]) => ({ MetricName: name, Dimensions: dims, Timestamp: timestamp, Value: value, Unit: 'None' as const }));
-  out.push({ MetricName: 'JoinedRecords', Dimensions: dims, Timestamp: timestamp, Value: m.count, Unit: 'Count' });
-  return out;
+interface GroundTruthFiles {
+  readonly keys: string[];
+  /** Files written flat under the prefix during the window (read, and reported). */
+  readonly flatInWindow: number;
+  /** Files written flat under the prefix outside the window (not read, reported). */
+  readonly flatOutsideWindow: number;
+}
+
+/** The window's ground-truth files: the hour folders of the window, and flat files written during the window. */
+async function groundTruthFiles(r: QualityRequest): Promise<GroundTruthFiles> {
+  const base = `${r.groundTruthPrefix}/`;
+  const keys: string[] = [];
+  for (const hour of hourPrefixes(r.startMs, r.endMs)) {
+    keys.push(...await listKeys(r.groundTruthBucket, `${base}${hour}/`));
+  }
+  const flat = await listFlatObjects(r.groundTruthBucket, base);
+  const inWindow = flat.filter((o) => o.lastModified >= r.startMs && o.lastModified < r.endMs);
+  keys.push(...inWindow.map((o) => o.key));
+  return { keys, flatInWindow: inWindow.length, flatOutsideWindow: flat.length - inWindow.length };
 }
 
 export async function handler(event: ModelQualityEvent): Promise<ModelQualityResult> {
-  const { startMs, endMs } = resolveWindow(event, Date.now());
-  const gtPrefix = event.groundTruthPrefix.replace(/\/+$/, '');
-  const capPrefix = `${event.capturePrefix.replace(/\/+$/, '')}${event.capturePrefix ? '/' : ''}${event.endpointName}/`;
-  const store = new LabelStore(event.maxLabels ?? 1_000_000);
-
+  const r = resolveQualityEvent(event, Date.now());
+  const capBase = `${r.capturePrefix ? r.capturePrefix + '/' : ''}${r.endpointName}/`;
+  const gt = await groundTruthFiles(r);
+  const variants = r.variantName ? [r.variantName] : await listChildPrefixes(r.captureBucket, capBase);
+  const acc = new Map(variants.map((v) => [v, new QualityAccumulator(r)]));
+  const malformedCaptures = new Map(variants.map((v) => [v, 0]));
+  const store = new LabelStore(r.labelBatchSize);
+  const captureHours = hourPrefixes(r.startMs - r.lookbackHours * 3600_000, r.endMs);
+  let labels = 0;
   let malformedLabels = 0;
-  for (const hour of hourPrefixes(startMs, endMs)) {
-    for (const key of await listKeys(event.groundTruthBucket, `${gtPrefix}${gtPrefix ? '/' : ''}${hour}/`)) {
-      for await (const line of objectLines(event.groundTruthBucket, key)) {
-        if (line.trim() === '') continue;
-        const gt = parseGroundTruthLine(line);
-        if (gt) store.add(gt.id, gt.label);
-        else malformedLabels++;
-      }
-    }
-  }
-  const labels = store.size;
-  const variants = event.variantName ? [event.variantName] : await listChildPrefixes(event.captureBucket, capPrefix);
-  const lookbackMs = (event.captureLookbackHours ?? 48) * 3600_000;
-  const results: ModelQualityResult['variants'] = [];
-  let malformedCaptures = 0;
-  for (const variant of variants) {
-    const pairs = new PairCollector(event);
-    for (const hour of hourPrefixes(startMs - lookbackMs, endMs)) {
-      for (const key of await listKeys(event.captureBucket, `${capPrefix}${variant}/${hour}/`)) {
-        for await (const line of objectLines(event.captureBucket, key)) {
-          if (line.trim() === '') continue;
-          const p = capturedPrediction(line, event);
-          if (typeof p === 'string') {
-            malformedCaptures++;
-            continue;
+  let skippedLabels = 0;
+  let unmatchedLabels = 0;
+  let passes = 0;
+
+  // One streaming pass over the lookback's captures joins the labels in the store, then empties it.
+  const pass = async () => {
+    passes++;
+    for (const variant of variants) {
+      const a = acc.get(variant)!;
+      for (const hour of captureHours) {
+        if (store.size === 0) break;
+        for (const key of await listKeys(r.captureBucket, `${capBase}${variant}/${hour}/`)) {
+          for await (const line of objectLines(r.captureBucket, key)) {
+            if (line.trim() === '') continue;
+            const quick = quickJoinId(line);
+            if (quick !== undefined && !store.has(quick)) continue;
+            const out = capturedOutput(line);
+            if (typeof out === 'string') {
+              malformedCaptures.set(variant, malformedCaptures.get(variant)! + 1);
+              continue;
+            }
+            const label = store.take(out.id);
+            if (label !== undefined) a.add(label, out.format, out.text);
           }
-          const label = store.take(p.id);
-          if (label !== undefined) pairs.add(label, p.prediction);
         }
       }
     }
-    const metrics = pairs.metrics();
-    const reportKey = `${(event.reportPrefix ?? 'model-quality-reports').replace(/\/+$/, '')}/${event.endpointName}/${variant}/${stamp(startMs)}-${stamp(endMs)}.json`;
-    await putJson(event.reportBucket, reportKey, {
-      reportFormatVersion: 1, endpointName: event.endpointName, variantName: variant, windowStart: new Date(startMs).toISOString(),
-      windowEnd: new Date(endMs).toISOString(), problemType: event.problemType, labelsInWindow: labels, pairs: pairs.pairs,
-      invalidLabels: pairs.invalidLabels, metrics,
-    });
-    const calls = await putMetrics(event.metricNamespace ?? 'cdk-mlops/ModelQuality', qualityDatums(event.endpointName, variant, new Date(endMs), metrics));
-    log('INFO', 'model quality computed', { variantName: variant, pairs: pairs.pairs, metrics, reportKey, putMetricDataCalls: calls });
-    results.push({ variantName: variant, pairs: pairs.pairs, reportKey, metrics });
+    unmatchedLabels += store.size;
+    store.clear();
+  };
+
+  for (const key of gt.keys) {
+    for await (const line of objectLines(r.groundTruthBucket, key)) {
+      if (line.trim() === '') continue;
+      const label = parseGroundTruthLine(line);
+      if (!label) {
+        malformedLabels++;
+      } else if (labels >= r.maxLabels) {
+        skippedLabels++;
+      } else {
+        let added = store.add(label.id, label.label);
+        if (added === 'full') {
+          await pass();
+          added = store.add(label.id, label.label);
+        }
+        if (added === 'added') labels++;
+      }
+    }
   }
-  if (malformedLabels > 0 || malformedCaptures > 0) {
-    log('WARN', 'malformed lines', { malformedLabels, malformedCaptures, labelsDropped: store.dropped, duplicateLabels: store.duplicates });
+  if (store.size > 0) await pass();
+
+  const results: VariantResult[] = [];
+  for (const variant of variants) {
+    const a = acc.get(variant)!;
+    const metrics = a.metrics();
+    const counters = {
+      labelled: a.labelled, joined: a.joined, unmatchedOutputs: a.unmatchedOutputs,
+      labelMismatches: a.mismatchKnown ? a.labelMismatches : undefined,
+    };
+    const reportKey = `${r.reportPrefix}/${r.endpointName}/${variant}/${stamp(r.startMs)}-${stamp(r.endMs)}.json`;
+    await putJson(r.reportBucket, reportKey, {
+      reportFormatVersion: 2, endpointName: r.endpointName, variantName: variant,
+      windowStart: new Date(r.startMs).toISOString(), windowEnd: new Date(r.endMs).toISOString(),
+      problemType: r.problemType, output: r.output, positiveLabel: r.positiveLabel, threshold: r.threshold,
+      captureLookbackHours: r.lookbackHours,
+      groundTruth: {
+        prefix: `${r.groundTruthPrefix}/`, files: gt.keys.length, flatFilesRead: gt.flatInWindow, flatFilesOutsideWindow: gt.flatOutsideWindow,
+        labels, malformedLabels, skippedLabels, duplicateLabels: store.duplicates, unmatchedLabels,
+      },
+      join: {
+        ...counters,
+        unmatchedOutputShare: a.labelled > 0 ? a.unmatchedOutputs / a.labelled : null,
+        invalidLabels: a.invalidLabels,
+        labelMismatchShare: counters.labelMismatches !== undefined && a.joined > 0 ? counters.labelMismatches / a.joined : null,
+        malformedCaptures: malformedCaptures.get(variant), passes,
+      },
+      metrics,
+    });
+    const calls = await putMetrics(r.metricNamespace, qualityDatums(r.endpointName, variant, new Date(r.endMs), metrics, counters));
+    log('INFO', 'model quality computed', { variantName: variant, ...counters, metrics, reportKey, putMetricDataCalls: calls });
+    results.push({ variantName: variant, joined: a.joined, unmatchedOutputs: a.unmatchedOutputs, reportKey, metrics });
+  }
+  if (gt.flatOutsideWindow > 0 || gt.flatInWindow > 0) {
+    log('WARN', 'ground-truth files written flat under the prefix, not in its yyyy/mm/dd/hh/ folders', {
+      prefix: `${r.groundTruthPrefix}/`, readByWriteTime: gt.flatInWindow, outsideWindow: gt.flatOutsideWindow,
+    });
+  }
+  if (malformedLabels > 0 || skippedLabels > 0) {
+    log('WARN', 'ground-truth lines not used', { malformedLabels, skippedLabels, maxLabels: r.maxLabels });
   }
   return {
-    windowStart: new Date(startMs).toISOString(), windowEnd: new Date(endMs).toISOString(), labels, variants: results, unmatchedLabels: store.size,
+    windowStart: new Date(r.startMs).toISOString(), windowEnd: new Date(r.endMs).toISOString(), labels, variants: results, unmatchedLabels, passes,
   };
 }

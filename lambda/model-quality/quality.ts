@@ -1,24 +1,35 @@
 /**
- * Model quality: joins ground truth with captured predictions by inference id and computes the metrics. Pure.
+ * Model quality: ground truth joined with captured predictions by inference id, and the metrics. Pure.
  *
  * Ground-truth files are JSON lines, either `{"inferenceId": "...", "label": 1}` or SageMaker's ground-truth
  * shape `{"groundTruthData": {"data": "1", "encoding": "CSV"}, "eventMetadata": {"eventId": "..."}}`.
  * A capture is joined by its eventMetadata.inferenceId (set by InvokeEndpoint's InferenceId), else its eventId.
  */
-import { CaptureRecord, decodePayload, parseCaptureLine, splitCsvLine } from '../shared/capture';
+import { CaptureRecord, decodePayload, parseCaptureLine, PayloadFormat } from '../shared/capture';
 import { binaryClassificationMetrics, ClassificationMetrics, regressionMetrics, RegressionMetrics, rocAuc } from '../shared/stats';
+import { BinaryLabels, binaryScore, multiclassPrediction, normaliseLabel } from './labels';
+import { ConfusionCounter, MulticlassMetrics } from './multiclass';
+import { OutputMapping, readOutput } from './output';
 
-export type ProblemType = 'binary-classification' | 'regression';
+export type ProblemType = 'binary-classification' | 'multiclass-classification' | 'regression';
 
-export interface OutputOptions {
-  /** Dotted path to the prediction in a JSON output (`predictions.0.score`). @default - see predictionFromText */
-  readonly outputField?: string;
-  /** CSV column of the prediction in a CSV output. @default 0 */
-  readonly outputIndex?: number;
+export interface GroundTruth {
+  readonly id: string;
+  /** The normalised label (see normaliseLabel). */
+  readonly label: string;
 }
 
-/** Parses one ground-truth line into [id, label]; undefined for a malformed line. */
-export function parseGroundTruthLine(line: string): { id: string; label: string } | undefined {
+function labelOfJsonData(text: string): unknown {
+  try {
+    const v = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v.label ?? v.groundTruth) : v;
+  } catch {
+    return text;
+  }
+}
+
+/** Parses one ground-truth line; undefined for a malformed line. */
+export function parseGroundTruthLine(line: string): GroundTruth | undefined {
   let doc: any;
   try {
     doc = JSON.parse(line);
@@ -26,14 +37,17 @@ export function parseGroundTruthLine(line: string): { id: string; label: string 
     return undefined;
   }
   if (doc === null || typeof doc !== 'object') return undefined;
-  if (typeof doc.inferenceId === 'string' && (typeof doc.label === 'number' || typeof doc.label === 'string' || typeof doc.label === 'boolean')) {
-    return { id: doc.inferenceId, label: String(doc.label).trim() };
+  if (typeof doc.inferenceId === 'string' && doc.inferenceId !== '') {
+    const label = normaliseLabel(doc.label);
+    return label === undefined ? undefined : { id: doc.inferenceId, label };
   }
   const gt = doc.groundTruthData;
   const id = doc.eventMetadata?.inferenceId ?? doc.eventMetadata?.eventId;
-  if (gt && typeof gt.data === 'string' && typeof id === 'string') {
-    const text = String(gt.encoding ?? '').toUpperCase() === 'BASE64' ? Buffer.from(gt.data, 'base64').toString('utf-8') : gt.data;
-    return { id, label: text.trim() };
+  if (gt && typeof gt.data === 'string' && typeof id === 'string' && id !== '') {
+    const encoding = String(gt.encoding ?? '').toUpperCase();
+    const text = encoding === 'BASE64' ? Buffer.from(gt.data, 'base64').toString('utf-8') : gt.data;
+    const label = normaliseLabel(encoding === 'JSON' ? labelOfJsonData(text) : text);
+    return label === undefined ? undefined : { id, label };
   }
   return undefined;
 }
@@ -43,54 +57,8 @@ export function captureJoinId(r: CaptureRecord): string | undefined {
   return r.inferenceId ?? r.eventId;
 }
 
-function pick(doc: unknown, path: string): unknown {
-  let cur: any = doc;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = Array.isArray(cur) ? cur[Number(part)] : cur[part];
-  }
-  return cur;
-}
-
-function firstNumber(doc: unknown, depth = 0): number | undefined {
-  if (depth > 5) return undefined;
-  if (typeof doc === 'number') return Number.isFinite(doc) ? doc : undefined;
-  if (typeof doc === 'string') {
-    const n = Number(doc.trim());
-    return doc.trim() !== '' && Number.isFinite(n) ? n : undefined;
-  }
-  if (Array.isArray(doc)) return doc.length > 0 ? firstNumber(doc[0], depth + 1) : undefined;
-  if (doc !== null && typeof doc === 'object') {
-    const o = doc as Record<string, unknown>;
-    for (const k of ['score', 'probability', 'predictions', 'prediction', 'scores', 'probabilities', 'predicted_label', 'label']) {
-      if (k in o) return firstNumber(o[k], depth + 1);
-    }
-  }
-  return undefined;
-}
-
-/**
- * The numeric prediction in a captured output: CSV column `outputIndex` of the first line, or in JSON the value
- * at `outputField`, else the first number found in a bare number, an array, or under `score`, `probability`,
- * `predictions`, `prediction`, ... (the first element of arrays).
- */
-export function predictionFromText(format: 'csv' | 'json', text: string, options: OutputOptions = {}): number | undefined {
-  if (format === 'csv') {
-    const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
-    if (first === undefined) return undefined;
-    return firstNumber(splitCsvLine(first)[options.outputIndex ?? 0]);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return firstNumber(options.outputField ? pick(doc, options.outputField) : doc);
-}
-
-/** The prediction of a capture line, with its join id; a reason string when it cannot be read. */
-export function capturedPrediction(line: string, options: OutputOptions = {}): { id: string; prediction: number } | string {
+/** The join id and decoded output of a capture line; a reason string when it cannot be read. */
+export function capturedOutput(line: string): { id: string; format: PayloadFormat; text: string } | string {
   const parsed = parseCaptureLine(line);
   if (!parsed.ok) return parsed.reason;
   const id = captureJoinId(parsed.value);
@@ -98,86 +66,176 @@ export function capturedPrediction(line: string, options: OutputOptions = {}): {
   if (!parsed.value.output) return 'no endpointOutput';
   const payload = decodePayload(parsed.value.output);
   if (!payload.ok) return payload.reason;
-  const prediction = predictionFromText(payload.value.format, payload.value.text, options);
-  return prediction === undefined ? 'no numeric prediction in output' : { id, prediction };
+  return { id, ...payload.value };
 }
 
 export interface QualityOptions {
   readonly problemType: ProblemType;
-  /** The label that counts as positive. @default '1' */
+  /** Where the prediction is in the output. */
+  readonly output: OutputMapping;
+  /** The label that counts as positive (binary). @default '1' */
   readonly positiveLabel?: string;
-  /** A score at or above this predicts the positive class. @default 0.5 */
+  /** A positive-class score at or above this predicts the positive class (binary). @default 0.5 */
   readonly threshold?: number;
 }
 
+export type BinaryMetrics = { readonly problemType: 'binary-classification'; readonly auc: number | null; readonly positiveShare: number } & ClassificationMetrics;
 export type QualityMetrics =
-  | ({ readonly problemType: 'binary-classification'; readonly auc: number | null } & ClassificationMetrics)
-  | ({ readonly problemType: 'regression' } & RegressionMetrics);
+  | BinaryMetrics
+  | ({ readonly problemType: 'regression' } & RegressionMetrics)
+  | ({ readonly problemType: 'multiclass-classification' } & MulticlassMetrics);
 
-/** Ground-truth labels waiting for their capture; bounded: labels past `maxLabels` are counted and dropped. */
+/** A 53-bit hash of a string (cyrb53): ids of earlier batches are remembered as numbers, not strings. */
+export function hash53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
+ * Ground-truth labels waiting for their capture, at most `capacity` at a time (the caller joins a full store and
+ * clears it). Each id is taken once: a duplicate, in this batch or an earlier one, is counted and ignored. Ids of
+ * earlier batches are kept as 53-bit hashes (8 bytes each; a false duplicate has odds of about n^2 / 2^54).
+ */
 export class LabelStore {
-  private readonly labels = new Map<string, string>();
-  seen = 0;
-  dropped = 0;
+  /** The batch: id -> label, or null once taken. */
+  private readonly labels = new Map<string, string | null>();
+  private readonly earlier = new Set<number>();
+  private waiting = 0;
   duplicates = 0;
 
-  constructor(private readonly maxLabels = 1_000_000) {}
+  constructor(readonly capacity = 1_000_000) {}
 
-  add(id: string, label: string): void {
-    this.seen++;
-    if (this.labels.has(id)) this.duplicates++;
-    else if (this.labels.size >= this.maxLabels) this.dropped++;
-    else this.labels.set(id, label);
+  /** Adds a label; 'full' when the batch is full (the label is not taken), 'duplicate' for an id seen before. */
+  add(id: string, label: string): 'added' | 'duplicate' | 'full' {
+    if (this.labels.has(id) || (this.earlier.size > 0 && this.earlier.has(hash53(id)))) {
+      this.duplicates++;
+      return 'duplicate';
+    }
+    if (this.labels.size >= this.capacity) return 'full';
+    this.labels.set(id, label);
+    this.waiting++;
+    return 'added';
   }
 
-  /** The label of `id`, removed from the store (each label joins once); undefined when unknown. */
+  /** Whether `id` is waiting for its capture. */
+  has(id: string): boolean {
+    return typeof this.labels.get(id) === 'string';
+  }
+
+  /** The label of `id`, now taken (each label joins once); undefined when unknown or taken. */
   take(id: string): string | undefined {
     const label = this.labels.get(id);
-    if (label !== undefined) this.labels.delete(id);
+    if (typeof label !== 'string') return undefined;
+    this.labels.set(id, null);
+    this.waiting--;
     return label;
   }
 
+  /** Labels still waiting for their capture. */
   get size(): number {
-    return this.labels.size;
+    return this.waiting;
+  }
+
+  /** Ends a batch: waiting labels are dropped (their inference was not found), and every id of it is remembered. */
+  clear(): void {
+    for (const id of this.labels.keys()) this.earlier.add(hash53(id));
+    this.labels.clear();
+    this.waiting = 0;
   }
 }
 
-/** Joined (label, prediction) pairs in growing typed arrays (at most as many as the labels in the store). */
-export class PairCollector {
+export type JoinOutcome = 'joined' | 'unmatched-output' | 'invalid-label';
+
+/**
+ * Joined (label, prediction) pairs of one variant. Binary and regression pairs sit in growing typed arrays
+ * (16 bytes a pair); multiclass pairs in a confusion matrix.
+ */
+export class QualityAccumulator {
   private yTrue = new Float64Array(1024);
   private yScore = new Float64Array(1024);
   private n = 0;
+  private readonly confusion = new ConfusionCounter();
+  private readonly binary: BinaryLabels;
+  /** Labelled captures whose output matched no part of the mapping. */
+  unmatchedOutputs = 0;
+  /** Regression labels that are not numbers. */
   invalidLabels = 0;
+  /** Binary labels that are neither the positive class nor its implied negative. */
+  labelMismatches = 0;
 
-  constructor(private readonly options: QualityOptions) {}
-
-  get pairs(): number {
-    return this.n;
+  constructor(private readonly options: QualityOptions) {
+    this.binary = new BinaryLabels(options.positiveLabel ?? '1');
   }
 
-  /** Adds a pair; false (and counted) when a regression label is not a number. */
-  add(label: string, prediction: number): boolean {
-    let y: number;
-    if (this.options.problemType === 'regression') {
-      y = Number(label);
-      if (label === '' || !Number.isFinite(y)) {
-        this.invalidLabels++;
-        return false;
-      }
-    } else {
-      y = label === (this.options.positiveLabel ?? '1') ? 1 : 0;
+  /** Whether label mismatches are counted: binary labels whose negative class is implied (1 and 0). */
+  get mismatchKnown(): boolean {
+    return this.options.problemType === 'binary-classification' && this.binary.negative !== undefined;
+  }
+
+  /** Labelled captures: joined, unmatched or with an invalid label. */
+  get labelled(): number {
+    return this.joined + this.unmatchedOutputs + this.invalidLabels;
+  }
+
+  get joined(): number {
+    return this.options.problemType === 'multiclass-classification' ? this.confusion.count : this.n;
+  }
+
+  /** Joins a label (normalised) with the decoded output of its capture. */
+  add(label: string, format: PayloadFormat, text: string): JoinOutcome {
+    const raw = readOutput(format, text, this.options.output);
+    if (this.options.problemType === 'multiclass-classification') {
+      const predicted = raw ? multiclassPrediction(raw) : undefined;
+      if (predicted === undefined) return this.unmatched();
+      this.confusion.add(label, predicted);
+      return 'joined';
     }
+    if (this.options.problemType === 'regression') {
+      const y = Number(label);
+      if (!Number.isFinite(y)) {
+        this.invalidLabels++;
+        return 'invalid-label';
+      }
+      if (raw?.score === undefined) return this.unmatched();
+      this.push(y, raw.score);
+      return 'joined';
+    }
+    const score = raw ? binaryScore(raw, this.options.output, this.binary) : undefined;
+    if (score === undefined) return this.unmatched();
+    if (this.binary.isMismatch(label)) this.labelMismatches++;
+    this.push(this.binary.classOf(label), score);
+    return 'joined';
+  }
+
+  private unmatched(): JoinOutcome {
+    this.unmatchedOutputs++;
+    return 'unmatched-output';
+  }
+
+  private push(y: number, score: number): void {
     if (this.n === this.yTrue.length) {
       this.yTrue = grow(this.yTrue);
       this.yScore = grow(this.yScore);
     }
     this.yTrue[this.n] = y;
-    this.yScore[this.n] = prediction;
+    this.yScore[this.n] = score;
     this.n++;
-    return true;
   }
 
-  metrics(): QualityMetrics {
+  /** The metrics; null when nothing joined (no data is not zero). */
+  metrics(): QualityMetrics | null {
+    if (this.joined === 0) return null;
+    if (this.options.problemType === 'multiclass-classification') {
+      return { problemType: 'multiclass-classification', ...this.confusion.metrics() };
+    }
     const yTrue = this.yTrue.subarray(0, this.n);
     const scores = this.yScore.subarray(0, this.n);
     if (this.options.problemType === 'regression') {
@@ -186,7 +244,11 @@ export class PairCollector {
     const threshold = this.options.threshold ?? 0.5;
     const yPred = scores.map((s) => (s >= threshold ? 1 : 0));
     const auc = rocAuc(yTrue, scores);
-    return { problemType: 'binary-classification', ...binaryClassificationMetrics(yTrue, yPred), auc: Number.isFinite(auc) ? auc : null };
+    const positives = yTrue.reduce((a, y) => a + y, 0);
+    return {
+      problemType: 'binary-classification', ...binaryClassificationMetrics(yTrue, yPred),
+      auc: Number.isFinite(auc) ? auc : null, positiveShare: positives / this.n,
+    };
   }
 }
 

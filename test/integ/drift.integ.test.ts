@@ -5,7 +5,6 @@
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type * as DriftHandler from '../../lambda/drift';
-import type * as QualityHandler from '../../lambda/model-quality';
 import { buildProfile } from '../../lambda/shared/profile';
 import { captureLine, rng } from '../lambda/drift/fixtures';
 import { loadBundledHandler } from './bundle';
@@ -13,7 +12,6 @@ import { loadBundledHandler } from './bundle';
 let s3: S3Client;
 let cw: CloudWatchClient;
 let drift: typeof DriftHandler;
-let quality: typeof QualityHandler;
 
 const HOUR = 3600_000;
 // The last full hour: metrics must be recent for CloudWatch (and moto) to keep them.
@@ -29,7 +27,6 @@ beforeAll(async () => {
   // moto was started by global-setup.ts, which set AWS_ENDPOINT_URL, dummy credentials and the region.
   // The handlers as shipped (esbuild bundles); their clients are created after AWS_ENDPOINT_URL is set.
   drift = loadBundledHandler<typeof DriftHandler>('drift');
-  quality = loadBundledHandler<typeof QualityHandler>('model-quality');
   s3 = new S3Client({});
   cw = new CloudWatchClient({});
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -132,22 +129,4 @@ test('running the same window again overwrites its reports instead of adding new
   const after = await s3.send(new ListObjectsV2Command({ Bucket: 'mlops-lake', Prefix: 'reports/drift/' }));
   expect(after.Contents!.map((o) => o.Key)).toEqual(before.Contents!.map((o) => o.Key));
   expect(after.KeyCount).toBe(2);
-});
-
-test('the model-quality handler joins ground truth with captured outputs and publishes the metrics', async () => {
-  const result = await quality.handler({
-    endpointName: 'churn', variantName: 'champion', captureBucket: 'mlops-lake', capturePrefix: 'capture', groundTruthBucket: 'mlops-lake',
-    groundTruthPrefix: 'truth', problemType: 'binary-classification', windowEnd: iso(windowEnd), windowMinutes: 60, captureLookbackHours: 2,
-    reportBucket: 'mlops-lake', metricNamespace: 'Integ/ModelQuality',
-  });
-
-  // 400 pairs: predicted positive for i % 4 == 0 (100, all right); label 1 also for i % 10 == 1 (40 missed, 20 of them also i % 4 != 0)
-  const positives = Array.from({ length: 400 }, (_, i) => i).filter((i) => i % 4 === 0 || i % 10 === 1).length;
-  expect(result.variants[0]).toMatchObject({ pairs: 400 });
-  expect(result.variants[0].metrics).toMatchObject({ count: 400, precision: 1, recall: 100 / positives, accuracy: (400 - (positives - 100)) / 400 });
-  const dims = { EndpointName: 'churn', VariantName: 'champion' };
-  expect(await metricValue('Integ/ModelQuality', 'Precision', dims)).toEqual([1]);
-  expect(await metricValue('Integ/ModelQuality', 'JoinedRecords', dims)).toEqual([400]);
-  const auc = await metricValue('Integ/ModelQuality', 'AUC', dims);
-  expect(auc[0]).toBeCloseTo((result.variants[0].metrics as any).auc, 12);
 });
