@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { AlarmSeverity, AlertTopics } from './alert-topics';
-import { instanceFacts } from '../private/instance-facts';
+import { instanceFacts } from '../private/instance-catalog';
 import { acknowledgeNoAlarmAction } from '../private/nag';
 import { InputErrors, describe } from '../private/validation';
 import { IModelEndpoint, VariantKind } from '../serving';

@@ -12,10 +12,11 @@ import {
   WRITE_CAPTURE_ACTIONS,
 } from './perms';
 import { acknowledgeWildcardResources } from '../private/nag';
-import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName, hasInstanceStorage } from './private-names';
+import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName } from './private-names';
 import { IServingModel } from './serving-model';
 import { IDataLake, ILakeZone } from '../data-lake';
 import { DurationRange, InputErrors, checkDuration, checkRequired, checkWholeNumber, describe, isToken } from '../private/validation';
+import { hasInstanceStorage } from '../private/instance-catalog';
 
 /** How a variant is hosted; serverless variants publish other metrics (ModelSetupTime, ServerlessConcurrentExecutionsUtilization...). */
 export enum VariantKind {

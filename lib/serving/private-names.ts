@@ -23,20 +23,3 @@ export function endpointArnFor(scope: Construct, endpointName: string): string {
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   });
 }
-
-/**
- * Instance families with local NVMe instance storage, on which SageMaker rejects a volume KMS key
- * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html#sagemaker-CreateEndpointConfig-request-KmsKeyId,
- * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-store-volumes.html): every family with a `d` after its
- * generation (c5d, m5d, r5d, g4dn, p3dn, p4d, p4de, c6id...) and these.
- */
-const NVME_FAMILIES = ['g5', 'g6', 'g6e', 'gr6', 'p5', 'p5e', 'p5en', 'p6-b200', 'trn1', 'trn1n', 'trn2', 'dl1'];
-
-/** True for an `ml.` instance type with local NVMe storage. */
-export function hasInstanceStorage(instanceType: string): boolean {
-  const family = /^ml\.([a-z0-9-]+)\./.exec(instanceType)?.[1];
-  if (!family) {
-    return false;
-  }
-  return /^[a-z]+\d+[a-z]*d[a-z]*$/.test(family) || NVME_FAMILIES.includes(family);
-}

@@ -1,36 +1,7 @@
-import { Token } from 'aws-cdk-lib';
+import { Size, Token } from 'aws-cdk-lib';
+import { lookupInstance } from '../private/instance-catalog';
 
 const NAME = /^ml\.([a-z][a-z0-9-]*)\.([a-z0-9]+)$/;
-
-/**
- * Families whose instances have local NVMe instance storage although their name has no `d` attribute.
- * From the Amazon EC2 instance store documentation.
- */
-const NVME_FAMILIES = new Set(['g5', 'g6', 'g6e', 'p5', 'p5e', 'p5en', 'trn1', 'trn1n', 'trn2', 'i3', 'i4i', 'x1', 'x1e']);
-
-/** NVIDIA GPUs per instance, by family and size. */
-const GPUS: { [family: string]: { [size: string]: number } } = {
-  g4dn: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4 },
-  g5: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, '24xlarge': 4, '48xlarge': 8 },
-  g6: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, '24xlarge': 4, '48xlarge': 8 },
-  g6e: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, '24xlarge': 4, '48xlarge': 8 },
-  p3: { '2xlarge': 1, '8xlarge': 4, '16xlarge': 8 },
-  p3dn: { '24xlarge': 8 },
-  p4d: { '24xlarge': 8 },
-  p4de: { '24xlarge': 8 },
-  p5: { '48xlarge': 8 },
-  p5e: { '48xlarge': 8 },
-  p5en: { '48xlarge': 8 },
-};
-
-/** AWS Trainium chips per instance. */
-const TRAINIUM: { [family: string]: { [size: string]: number } } = {
-  trn1: { '2xlarge': 1, '32xlarge': 16 },
-  trn1n: { '32xlarge': 16 },
-};
-
-/** Families of CPU-only instances (no accelerator). */
-const CPU_FAMILY = /^(m|c|r|t)\d+[a-z]*$/;
 
 /**
  * A SageMaker training instance type, with the facts that the training constructs check.
@@ -82,10 +53,34 @@ export class TrainingInstanceType {
   public static readonly P3_16XLARGE = TrainingInstanceType.of('ml.p3.16xlarge');
   public static readonly P4D_24XLARGE = TrainingInstanceType.of('ml.p4d.24xlarge');
   public static readonly P4DE_24XLARGE = TrainingInstanceType.of('ml.p4de.24xlarge');
+  public static readonly P3DN_24XLARGE = TrainingInstanceType.of('ml.p3dn.24xlarge');
+  public static readonly P5_4XLARGE = TrainingInstanceType.of('ml.p5.4xlarge');
   public static readonly P5_48XLARGE = TrainingInstanceType.of('ml.p5.48xlarge');
-  // AWS Trainium
+  // GPU: NVIDIA H200
+  public static readonly P5E_48XLARGE = TrainingInstanceType.of('ml.p5e.48xlarge');
+  public static readonly P5EN_48XLARGE = TrainingInstanceType.of('ml.p5en.48xlarge');
+  // GPU: NVIDIA B200, B300, GB200
+  public static readonly P6_B200_48XLARGE = TrainingInstanceType.of('ml.p6-b200.48xlarge');
+  public static readonly P6_B300_48XLARGE = TrainingInstanceType.of('ml.p6-b300.48xlarge');
+  public static readonly P6E_GB200_36XLARGE = TrainingInstanceType.of('ml.p6e-gb200.36xlarge');
+  // GPU: NVIDIA RTX PRO Blackwell
+  public static readonly G7_2XLARGE = TrainingInstanceType.of('ml.g7.2xlarge');
+  public static readonly G7_4XLARGE = TrainingInstanceType.of('ml.g7.4xlarge');
+  public static readonly G7_8XLARGE = TrainingInstanceType.of('ml.g7.8xlarge');
+  public static readonly G7_12XLARGE = TrainingInstanceType.of('ml.g7.12xlarge');
+  public static readonly G7_24XLARGE = TrainingInstanceType.of('ml.g7.24xlarge');
+  public static readonly G7_48XLARGE = TrainingInstanceType.of('ml.g7.48xlarge');
+  public static readonly G7E_2XLARGE = TrainingInstanceType.of('ml.g7e.2xlarge');
+  public static readonly G7E_4XLARGE = TrainingInstanceType.of('ml.g7e.4xlarge');
+  public static readonly G7E_8XLARGE = TrainingInstanceType.of('ml.g7e.8xlarge');
+  public static readonly G7E_12XLARGE = TrainingInstanceType.of('ml.g7e.12xlarge');
+  public static readonly G7E_24XLARGE = TrainingInstanceType.of('ml.g7e.24xlarge');
+  public static readonly G7E_48XLARGE = TrainingInstanceType.of('ml.g7e.48xlarge');
+  // AWS Trainium, Trainium 2
   public static readonly TRN1_2XLARGE = TrainingInstanceType.of('ml.trn1.2xlarge');
   public static readonly TRN1_32XLARGE = TrainingInstanceType.of('ml.trn1.32xlarge');
+  public static readonly TRN1N_32XLARGE = TrainingInstanceType.of('ml.trn1n.32xlarge');
+  public static readonly TRN2_48XLARGE = TrainingInstanceType.of('ml.trn2.48xlarge');
   // CPU
   public static readonly M5_LARGE = TrainingInstanceType.of('ml.m5.large');
   public static readonly M5_XLARGE = TrainingInstanceType.of('ml.m5.xlarge');
@@ -93,8 +88,6 @@ export class TrainingInstanceType {
   public static readonly M5_4XLARGE = TrainingInstanceType.of('ml.m5.4xlarge');
   public static readonly M5_12XLARGE = TrainingInstanceType.of('ml.m5.12xlarge');
   public static readonly M5_24XLARGE = TrainingInstanceType.of('ml.m5.24xlarge');
-  public static readonly M5D_XLARGE = TrainingInstanceType.of('ml.m5d.xlarge');
-  public static readonly M5D_2XLARGE = TrainingInstanceType.of('ml.m5d.2xlarge');
   public static readonly C5_XLARGE = TrainingInstanceType.of('ml.c5.xlarge');
   public static readonly C5_2XLARGE = TrainingInstanceType.of('ml.c5.2xlarge');
   public static readonly C5_4XLARGE = TrainingInstanceType.of('ml.c5.4xlarge');
@@ -134,34 +127,39 @@ export class TrainingInstanceType {
 
   /**
    * Whether the type has local NVMe instance storage. SageMaker then mounts that storage instead of an EBS
-   * volume, encrypts it in hardware and rejects a volume KMS key. False for a token (not checked).
+   * volume, encrypts it in hardware and rejects a volume KMS key. False for a token and for a type whose storage
+   * this library does not know (see `hasKnownStorage`).
    */
   public readonly hasLocalNvme: boolean;
+
+  /**
+   * Whether this library knows if the type has local storage. When it does not (a token, or a family newer than the
+   * library), a `TrainingPipeline` defines no volume KMS key unless one is given, and warns.
+   */
+  public readonly hasKnownStorage: boolean;
+
+  /** The total local NVMe storage of the type, where the EC2 specifications state it; `volumeSize` may not exceed it. */
+  public readonly localStorageSize?: Size;
 
   private constructor(public readonly name: string) {
     if (Token.isUnresolved(name)) {
       this.hasLocalNvme = false;
+      this.hasKnownStorage = false;
       return;
     }
     const match = NAME.exec(name);
     if (!match) {
       throw new Error(`TrainingInstanceType: name must be 'ml.<family>.<size>' in lowercase, such as 'ml.g5.2xlarge', got '${name}'`);
     }
-    const [, family, size] = match;
-    this.family = family;
-    this.size = size;
-    // The `d` attribute (m5d, g4dn, p4de, ...) marks instance storage; some newer families have it without the `d`.
-    this.hasLocalNvme = NVME_FAMILIES.has(family) || /^[a-z]+\d+[a-z]*d[a-z]*$/.test(family);
-    if (GPUS[family]) {
-      this.gpuCount = GPUS[family][size];
-      this.acceleratorCount = this.gpuCount;
-    } else if (TRAINIUM[family]) {
-      this.gpuCount = 0;
-      this.acceleratorCount = TRAINIUM[family][size];
-    } else if (CPU_FAMILY.test(family)) {
-      this.gpuCount = 0;
-      this.acceleratorCount = 0;
-    }
+    // The facts come from the one instance catalog (lib/private/instance-catalog.ts).
+    const facts = lookupInstance(name)!;
+    this.family = facts.family;
+    this.size = facts.size;
+    this.gpuCount = facts.gpus;
+    this.acceleratorCount = facts.accelerators;
+    this.hasLocalNvme = facts.localNvme === true;
+    this.hasKnownStorage = facts.localNvme !== undefined;
+    this.localStorageSize = facts.localStorageGb !== undefined ? Size.gibibytes(facts.localStorageGb) : undefined;
   }
 
   /** Whether the type has NVIDIA GPUs; false when unknown. */

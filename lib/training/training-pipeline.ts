@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, Names, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Names, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -17,6 +17,7 @@ import { WildcardAcknowledgments } from './private-acknowledgments';
 import { ImportedTrainingPipeline } from './private/imported-pipeline';
 import { ITrainingPipeline } from './training-pipeline-interface';
 import { IDataLake, ILakeZone } from '../data-lake';
+import { lookupInstance } from '../private/instance-catalog';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors, describe, isToken } from '../private/validation';
 
@@ -149,17 +150,19 @@ export interface TrainingPipelineProps {
   readonly instanceCount?: number;
 
   /**
-   * The size of each instance's ML storage volume, 1-16384 GB. Instance types with local NVMe storage use that storage instead.
+   * The size of each instance's ML storage volume, 1-16384 GB. Instance types with local NVMe storage use that storage instead, and
+   * SageMaker rejects a size larger than it (checked where the instance catalog knows the size).
    *
    * @default Size.gibibytes(50)
    */
   readonly volumeSize?: Size;
 
   /**
-   * A key to encrypt the ML storage volume. Not allowed on instance types with local NVMe storage (g4dn, g5, g6, p4d, p5, trn1,
-   * `d` types), which SageMaker encrypts in hardware.
+   * A key to encrypt the ML storage volume. Not allowed on instance types with local NVMe storage (g4dn, g5, g6, g6e, p3dn, p4d, p5,
+   * p6, trn1, trn2, `d` types), which SageMaker encrypts in hardware.
    *
-   * @default - the lake's key on EBS-backed types; none (hardware encryption) on NVMe types
+   * @default - the lake's key on types known to be EBS-backed; none (hardware encryption) on NVMe types; none, with a warning, on
+   * types whose storage the library does not know
    */
   readonly volumeEncryptionKey?: kms.IKey;
 
@@ -858,12 +861,29 @@ function validate(scope: Construct, errors: InputErrors, props: TrainingPipeline
     errors.check(Number.isInteger(volumeGb) && volumeGb >= 1 && volumeGb <= MAX_VOLUME_GB, 'volumeSize', `${volumeGb} GiB`,
       `a whole number of GiB from 1 to ${MAX_VOLUME_GB}`);
   }
-  const nvme = props.instanceType.hasLocalNvme;
+  const type = props.instanceType;
+  const facts = lookupInstance(type.name);
+  if (facts?.known && !facts.training) {
+    errors.add('instanceType', type.name, `a SageMaker training instance type (ml.${facts.family}.* is offered for hosting only; `
+      + 'see ResourceConfig.InstanceType in the CreateTrainingJob API reference)');
+  }
+  const nvme = type.hasLocalNvme;
   if (props.volumeEncryptionKey && nvme) {
-    errors.add('volumeEncryptionKey', props.instanceType.name, 'omitted: the instance type has local NVMe storage, which SageMaker encrypts '
+    errors.add('volumeEncryptionKey', type.name, 'omitted: the instance type has local NVMe storage, which SageMaker encrypts '
       + 'in hardware and for which it rejects a volume KMS key (choose an EBS-only type such as ml.p3 or ml.m5 to use a key)');
   }
-  const volumeKey = props.volumeEncryptionKey ?? (nvme || isToken(props.instanceType.name) ? undefined : props.lake.encryptionKey);
+  const localGb = type.localStorageSize?.toGibibytes();
+  if (nvme && localGb !== undefined && !volumeSize.isUnresolved() && volumeGb > localGb) {
+    errors.add('volumeSize', `${volumeGb} GiB`, `at most the ${localGb} GB of local NVMe storage of ${type.name} (SageMaker uses the instance `
+      + 'storage instead of an EBS volume and rejects a larger VolumeSizeInGB)');
+  }
+  if (facts && !facts.known) {
+    Annotations.of(scope).addWarningV2('cdk-mlops:unknown-instance-type', `${type.name} is not in this library's instance catalog: whether it `
+      + 'has local NVMe storage is unknown, so no volume KMS key is set (SageMaker would reject one on NVMe storage). Give '
+      + 'volumeEncryptionKey if the type is EBS-backed.');
+  }
+  // Fail closed: a volume key only where the type is known to be EBS-backed (SageMaker rejects one on local NVMe storage).
+  const volumeKey = props.volumeEncryptionKey ?? (nvme || !type.hasKnownStorage ? undefined : props.lake.encryptionKey);
 
   // Time limits.
   const maxRuntime = props.maxRuntime ?? Duration.hours(24);

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmSeverity, AlertTopics, EndpointAlarmKind, EndpointAlarms, EndpointAlarmsProps, ModelEndpoint } from '../../lib';
-import { instanceFacts } from '../../lib/private/instance-facts';
+import { instanceFacts } from '../../lib/private/instance-catalog';
 import { TEST_ENV, testApp } from '../util';
 
 function setup(props: Partial<EndpointAlarmsProps> = {}, serverless: string[] = []) {
