@@ -1,0 +1,13 @@
+// The jest configuration StrykerJS runs for every mutant (stryker.config.mjs): the unit tests of the handlers and
+// of the pure lib helpers only. No CDK synthesis, no snapshots, no compliance validators.
+const base = require('../../jest.config');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  rootDir: '../..',
+  roots: ['<rootDir>/test/lambda', '<rootDir>/test/private'],
+  snapshotSerializers: [],
+  maxWorkers: 1,
+  testTimeout: 30000,
+};
