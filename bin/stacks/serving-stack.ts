@@ -141,7 +141,6 @@ export class ServingStack extends Stack {
       ],
       baselineDataset: { zone: props.lake.zone('features'), key: 'churn/train/train.csv', header: true },
       alerts: props.alerts,
-      dashboard: this.dashboard,
       retrainOnDrift: props.retrainOnDrift,
       modelQuality: {
         groundTruthZone: props.lake.zone('monitoring'),
@@ -150,6 +149,7 @@ export class ServingStack extends Stack {
         minAuc: 0.8,
       },
     });
+    this.dashboard.addDriftMonitor(this.drift);
 
     // Hourly champion/challenger evaluation: shifts traffic to the challenger on evidence, rolls back on harm.
     this.experiment = new AbExperiment(this, 'ChurnChallenger', {

@@ -6,17 +6,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as perms from './perms';
 import { ILakeZone } from '../data-lake';
-import { AlarmSeverity, AlertTopics, EndpointDashboard } from '../monitoring';
+import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
+import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
-import { routeAlarm } from '../private/alarm-routing';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { checkSchedule, rateMinutes } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint, ModelEndpoint } from '../serving';
-import { TrainingPipeline } from '../training';
+import { ITrainingPipeline } from '../training';
 
 /** The type of a feature, which picks its statistics. */
 export enum FeatureType {
@@ -226,7 +226,7 @@ export interface DriftMonitorProps {
    *
    * @default - the alarms have no actions
    */
-  readonly alerts?: AlertTopics;
+  readonly alerts?: IAlertTopics;
 
   /**
    * The severity of drift alarms.
@@ -236,18 +236,25 @@ export interface DriftMonitorProps {
   readonly severity?: AlarmSeverity;
 
   /**
-   * A dashboard that gains drift widgets.
+   * How the drift alarms (drifted share and per feature) are evaluated.
    *
-   * @default - none
+   * @default - one period of the window, 1 of 1 datapoints, `severity`
    */
-  readonly dashboard?: EndpointDashboard;
+  readonly driftAlarms?: AlarmTuning;
+
+  /**
+   * How the model-quality alarms are evaluated.
+   *
+   * @default - one period of the quality schedule's rate, 1 of 1 datapoints, `severity`
+   */
+  readonly qualityAlarms?: AlarmTuning;
 
   /**
    * A training pipeline started when the drifted share alarm fires (opt-in retraining on drift).
    *
    * @default - no retraining
    */
-  readonly retrainOnDrift?: TrainingPipeline;
+  readonly retrainOnDrift?: ITrainingPipeline;
 
   /**
    * Model-quality checks against ground truth.
@@ -270,6 +277,32 @@ const MIN_WINDOW_MINUTES = 10;
 const FEATURE_NAME = /^[A-Za-z0-9_.:/ -]{1,255}$/;
 
 /**
+ * A drift monitor, as dashboards and alarms consume it: its metrics.
+ */
+export interface IDriftMonitor extends IConstruct {
+  /** The endpoint watched. */
+  readonly endpointName: string;
+  /** The variants watched. */
+  readonly variantNames: string[];
+  /** The features watched. */
+  readonly featureNames: string[];
+  /** The PSI threshold of the features. */
+  readonly psiThreshold: number;
+  /** The share of watched features of a variant that drifted in a window (0-1; Maximum over the window). */
+  metricDriftedFeatureShare(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  /** 1 when a feature of a variant drifted in a window, else 0 (Maximum over the window). */
+  metricFeatureDrifted(variantName: string, featureName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  /** The PSI of a feature of a variant against the baseline (Maximum over the window). */
+  metricFeaturePsi(variantName: string, featureName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  /** The captured records of a variant in a window (Maximum over the window). */
+  metricRecordCount(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  /** The captured records of a variant that could not be parsed (Maximum over the window). */
+  metricMalformedRecords(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  /** A model-quality metric of a variant (AUC, Accuracy, RMSE or MAE), against ground truth. */
+  metricModelQuality(variantName: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+}
+
+/**
  * Serverless drift detection on an endpoint's captured traffic, AWS's recommended replacement for SageMaker Model
  * Monitor: on a schedule, a Lambda function streams the window's capture files from the lake, compares each feature
  * with a baseline profile (PSI, KS, Jensen-Shannon, chi-square, missing and out-of-range rates), writes a JSON report
@@ -284,7 +317,7 @@ const FEATURE_NAME = /^[A-Za-z0-9_.:/ -]{1,255}$/;
  *   alerts,
  * });
  */
-export class DriftMonitor extends Construct {
+export class DriftMonitor extends Construct implements IDriftMonitor {
   /** The drift function (one per stack, shared by the stack's monitors). */
   public readonly driftFunction: lambda.IFunction;
   /** The schedule of drift runs. */
@@ -299,6 +332,14 @@ export class DriftMonitor extends Construct {
   public readonly baselineProfile: BaselineProfileLocation;
   /** The function that computes the baseline profile from the dataset (on demand too), if a dataset is given. */
   public readonly baselineFunction?: lambda.IFunction;
+  public readonly endpointName: string;
+  public readonly variantNames: string[];
+  public readonly featureNames: string[];
+  public readonly psiThreshold: number;
+
+  private readonly alarmFactory: AlarmFactory;
+  private readonly windowMinutes: number;
+  private qualityWindowMinutes = 24 * 60;
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
@@ -307,6 +348,12 @@ export class DriftMonitor extends Construct {
     const variants = props.endpoint.variantNames;
     const thresholds = props.thresholds ?? {};
     const windowMinutes = validate(this, props, capture);
+    this.windowMinutes = windowMinutes;
+    this.endpointName = endpointName;
+    this.variantNames = [...variants];
+    this.featureNames = props.features.map((f) => f.name);
+    this.psiThreshold = thresholds.psi ?? 0.2;
+    this.alarmFactory = new AlarmFactory(this, props.alerts);
 
     const reportPrefix = props.reportPrefix ?? 'drift-reports/';
     const zone = capture!.zone;
@@ -327,7 +374,7 @@ export class DriftMonitor extends Construct {
         timeout: Duration.minutes(15),
       });
       this.baselineFunction = fn.function;
-      routeAlarm(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
+      this.alarmFactory.route(fn.errorsAlarm, AlarmSeverity.WARNING);
       grantObjects(fn.function, dataset.zone, [dataset.key], perms.READ_OBJECT_ACTIONS, false, 'reads the baseline dataset');
       grantObjects(fn.function, this.baselineProfile.zone, [this.baselineProfile.key], perms.WRITE_OBJECT_ACTIONS, true,
         'writes the baseline profile');
@@ -389,39 +436,26 @@ export class DriftMonitor extends Construct {
 
     // Alarms.
     const severity = props.severity ?? AlarmSeverity.WARNING;
-    const period = Duration.minutes(windowMinutes);
-    for (const variant of variants) {
-      const dims = { EndpointName: endpointName, VariantName: variant };
-      const share = new cloudwatch.Alarm(this, `DriftedShare-${variant}`, {
+    const tuning = this.resolveAlarmTuning('driftAlarms', props.driftAlarms, Duration.minutes(windowMinutes), severity);
+    for (const variant of tuning.enabled ? variants : []) {
+      this.driftedShareAlarms.push(this.alarm(`DriftedShare-${variant}`, tuning, props.driftAlarms, {
         alarmName: `${endpointName}-variant-${variant}-drifted-share`,
-        alarmDescription: `[${severity}] At least ${(thresholds.driftedShare ?? 0.3) * 100}% of the watched features of variant `
+        description: `At least ${(thresholds.driftedShare ?? 0.3) * 100}% of the watched features of variant `
           + `${variant} of endpoint ${endpointName} drifted from the baseline. See the drift reports under ${reportPrefix}.`,
-        metric: new cloudwatch.Metric({ namespace: DRIFT_NAMESPACE, metricName: 'DriftedFeatureShare', dimensionsMap: dims, statistic: 'Maximum', period }),
+        metric: this.metricDriftedFeatureShare(variant, { period: tuning.period }),
         threshold: thresholds.driftedShare ?? 0.3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.driftedShareAlarms.push(share);
-      routeAlarm(props.alerts, share, severity);
+      }));
       for (const f of features) {
-        const alarm = new cloudwatch.Alarm(this, `Feature-${variant}-${f.name}`, {
+        this.featureAlarms.push(this.alarm(`Feature-${variant}-${f.name}`, tuning, props.driftAlarms, {
           alarmName: `${endpointName}-variant-${variant}-feature-${f.name}-drift`,
-          alarmDescription: `[${severity}] Feature ${f.name} of variant ${variant} of endpoint ${endpointName} drifted `
+          description: `Feature ${f.name} of variant ${variant} of endpoint ${endpointName} drifted `
             + `(${f.type === FeatureType.NUMERIC ? 'PSI or KS' : 'PSI or JS distance'} above its threshold).`,
-          metric: new cloudwatch.Metric({
-            namespace: DRIFT_NAMESPACE, metricName: 'FeatureDrifted', dimensionsMap: { ...dims, Feature: f.name }, statistic: 'Maximum', period,
-          }),
+          metric: this.metricFeatureDrifted(variant, f.name, { period: tuning.period }),
           threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        });
-        this.featureAlarms.push(alarm);
-        routeAlarm(props.alerts, alarm, severity);
+        }));
       }
     }
-    routeAlarm(props.alerts, drift.errorsAlarm, AlarmSeverity.WARNING);
+    this.alarmFactory.route(drift.errorsAlarm, AlarmSeverity.WARNING);
 
     // Opt-in retraining: the drifted share alarm starts the training pipeline.
     if (props.retrainOnDrift) {
@@ -439,25 +473,6 @@ export class DriftMonitor extends Construct {
 
     if (props.modelQuality) {
       this.defineModelQuality(props, props.modelQuality, capture!, variants, severity);
-    }
-
-    if (props.dashboard) {
-      const metric = (metricName: string, variant: string, extra: Record<string, string> = {}, label?: string) => new cloudwatch.Metric({
-        namespace: DRIFT_NAMESPACE, metricName, dimensionsMap: { EndpointName: endpointName, VariantName: variant, ...extra },
-        statistic: 'Maximum', period, label: label ?? variant,
-      });
-      props.dashboard.addSection(`Drift of ${endpointName}`,
-        new cloudwatch.GraphWidget({ title: 'Drifted feature share', left: variants.map((v) => metric('DriftedFeatureShare', v)), width: 8 }),
-        new cloudwatch.GraphWidget({
-          title: 'PSI per feature', width: 8,
-          left: variants.flatMap((v) => features.map((f) => metric('PSI', v, { Feature: f.name }, `${v} ${f.name}`))),
-          leftAnnotations: [{ value: thresholds.psi ?? 0.2, label: 'PSI threshold' }],
-        }),
-        new cloudwatch.GraphWidget({
-          title: 'Records and malformed records', width: 8,
-          left: variants.flatMap((v) => [metric('RecordCount', v, {}, `${v} records`), metric('MalformedRecords', v, {}, `${v} malformed`)]),
-        }),
-      );
     }
   }
 
@@ -482,6 +497,7 @@ export class DriftMonitor extends Construct {
 
     const schedule = q.schedule ?? scheduler.ScheduleExpression.rate(Duration.days(1));
     const windowMinutes = rateMinutes(schedule) ?? 24 * 60;
+    this.qualityWindowMinutes = windowMinutes;
     new scheduler.Schedule(this, 'QualitySchedule', {
       description: `cdk-mlops model quality of endpoint ${endpointName}`,
       schedule,
@@ -503,33 +519,85 @@ export class DriftMonitor extends Construct {
         role: fn.schedulerRole,
       }),
     });
-    routeAlarm(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
+    this.alarmFactory.route(fn.errorsAlarm, AlarmSeverity.WARNING);
 
     const checks: Array<[string, number | undefined, 'min' | 'max']> = q.problemType === ProblemType.REGRESSION
       ? [['RMSE', q.maxRmse, 'max'], ['MAE', q.maxMae, 'max']]
       : [['AUC', q.minAuc ?? 0.7, 'min'], ['Accuracy', q.minAccuracy, 'min']];
-    for (const variant of variants) {
+    const tuning = this.resolveAlarmTuning('qualityAlarms', props.qualityAlarms, Duration.minutes(windowMinutes), severity);
+    for (const variant of tuning.enabled ? variants : []) {
       for (const [metricName, threshold, kind] of checks) {
         if (threshold === undefined) {
           continue;
         }
-        const alarm = new cloudwatch.Alarm(this, `Quality-${variant}-${metricName}`, {
+        this.qualityAlarms.push(this.alarm(`Quality-${variant}-${metricName}`, tuning, props.qualityAlarms, {
           alarmName: `${endpointName}-variant-${variant}-quality-${metricName.toLowerCase()}`,
-          alarmDescription: `[${severity}] The ${metricName} of variant ${variant} of endpoint ${endpointName} is `
+          description: `The ${metricName} of variant ${variant} of endpoint ${endpointName} is `
             + `${kind === 'min' ? 'below' : 'above'} ${threshold}, measured against ground truth.`,
-          metric: new cloudwatch.Metric({
-            namespace: QUALITY_NAMESPACE, metricName, dimensionsMap: { EndpointName: endpointName, VariantName: variant },
-            statistic: kind === 'min' ? 'Minimum' : 'Maximum', period: Duration.minutes(windowMinutes),
-          }),
+          metric: this.metricModelQuality(variant, metricName, { period: tuning.period, statistic: kind === 'min' ? 'Minimum' : 'Maximum' }),
           threshold,
           comparisonOperator: kind === 'min' ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        });
-        this.qualityAlarms.push(alarm);
-        routeAlarm(props.alerts, alarm, severity);
+        }));
       }
     }
+  }
+
+  public metricDriftedFeatureShare(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.driftMetric(DRIFT_NAMESPACE, 'DriftedFeatureShare', variantName, {}, this.windowMinutes, props);
+  }
+
+  public metricFeatureDrifted(variantName: string, featureName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.driftMetric(DRIFT_NAMESPACE, 'FeatureDrifted', variantName, { Feature: featureName }, this.windowMinutes, props);
+  }
+
+  public metricFeaturePsi(variantName: string, featureName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.driftMetric(DRIFT_NAMESPACE, 'PSI', variantName, { Feature: featureName }, this.windowMinutes, props);
+  }
+
+  public metricRecordCount(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.driftMetric(DRIFT_NAMESPACE, 'RecordCount', variantName, {}, this.windowMinutes, props);
+  }
+
+  public metricMalformedRecords(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.driftMetric(DRIFT_NAMESPACE, 'MalformedRecords', variantName, {}, this.windowMinutes, props);
+  }
+
+  public metricModelQuality(variantName: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.driftMetric(QUALITY_NAMESPACE, metricName, variantName, {}, this.qualityWindowMinutes, props);
+  }
+
+  /** The metrics the handlers publish: per endpoint and variant (and feature), Maximum over the window by default. */
+  private driftMetric(namespace: string, metricName: string, variantName: string, extra: Record<string, string>, windowMinutes: number,
+    props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace,
+      metricName,
+      statistic: 'Maximum',
+      period: Duration.minutes(windowMinutes),
+      ...props,
+      dimensionsMap: { EndpointName: this.endpointName, VariantName: variantName, ...extra, ...props.dimensionsMap },
+    });
+  }
+
+  private resolveAlarmTuning(prop: string, tuning: AlarmTuning | undefined, period: Duration, severity: AlarmSeverity): ResolvedTuning {
+    const errors = new InputErrors(this, 'DriftMonitor');
+    const resolved = resolveTuning(errors, prop, tuning, { period, evaluationPeriods: 1, datapointsToAlarm: 1, severity });
+    errors.throwIfAny();
+    return resolved;
+  }
+
+  private alarm(id: string, tuning: ResolvedTuning, given: AlarmTuning | undefined, spec: {
+    alarmName: string; description: string; metric: cloudwatch.IMetric; threshold: number; comparisonOperator?: cloudwatch.ComparisonOperator;
+  }): cloudwatch.Alarm {
+    return this.alarmFactory.alarm({
+      id,
+      ...spec,
+      comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      tuning,
+      // Alarms defined before the factory wrote no DatapointsToAlarm; they still don't unless the user tunes it.
+      omitDatapointsToAlarm: given?.datapointsToAlarm === undefined && given?.evaluationPeriods === undefined,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 }
 

@@ -7,10 +7,10 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as perms from './perms';
-import { AlarmSeverity, AlertTopics } from '../monitoring';
+import { AlarmSeverity, IAlertTopics } from '../monitoring';
+import { AlarmFactory } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
-import { routeAlarm } from '../private/alarm-routing';
 import { checkSchedule } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber, describe, isToken } from '../private/validation';
 import { IModelEndpoint, ModelEndpoint } from '../serving';
@@ -148,7 +148,7 @@ export interface AbExperimentProps {
    *
    * @default - the failure alarm has no action, and no notifications unless `notificationTopic`
    */
-  readonly alerts?: AlertTopics;
+  readonly alerts?: IAlertTopics;
 
   /**
    * The topic that receives a message at each promotion and rollback.
@@ -249,7 +249,7 @@ export class AbExperiment extends Construct {
     }
     this.experimentFunction = fn.function;
     this.failureAlarm = fn.errorsAlarm;
-    routeAlarm(props.alerts, fn.errorsAlarm, AlarmSeverity.WARNING);
+    new AlarmFactory(this, props.alerts).route(fn.errorsAlarm, AlarmSeverity.WARNING);
 
     // Least privilege: read metrics (no resource-level permissions), publish decision metrics to our namespace only,
     // read and set the weights of this endpoint only, publish to this experiment's topic only.
@@ -268,7 +268,7 @@ export class AbExperiment extends Construct {
         + `permissions; PutMetricData is limited by a condition to the ${METRIC_NAMESPACE} namespace.`);
     }
 
-    this.notificationTopic = props.notificationTopic ?? props.alerts?.warningTopic;
+    this.notificationTopic = props.notificationTopic ?? props.alerts?.topic(AlarmSeverity.WARNING);
     if (this.notificationTopic) {
       const topic = this.notificationTopic;
       fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: perms.PUBLISH_ACTIONS, resources: [topic.topicArn] }));

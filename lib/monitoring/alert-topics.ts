@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors } from '../private/validation';
 
@@ -17,6 +17,17 @@ export enum AlarmSeverity {
   WARNING = 'WARNING',
   /** Users are affected now: page someone. */
   CRITICAL = 'CRITICAL',
+}
+
+/**
+ * Where alarms notify, by severity. Implemented by `AlertTopics`; implement it to route alarms your own way.
+ */
+export interface IAlertTopics extends IConstruct {
+  /** The topic of a severity. */
+  topic(severity: AlarmSeverity): sns.ITopic;
+
+  /** Makes `alarm` notify the topic of `severity` when it fires and when it recovers. */
+  route(alarm: cloudwatch.IAlarm, severity: AlarmSeverity): void;
 }
 
 /**
@@ -68,7 +79,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * const alerts = new AlertTopics(this, 'Alerts', { criticalEmails: ['oncall@example.com'] });
  * alerts.route(alarm, AlarmSeverity.CRITICAL);
  */
-export class AlertTopics extends Construct {
+export class AlertTopics extends Construct implements IAlertTopics {
   /** The topic of warning alarms. */
   public readonly warningTopic: sns.ITopic;
   /** The topic of critical alarms. */

@@ -1,51 +1,13 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { AlarmSeverity, AlertTopics } from './alert-topics';
+import { AlarmTuning } from './alarm-tuning';
+import { AlarmSeverity, IAlertTopics } from './alert-topics';
+import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
+import { EndpointMetricFactory, UtilizationKind } from '../private/endpoint-metrics';
 import { instanceFacts } from '../private/instance-catalog';
-import { acknowledgeNoAlarmAction } from '../private/nag';
 import { InputErrors, describe } from '../private/validation';
 import { IModelEndpoint, VariantKind } from '../serving';
-
-/**
- * How one alarm is evaluated and routed. Every alarm can be tuned or switched off on its own.
- */
-export interface AlarmTuning {
-  /**
-   * Whether the alarm is defined.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * The period of the metric.
-   *
-   * @default - 1 minute for request metrics, 5 minutes for utilization metrics
-   */
-  readonly period?: Duration;
-
-  /**
-   * The number of periods evaluated.
-   *
-   * @default 5
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * The number of breaching periods, among `evaluationPeriods`, that fire the alarm (M out of N, against flapping).
-   *
-   * @default 3
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
-   * The severity, which picks the alert topic.
-   *
-   * @default - per alarm, see the README
-   */
-  readonly severity?: AlarmSeverity;
-}
 
 /** An alarm on a share of requests, in percent. */
 export interface RateAlarmOptions extends AlarmTuning {
@@ -91,7 +53,7 @@ export interface EndpointAlarmsProps {
    *
    * @default - the alarms have no actions
    */
-  readonly alerts?: AlertTopics;
+  readonly alerts?: IAlertTopics;
 
   /**
    * The variants watched one by one.
@@ -146,13 +108,7 @@ export enum EndpointAlarmKind {
   SERVERLESS_CONCURRENCY = 'serverless-concurrency',
 }
 
-interface Resolved {
-  readonly enabled: boolean;
-  readonly explicit: boolean;
-  readonly period: Duration;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
-  readonly severity: AlarmSeverity;
+interface Resolved extends ResolvedTuning {
   readonly threshold: number;
 }
 
@@ -180,13 +136,15 @@ export class EndpointAlarms extends Construct {
 
   private readonly endpoint: IModelEndpoint;
   private readonly prefix: string;
-  private readonly alerts?: AlertTopics;
+  private readonly factory: AlarmFactory;
+  private readonly metrics: EndpointMetricFactory;
   private readonly byKey = new Map<string, cloudwatch.Alarm>();
 
   constructor(scope: Construct, id: string, props: EndpointAlarmsProps) {
     super(scope, id);
     this.endpoint = props.endpoint;
-    this.alerts = props.alerts;
+    this.factory = new AlarmFactory(this, props.alerts);
+    this.metrics = new EndpointMetricFactory(props.endpoint);
     this.prefix = props.alarmNamePrefix ?? props.endpoint.endpointName;
     const variants = props.variantNames ?? props.endpoint.variantNames;
 
@@ -226,13 +184,13 @@ export class EndpointAlarms extends Construct {
     errors.throwIfAny();
 
     // Per endpoint.
-    this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, undefined, r.e5, (o) => props.endpoint.metricInvocation5XXErrors(o));
-    this.rateAlarm(EndpointAlarmKind.ERROR_RATE_4XX, undefined, r.e4, (o) => props.endpoint.metricInvocation4XXErrors(o));
-    this.latencyAlarm(EndpointAlarmKind.MODEL_LATENCY, undefined, r.lat, (o) => props.endpoint.metricModelLatency(o));
-    this.latencyAlarm(EndpointAlarmKind.OVERHEAD_LATENCY, undefined, r.ovh, (o) => props.endpoint.metricOverheadLatency(o));
+    this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, undefined, r.e5);
+    this.rateAlarm(EndpointAlarmKind.ERROR_RATE_4XX, undefined, r.e4);
+    this.latencyAlarm(EndpointAlarmKind.MODEL_LATENCY, undefined, r.lat);
+    this.latencyAlarm(EndpointAlarmKind.OVERHEAD_LATENCY, undefined, r.ovh);
     if (r.none.enabled) {
       this.define(EndpointAlarmKind.NO_TRAFFIC, undefined, r.none, {
-        metric: props.endpoint.metricInvocations({ period: r.none.period, statistic: 'Sum' }),
+        metric: this.metrics.invocations({ period: r.none.period }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         // No requests means no datapoint at all.
@@ -244,44 +202,38 @@ export class EndpointAlarms extends Construct {
     // Per variant.
     for (const variant of variants) {
       const kind = props.endpoint.variantKind(variant);
-      const m = { variantName: variant };
-      this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, variant, r.e5, (o) => props.endpoint.metricInvocation5XXErrors({ ...o, ...m }));
-      this.rateAlarm(EndpointAlarmKind.ERROR_RATE_4XX, variant, r.e4, (o) => props.endpoint.metricInvocation4XXErrors({ ...o, ...m }));
-      this.latencyAlarm(EndpointAlarmKind.MODEL_LATENCY, variant, r.lat, (o) => props.endpoint.metricModelLatency({ ...o, ...m }));
-      this.latencyAlarm(EndpointAlarmKind.OVERHEAD_LATENCY, variant, r.ovh, (o) => props.endpoint.metricOverheadLatency({ ...o, ...m }));
-      this.utilizationAlarm(EndpointAlarmKind.MEMORY, variant, r.mem, 1, (o) => props.endpoint.metricMemoryUtilization({ ...o, ...m }));
+      this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, variant, r.e5);
+      this.rateAlarm(EndpointAlarmKind.ERROR_RATE_4XX, variant, r.e4);
+      this.latencyAlarm(EndpointAlarmKind.MODEL_LATENCY, variant, r.lat);
+      this.latencyAlarm(EndpointAlarmKind.OVERHEAD_LATENCY, variant, r.ovh);
+      this.utilizationAlarm(EndpointAlarmKind.MEMORY, variant, r.mem, 1, 'memory');
       if (kind === VariantKind.SERVERLESS) {
-        this.utilizationAlarm(EndpointAlarmKind.SERVERLESS_CONCURRENCY, variant, r.conc, 0.01,
-          (o) => props.endpoint.metric('ServerlessConcurrentExecutionsUtilization', { ...o, ...m, statistic: 'Maximum' }));
+        this.utilizationAlarm(EndpointAlarmKind.SERVERLESS_CONCURRENCY, variant, r.conc, 0.01, 'serverless-concurrency');
         continue;
       }
       const facts = instanceFacts(props.endpoint.variantInstanceType?.(variant));
-      this.utilizationAlarm(EndpointAlarmKind.CPU, variant, r.cpu, facts.vcpus ?? 1, (o) => props.endpoint.metricCPUUtilization({ ...o, ...m }));
-      this.utilizationAlarm(EndpointAlarmKind.DISK, variant, r.disk, 1, (o) => props.endpoint.metricDiskUtilization({ ...o, ...m }));
+      this.utilizationAlarm(EndpointAlarmKind.CPU, variant, r.cpu, facts.vcpus ?? 1, 'cpu');
+      this.utilizationAlarm(EndpointAlarmKind.DISK, variant, r.disk, 1, 'disk');
       // GPU alarms only where there are GPUs (or where the user asked for them on an imported endpoint).
       if (facts.gpus !== undefined ? facts.gpus > 0 : r.gpu.explicit) {
-        this.utilizationAlarm(EndpointAlarmKind.GPU, variant, r.gpu, facts.gpus ?? 1, (o) => props.endpoint.metricGPUUtilization({ ...o, ...m }));
+        this.utilizationAlarm(EndpointAlarmKind.GPU, variant, r.gpu, facts.gpus ?? 1, 'gpu');
       }
       if (facts.gpus !== undefined ? facts.gpus > 0 : r.gpuMem.explicit) {
-        this.utilizationAlarm(EndpointAlarmKind.GPU_MEMORY, variant, r.gpuMem, facts.gpus ?? 1,
-          (o) => props.endpoint.metricGPUMemoryUtilization({ ...o, ...m }));
+        this.utilizationAlarm(EndpointAlarmKind.GPU_MEMORY, variant, r.gpuMem, facts.gpus ?? 1, 'gpu-memory');
       }
     }
 
     const healthParts = [this.byKey.get(key(EndpointAlarmKind.ERROR_RATE_5XX)), this.byKey.get(key(EndpointAlarmKind.MODEL_LATENCY))]
       .filter((a): a is cloudwatch.Alarm => a !== undefined);
-    this.healthAlarm = new cloudwatch.CompositeAlarm(this, 'Health', {
-      compositeAlarmName: `${this.prefix}-endpoint-health`,
-      alarmDescription: `Endpoint ${props.endpoint.endpointName} is unhealthy: its 5XX error rate or p99 model latency alarm fired.`,
+    this.healthAlarm = this.factory.composite({
+      id: 'Health',
+      alarmName: `${this.prefix}-endpoint-health`,
+      description: `Endpoint ${props.endpoint.endpointName} is unhealthy: its 5XX error rate or p99 model latency alarm fired.`,
       alarmRule: healthParts.length > 0
         ? cloudwatch.AlarmRule.anyOf(...healthParts.map((a) => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM)))
         : cloudwatch.AlarmRule.fromBoolean(false),
+      severity: AlarmSeverity.CRITICAL,
     });
-    if (props.alerts) {
-      props.alerts.route(this.healthAlarm, AlarmSeverity.CRITICAL);
-    } else {
-      acknowledgeNoAlarmAction(this.healthAlarm);
-    }
   }
 
   /**
@@ -291,39 +243,28 @@ export class EndpointAlarms extends Construct {
     return this.byKey.get(key(kind, variantName));
   }
 
-  private rateAlarm(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved,
-    metric: (o: cloudwatch.MetricOptions) => cloudwatch.IMetric): void {
+  private rateAlarm(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved): void {
     if (!r.enabled) {
       return;
     }
-    const label = kind === EndpointAlarmKind.ERROR_RATE_5XX ? '5XX' : '4XX';
-    const rate = new cloudwatch.MathExpression({
-      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-      usingMetrics: {
-        errors: metric({ period: r.period, statistic: 'Sum' }),
-        requests: this.invocations(variant, r.period),
-      },
-      label: `${label} error rate (%)`,
-      period: r.period,
-    });
+    const errorClass = kind === EndpointAlarmKind.ERROR_RATE_5XX ? '5XX' : '4XX';
     this.define(kind, variant, r, {
-      metric: rate,
+      metric: this.metrics.errorRatePercent(errorClass, { variantName: variant, period: r.period }),
       threshold: r.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `More than ${r.threshold}% of the requests to ${this.subject(variant)} were answered with a ${label} error.`,
+      description: `More than ${r.threshold}% of the requests to ${this.subject(variant)} were answered with a ${errorClass} error.`,
     });
   }
 
-  private latencyAlarm(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved,
-    metric: (o: cloudwatch.MetricOptions) => cloudwatch.IMetric): void {
+  private latencyAlarm(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved): void {
     if (!r.enabled) {
       return;
     }
     const what = kind === EndpointAlarmKind.MODEL_LATENCY ? 'model latency' : 'overhead latency';
     this.define(kind, variant, r, {
       // SageMaker reports latencies in microseconds; the threshold is resolved to microseconds.
-      metric: metric({ period: r.period, statistic: 'p99' }),
+      metric: this.metrics.latency(kind === EndpointAlarmKind.MODEL_LATENCY ? 'model' : 'overhead', 'p99', { variantName: variant, period: r.period }),
       threshold: r.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -331,14 +272,13 @@ export class EndpointAlarms extends Construct {
     });
   }
 
-  private utilizationAlarm(kind: EndpointAlarmKind, variant: string, r: Resolved, scale: number,
-    metric: (o: cloudwatch.MetricOptions) => cloudwatch.IMetric): void {
+  private utilizationAlarm(kind: EndpointAlarmKind, variant: string, r: Resolved, scale: number, metric: UtilizationKind): void {
     if (!r.enabled) {
       return;
     }
     const threshold = Number((r.threshold * scale).toFixed(4));
     this.define(kind, variant, r, {
-      metric: metric({ period: r.period, statistic: 'Average' }),
+      metric: this.metrics.utilization(metric, { variantName: variant, period: r.period }),
       threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.MISSING,
@@ -355,27 +295,18 @@ export class EndpointAlarms extends Construct {
     description: string;
   }): void {
     const id = variant === undefined ? `Endpoint-${kind}` : `Variant-${variant}-${kind}`;
-    const alarm = new cloudwatch.Alarm(this, id, {
+    const alarm = this.factory.alarm({
+      id,
       alarmName: `${this.prefix}-${variant === undefined ? 'endpoint' : `variant-${variant}`}-${kind}`,
-      alarmDescription: `[${r.severity}] ${opts.description}`,
+      description: opts.description,
       metric: opts.metric,
       threshold: opts.threshold,
       comparisonOperator: opts.comparisonOperator,
-      evaluationPeriods: r.evaluationPeriods,
-      datapointsToAlarm: r.datapointsToAlarm,
+      tuning: r,
       treatMissingData: opts.treatMissingData,
     });
-    if (this.alerts) {
-      this.alerts.route(alarm, r.severity);
-    } else {
-      acknowledgeNoAlarmAction(alarm);
-    }
     this.alarms.push(alarm);
     this.byKey.set(key(kind, variant), alarm);
-  }
-
-  private invocations(variant: string | undefined, period: Duration): cloudwatch.IMetric {
-    return this.endpoint.metricInvocations({ period, statistic: 'Sum', ...(variant === undefined ? {} : { variantName: variant }) });
   }
 
   private subject(variant: string | undefined): string {
@@ -393,7 +324,7 @@ function resolve(errors: InputErrors, prop: string, o: AlarmTuning & { threshold
   if (o?.thresholdPercent !== undefined && !Token.isUnresolved(t) && !(t > 0 && t <= maxThreshold)) {
     errors.add(`${prop}.thresholdPercent`, t, `a percentage in (0, ${maxThreshold}]`);
   }
-  return resolveTuning(errors, prop, o, severity, period, t, evaluationPeriods, datapointsToAlarm);
+  return { ...resolveTuning(errors, prop, o, { severity, period, evaluationPeriods, datapointsToAlarm }), threshold: t };
 }
 
 function resolveLatency(errors: InputErrors, prop: string, o: LatencyAlarmOptions | undefined, severity: AlarmSeverity,
@@ -403,33 +334,5 @@ function resolveLatency(errors: InputErrors, prop: string, o: LatencyAlarmOption
   if (o?.threshold !== undefined && !t.isUnresolved() && micros <= 0) {
     errors.add(`${prop}.threshold`, t, 'a latency above 0 ms');
   }
-  return resolveTuning(errors, prop, o, severity, ONE_MINUTE, micros, 5, 3);
-}
-
-function resolveTuning(errors: InputErrors, prop: string, o: AlarmTuning | undefined, severity: AlarmSeverity, period: Duration,
-  threshold: number, evaluationPeriods: number, datapointsToAlarm: number): Resolved {
-  const p = o?.period ?? period;
-  const seconds = p.isUnresolved() ? 60 : p.toSeconds({ integral: false });
-  if (o?.period !== undefined && !p.isUnresolved() && !(seconds === 10 || seconds === 30 || (seconds >= 60 && seconds % 60 === 0))) {
-    errors.add(`${prop}.period`, p, '10 seconds, 30 seconds or a whole number of minutes');
-  }
-  const n = o?.evaluationPeriods ?? evaluationPeriods;
-  if (!Token.isUnresolved(n) && !(Number.isInteger(n) && n >= 1)) {
-    errors.add(`${prop}.evaluationPeriods`, n, 'a whole number >= 1');
-  } else if (!Token.isUnresolved(n) && seconds * n > 86400) {
-    errors.addMessage(`${prop}: period x evaluationPeriods must be at most 1 day (CloudWatch's limit), got ${seconds} s x ${n}`);
-  }
-  const m = o?.datapointsToAlarm ?? Math.min(datapointsToAlarm, n);
-  if (!Token.isUnresolved(m) && !Token.isUnresolved(n) && !(Number.isInteger(m) && m >= 1 && m <= n)) {
-    errors.add(`${prop}.datapointsToAlarm`, m, `a whole number from 1 to evaluationPeriods (${n})`);
-  }
-  return {
-    enabled: o?.enabled ?? true,
-    explicit: o !== undefined,
-    period: p,
-    evaluationPeriods: n,
-    datapointsToAlarm: m,
-    severity: o?.severity ?? severity,
-    threshold,
-  };
+  return { ...resolveTuning(errors, prop, o, { severity, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 3 }), threshold: micros };
 }

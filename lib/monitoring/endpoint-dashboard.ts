@@ -3,8 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { EndpointAlarms } from './endpoint-alarms';
 import { TrainingPipelineAlarms } from './training-alarms';
+import type { IDriftMonitor } from '../drift/drift-monitor';
+import { EndpointMetricFactory } from '../private/endpoint-metrics';
 import { IModelEndpoint, VariantKind } from '../serving';
-import { TrainingPipeline } from '../training';
+import { ITrainingPipeline } from '../training';
 
 /**
  * Properties of `EndpointDashboard`.
@@ -38,7 +40,7 @@ export interface EndpointDashboardProps {
 /**
  * A CloudWatch dashboard for one endpoint: per-variant invocations, latency percentiles, error rates and
  * utilization side by side, and the status of its alarms. Training and drift widgets join it through
- * `addTrainingPipeline()` and `addSection()`.
+ * `addTrainingPipeline()`, `addDriftMonitor()` and `addSection()`.
  */
 export class EndpointDashboard extends Construct {
   /** The dashboard. */
@@ -60,16 +62,11 @@ export class EndpointDashboard extends Construct {
     const opts = (variantName: string, statistic: string, label?: string) => ({
       variantName, statistic, period: this.period, label: label ?? variantName,
     });
+    const metrics = new EndpointMetricFactory(endpoint);
     // One graph holds the rate of every variant: the ids inside each expression must differ.
-    const rate = (variantName: string, errors: cloudwatch.IMetric) => {
-      const i = variants.indexOf(variantName);
-      return new cloudwatch.MathExpression({
-        expression: `IF(requests_${i} > 0, 100 * errors_${i} / requests_${i}, 0)`,
-        usingMetrics: { [`errors_${i}`]: errors, [`requests_${i}`]: endpoint.metricInvocations(opts(variantName, 'Sum')) },
-        label: variantName,
-        period: this.period,
-      });
-    };
+    const rate = (variantName: string, errorClass: '5XX' | '4XX') => metrics.errorRatePercent(errorClass, {
+      variantName, period: this.period, label: variantName, innerLabel: variantName, idSuffix: `_${variants.indexOf(variantName)}`,
+    });
 
     this.dashboard.addWidgets(new cloudwatch.TextWidget({
       markdown: `# Endpoint ${endpoint.endpointName}\nVariants: ${variants.map((v) => `\`${v}\``).join(', ')}`,
@@ -85,8 +82,8 @@ export class EndpointDashboard extends Construct {
     }
     this.dashboard.addWidgets(
       graph('Invocations', perVariant((v) => endpoint.metricInvocations(opts(v, 'Sum')))),
-      graph('5XX error rate (%)', perVariant((v) => rate(v, endpoint.metricInvocation5XXErrors(opts(v, 'Sum'))))),
-      graph('4XX error rate (%)', perVariant((v) => rate(v, endpoint.metricInvocation4XXErrors(opts(v, 'Sum'))))),
+      graph('5XX error rate (%)', perVariant((v) => rate(v, '5XX'))),
+      graph('4XX error rate (%)', perVariant((v) => rate(v, '4XX'))),
     );
     this.dashboard.addWidgets(
       graph('Model latency p50 / p90 / p99 (µs)', variants.flatMap((v) => ['p50', 'p90', 'p99']
@@ -114,8 +111,26 @@ export class EndpointDashboard extends Construct {
     this.dashboard.addWidgets(...widgets);
   }
 
+  /** Adds the drift of an endpoint: the drifted feature share, the PSI per feature, and the records the monitor read. */
+  public addDriftMonitor(monitor: IDriftMonitor): void {
+    const variants = monitor.variantNames;
+    const label = (l: string) => ({ label: l });
+    this.addSection(`Drift of ${monitor.endpointName}`,
+      new cloudwatch.GraphWidget({ title: 'Drifted feature share', left: variants.map((v) => monitor.metricDriftedFeatureShare(v, label(v))), width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'PSI per feature', width: 8,
+        left: variants.flatMap((v) => monitor.featureNames.map((f) => monitor.metricFeaturePsi(v, f, label(`${v} ${f}`)))),
+        leftAnnotations: [{ value: monitor.psiThreshold, label: 'PSI threshold' }],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Records and malformed records', width: 8,
+        left: variants.flatMap((v) => [monitor.metricRecordCount(v, label(`${v} records`)), monitor.metricMalformedRecords(v, label(`${v} malformed`))]),
+      }),
+    );
+  }
+
   /** Adds the executions of a training pipeline, and its alarms if given. */
-  public addTrainingPipeline(pipeline: TrainingPipeline, alarms?: TrainingPipelineAlarms): void {
+  public addTrainingPipeline(pipeline: ITrainingPipeline, alarms?: TrainingPipelineAlarms): void {
     const period = Duration.hours(1);
     const widgets: cloudwatch.IWidget[] = [graph(`Training ${pipeline.node.path}`, [
       pipeline.metricSucceeded({ period, statistic: 'Sum', label: 'succeeded' }),
@@ -123,7 +138,8 @@ export class EndpointDashboard extends Construct {
       pipeline.metricTimedOut({ period, statistic: 'Sum', label: 'timed out' }),
     ], 12)];
     if (alarms) {
-      widgets.push(new cloudwatch.AlarmStatusWidget({ title: 'Training alarms', alarms: [alarms.failedAlarm, alarms.timedOutAlarm], width: 12 }));
+      const trainingAlarms = [alarms.failedAlarm, alarms.timedOutAlarm].filter((a): a is cloudwatch.Alarm => a !== undefined);
+      widgets.push(new cloudwatch.AlarmStatusWidget({ title: 'Training alarms', alarms: trainingAlarms, width: 12 }));
     }
     this.addSection('Training', ...widgets);
   }

@@ -1,3 +1,4 @@
+export * from './alarm-tuning';
 export * from './alert-topics';
 export * from './endpoint-alarms';
 export * from './endpoint-dashboard';

@@ -5,9 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AlarmFactory } from './alarm-factory';
 import { handlerCode } from './handler-asset';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from './kms';
 import { acknowledgeWildcardResources } from './nag';
+import { AlarmSeverity } from '../monitoring/alert-topics';
 
 /** How to define the one function of a pre-built handler in a stack. */
 export interface HandlerFunctionOptions {
@@ -90,13 +92,16 @@ export class HandlerFunction extends Construct {
     acknowledgeWildcardResources(this.schedulerRole, [`${this.function.functionArn}:*`],
       'EventBridge Scheduler may invoke this one function (any version or alias of it, as the Lambda target grants), nothing else.');
 
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'Errors', {
-      alarmDescription: `[WARNING] The cdk-mlops ${options.handler} function failed: a scheduled run did not do its work.`,
+    this.errorsAlarm = new AlarmFactory(this, undefined).alarm({
+      id: 'Errors',
+      description: `The cdk-mlops ${options.handler} function failed: a scheduled run did not do its work.`,
       metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
+      tuning: { evaluationPeriods: 1, datapointsToAlarm: 1, severity: AlarmSeverity.WARNING },
+      omitDatapointsToAlarm: true,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      routedByUsers: true,
     });
   }
 }

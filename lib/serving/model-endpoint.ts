@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,7 @@ import { acknowledgeWildcardResources } from '../private/nag';
 import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName } from './private-names';
 import { IServingModel } from './serving-model';
 import { IDataLake, ILakeZone } from '../data-lake';
+import { AlarmFactory } from '../private/alarm-factory';
 import { DurationRange, InputErrors, checkDuration, checkRequired, checkWholeNumber, describe, isToken } from '../private/validation';
 import { hasInstanceStorage } from '../private/instance-catalog';
 
@@ -653,33 +654,33 @@ export class ModelEndpoint extends ModelEndpointBase {
 
     if (ownAlarms > 0) {
       const period = alarmOptions.period ?? Duration.minutes(1);
+      const factory = new AlarmFactory(this, undefined);
       const common = {
         evaluationPeriods: alarmOptions.evaluationPeriods ?? 3,
         datapointsToAlarm: alarmOptions.datapointsToAlarm ?? 2,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        noActionReason: 'A rollback alarm is read by SageMaker deployment guardrails (AutoRollbackConfiguration), which poll its state; '
+          + 'it needs no action. Paging on endpoint health is the job of EndpointAlarms.',
       };
-      this.errorRateAlarm = new cloudwatch.CfnAlarm(this, 'ErrorRateAlarm', {
+      this.errorRateAlarm = factory.queryAlarm({
         ...common,
-        alarmDescription: `Rolls back a deployment of the SageMaker endpoint ${endpointName}: share of 5XX responses of a production variant`,
+        id: 'ErrorRateAlarm',
+        description: `Rolls back a deployment of the SageMaker endpoint ${endpointName}: share of 5XX responses of a production variant`,
         threshold: errorRate ?? 0.01,
         // Invocation5XXErrors is 1 for a request answered with a 5XX and 0 otherwise: its average is the error rate.
         metrics: Lazy.any({ produce: () => this.renderWorstVariantQuery('Invocation5XXErrors', 'Average', period, '5XX error rate') }),
       });
-      this.latencyAlarm = new cloudwatch.CfnAlarm(this, 'LatencyAlarm', {
+      this.latencyAlarm = factory.queryAlarm({
         ...common,
-        alarmDescription: `Rolls back a deployment of the SageMaker endpoint ${endpointName}: p99 model latency of a production variant`,
+        id: 'LatencyAlarm',
+        description: `Rolls back a deployment of the SageMaker endpoint ${endpointName}: p99 model latency of a production variant`,
         // ModelLatency is in microseconds.
         threshold: (alarmOptions.latencyThreshold ?? Duration.seconds(1)).toMilliseconds() * 1000,
         metrics: Lazy.any({ produce: () => this.renderWorstVariantQuery('ModelLatency', 'p99', period, 'p99 model latency (us)') }),
       });
       for (const alarm of [this.errorRateAlarm, this.latencyAlarm]) {
         this.rollbackAlarms.push(cloudwatch.Alarm.fromAlarmName(this, `${alarm.node.id}Ref`, alarm.ref));
-        Validations.of(alarm).acknowledge({
-          id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
-          reason: 'A rollback alarm is read by SageMaker deployment guardrails (AutoRollbackConfiguration), which poll its state; '
-            + 'it needs no action. Paging on endpoint health is the job of EndpointAlarms.',
-        });
       }
     }
     this.rollbackAlarms.push(...props.rollbackAlarms ?? []);

@@ -14,13 +14,13 @@ test('a drift monitor with a dataset baseline, model quality, alerts and a dashb
   const { lake, endpoint, stack } = driftFixture(app);
   const alerts = new AlertTopics(stack, 'Alerts');
   const dashboard = new EndpointDashboard(stack, 'Dashboard', { endpoint });
-  new DriftMonitor(stack, 'Drift', {
+  const drift = new DriftMonitor(stack, 'Drift', {
     endpoint,
     features: FEATURES,
     baselineDataset: { zone: lake.zone('features'), key: 'churn/train/train.csv', header: true },
     alerts,
-    dashboard,
     modelQuality: { groundTruthZone: lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/', problemType: ProblemType.BINARY_CLASSIFICATION },
   });
+  dashboard.addDriftMonitor(drift);
   checkCompliance(app, 'DriftMonitor full');
 });

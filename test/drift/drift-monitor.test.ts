@@ -157,7 +157,9 @@ describe('DriftMonitor', () => {
   test('adds drift widgets to a dashboard', () => {
     const f = driftFixture();
     const dashboard = new EndpointDashboard(f.stack, 'Dashboard', { endpoint: f.endpoint });
-    new DriftMonitor(f.stack, 'Drift', { endpoint: f.endpoint, features: FEATURES, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' }, dashboard });
+    dashboard.addDriftMonitor(new DriftMonitor(f.stack, 'Drift', {
+      endpoint: f.endpoint, features: FEATURES, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' },
+    }));
     const body = JSON.stringify(Template.fromStack(f.stack).toJSON());
     expect(body).toContain('Drifted feature share');
     expect(body).toContain('PSI per feature');

@@ -1,0 +1,90 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { IModelEndpoint } from '../serving/model-endpoint';
+
+/** Options of one endpoint metric. */
+export interface EndpointMetricSpec {
+  /** One variant; the whole endpoint when absent. */
+  readonly variantName?: string;
+  readonly period: Duration;
+  /** The label of the metric (or expression). @default - none */
+  readonly label?: string;
+}
+
+/** Options of an error-rate expression. */
+export interface ErrorRateSpec extends EndpointMetricSpec {
+  /**
+   * Appended to the ids inside the expression (`errors<suffix>`, `requests<suffix>`), so that several rates fit in one graph.
+   *
+   * @default ''
+   */
+  readonly idSuffix?: string;
+  /** The label of the metrics inside the expression. @default - none */
+  readonly innerLabel?: string;
+}
+
+/** The response classes whose share of requests is measured. */
+export type ErrorClass = '5XX' | '4XX';
+
+/**
+ * The metrics of an endpoint that alarms and dashboards share, each built in one place: alarms and dashboards of the same
+ * endpoint show the same numbers.
+ */
+export class EndpointMetricFactory {
+  constructor(private readonly endpoint: IModelEndpoint) {}
+
+  /** Requests in the period (Sum). */
+  public invocations(spec: EndpointMetricSpec): cloudwatch.IMetric {
+    return this.endpoint.metricInvocations({ ...this.options(spec), statistic: 'Sum' });
+  }
+
+  /** Requests answered with a 5XX or 4XX error in the period (Sum). */
+  public errors(errorClass: ErrorClass, spec: EndpointMetricSpec): cloudwatch.IMetric {
+    const options = { ...this.options(spec), statistic: 'Sum' };
+    return errorClass === '5XX' ? this.endpoint.metricInvocation5XXErrors(options) : this.endpoint.metricInvocation4XXErrors(options);
+  }
+
+  /**
+   * The share of requests answered with an error, in percent: `100 * errors / requests`, 0 when there was no request.
+   */
+  public errorRatePercent(errorClass: ErrorClass, spec: ErrorRateSpec): cloudwatch.MathExpression {
+    const suffix = spec.idSuffix ?? '';
+    const inner = { variantName: spec.variantName, period: spec.period, label: spec.innerLabel };
+    return new cloudwatch.MathExpression({
+      expression: `IF(requests${suffix} > 0, 100 * errors${suffix} / requests${suffix}, 0)`,
+      usingMetrics: { [`errors${suffix}`]: this.errors(errorClass, inner), [`requests${suffix}`]: this.invocations(inner) },
+      label: spec.label ?? `${errorClass} error rate (%)`,
+      period: spec.period,
+    });
+  }
+
+  /** The model or overhead latency at a statistic (SageMaker reports microseconds). */
+  public latency(kind: 'model' | 'overhead', statistic: string, spec: EndpointMetricSpec): cloudwatch.IMetric {
+    const options = { ...this.options(spec), statistic };
+    return kind === 'model' ? this.endpoint.metricModelLatency(options) : this.endpoint.metricOverheadLatency(options);
+  }
+
+  /** A utilization (Average; Maximum for serverless concurrency), in SageMaker's units (100 per vCPU or GPU). */
+  public utilization(kind: UtilizationKind, spec: EndpointMetricSpec): cloudwatch.IMetric {
+    const o = { ...this.options(spec), statistic: 'Average' };
+    switch (kind) {
+      case 'cpu': return this.endpoint.metricCPUUtilization(o);
+      case 'memory': return this.endpoint.metricMemoryUtilization(o);
+      case 'disk': return this.endpoint.metricDiskUtilization(o);
+      case 'gpu': return this.endpoint.metricGPUUtilization(o);
+      case 'gpu-memory': return this.endpoint.metricGPUMemoryUtilization(o);
+      case 'serverless-concurrency': return this.endpoint.metric('ServerlessConcurrentExecutionsUtilization', { ...o, statistic: 'Maximum' });
+    }
+  }
+
+  private options(spec: EndpointMetricSpec): cloudwatch.MetricOptions & { variantName?: string } {
+    return {
+      period: spec.period,
+      ...(spec.variantName === undefined ? {} : { variantName: spec.variantName }),
+      ...(spec.label === undefined ? {} : { label: spec.label }),
+    };
+  }
+}
+
+/** The utilization metrics of an endpoint. */
+export type UtilizationKind = 'cpu' | 'memory' | 'disk' | 'gpu' | 'gpu-memory' | 'serverless-concurrency';
