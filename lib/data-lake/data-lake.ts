@@ -3,7 +3,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ILakeZone } from './lake-zone';
 import { LakeZoneView } from './private-lake-zone-view';
 import { denyGrantsNotForAwsResources } from '../private/kms';
@@ -12,7 +12,7 @@ import { InputErrors, describe, isToken, wholeDays } from '../private/validation
 /**
  * A data lake, defined in this app or imported.
  */
-export interface IDataLake {
+export interface IDataLake extends IConstruct {
   /** The names of the lake's zones, in order. */
   readonly zoneNames: string[];
 

@@ -15,7 +15,7 @@ import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { checkSchedule, rateMinutes } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber } from '../private/validation';
-import { EndpointDataCapture, IModelEndpoint, ModelEndpoint } from '../serving';
+import { EndpointDataCapture, IModelEndpoint } from '../serving';
 import { ITrainingPipeline } from '../training';
 
 /** The type of a feature, which picks its statistics. */
@@ -343,7 +343,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
-    const capture = props.dataCapture ?? (props.endpoint instanceof ModelEndpoint ? props.endpoint.dataCapture : undefined);
+    const capture = props.dataCapture ?? props.endpoint.dataCapture;
     const endpointName = props.endpoint.endpointName;
     const variants = props.endpoint.variantNames;
     const thresholds = props.thresholds ?? {};

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,7 +13,7 @@ import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { checkSchedule } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber, describe, isToken } from '../private/validation';
-import { IModelEndpoint, ModelEndpoint } from '../serving';
+import { IModelEndpoint } from '../serving';
 
 /** What the experiment does once the challenger has won and the next step would give it all of the pair's traffic. */
 export enum ExperimentCompletion {
@@ -343,13 +343,9 @@ export class AbExperiment extends Construct {
   }
 }
 
-/** True for a ModelEndpoint of this library whose deployments apply the weights in code (DesiredWeight not retained). */
+/** True for an endpoint known to apply the weights in code at each deployment (DesiredWeight not retained). */
 function resetsWeightsOnDeploy(endpoint: IModelEndpoint): boolean {
-  if (!(endpoint instanceof ModelEndpoint)) {
-    return false;
-  }
-  const excluded = Stack.of(endpoint).resolve(endpoint.resource.excludeRetainedVariantProperties);
-  return Array.isArray(excluded) && excluded.some((p: any) => p?.variantPropertyType === 'DesiredWeight' || p?.VariantPropertyType === 'DesiredWeight');
+  return endpoint.retainsWeightsOnDeploy === false;
 }
 
 /** Checks the props; returns the window and the interval between runs, in minutes. */

@@ -1,9 +1,10 @@
-import { ArnFormat, Duration, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Resource, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import * as alpha from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
 import { DeploymentPolicy } from './deployment-policy';
@@ -153,15 +154,19 @@ export interface ShadowVariantOptions extends VariantBaseOptions {
 
 /** Capture of requests and responses into the lake, for drift analysis. */
 export interface DataCaptureOptions {
-  /** The lake whose zone receives the captures. */
-  readonly lake: IDataLake;
+  /**
+   * The lake whose `monitoring` zone receives the captures. Give this or `zone`.
+   *
+   * @default - the captures go to `zone`
+   */
+  readonly lake?: IDataLake;
 
   /**
-   * The zone that receives the captures.
+   * The lake zone that receives the captures. Give this or `lake`.
    *
-   * @default 'monitoring'
+   * @default - the `monitoring` zone of `lake`
    */
-  readonly zone?: string;
+  readonly zone?: ILakeZone;
 
   /**
    * The key prefix in the zone; SageMaker adds `<endpoint>/<variant>/yyyy/mm/dd/hh/`.
@@ -373,17 +378,40 @@ export interface ModelEndpointAttributes {
    * @default - unknown
    */
   readonly variantInstanceTypes?: { [variantName: string]: string };
+
+  /**
+   * Where and what the endpoint captures, if it captures (drift monitoring reads it).
+   *
+   * @default - unknown: consumers that need the capture ask for it
+   */
+  readonly dataCapture?: EndpointDataCapture;
+
+  /**
+   * Whether a deployment of the endpoint keeps the variant weights of the running endpoint (`retainWeightsOnDeploy`).
+   *
+   * @default - unknown
+   */
+  readonly retainsWeightsOnDeploy?: boolean;
 }
 
 /**
  * A SageMaker real-time endpoint, defined here or imported.
  */
-export interface IModelEndpoint extends IResource {
+export interface IModelEndpoint extends sagemaker.IEndpoint {
   /** The endpoint name. @attribute */
   readonly endpointName: string;
 
   /** The endpoint ARN. @attribute */
   readonly endpointArn: string;
+
+  /** Where and what the endpoint captures; undefined when it does not capture or when that is unknown (imported). */
+  readonly dataCapture?: EndpointDataCapture;
+
+  /**
+   * Whether a deployment keeps the variant weights of the running endpoint; undefined when unknown (imported without
+   * `retainsWeightsOnDeploy`). An experiment that shifts weights warns when it is false.
+   */
+  readonly retainsWeightsOnDeploy?: boolean;
 
   /** The names of the production variants. */
   readonly variantNames: string[];
@@ -443,6 +471,13 @@ abstract class ModelEndpointBase extends Resource implements IModelEndpoint {
   public abstract readonly variantNames: string[];
   public abstract variantKind(variantName: string): VariantKind | undefined;
   public abstract variantInstanceType(variantName: string): string | undefined;
+  public abstract readonly dataCapture?: EndpointDataCapture;
+  public abstract readonly retainsWeightsOnDeploy?: boolean;
+
+  /** A reference to this endpoint, for aws-cdk-lib's `IEndpointRef`. */
+  public get endpointRef(): sagemakerRefs.EndpointReference {
+    return { endpointArn: this.endpointArn };
+  }
 
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ENDPOINT_ACTIONS, resourceArns: [this.endpointArn] });
@@ -556,6 +591,8 @@ export class ModelEndpoint extends ModelEndpointBase {
       public readonly endpointName = attrs.endpointName;
       public readonly endpointArn = endpointArnFor(scope, attrs.endpointName);
       public readonly variantNames = [...attrs.variantNames ?? []];
+      public readonly dataCapture = attrs.dataCapture;
+      public readonly retainsWeightsOnDeploy = attrs.retainsWeightsOnDeploy;
       public variantKind(variantName: string): VariantKind | undefined {
         if ((attrs.serverlessVariantNames ?? []).includes(variantName)) {
           return VariantKind.SERVERLESS;
@@ -594,6 +631,7 @@ export class ModelEndpoint extends ModelEndpointBase {
   private readonly capturePrefix: string;
   private readonly volumeEncryptionKey?: kms.IKey;
   private readonly retainWeights: boolean;
+  public readonly retainsWeightsOnDeploy: boolean;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps = {}) {
     super(scope, id);
@@ -609,6 +647,9 @@ export class ModelEndpoint extends ModelEndpointBase {
       const prefix = capture.prefix;
       if (prefix !== undefined && !isToken(prefix) && (prefix.startsWith('/') || prefix.includes('*') || !prefix.endsWith('/'))) {
         errors.add('dataCapture.prefix', prefix, 'a key prefix ending with \'/\', without a leading slash or wildcards, e.g. \'data-capture/\'');
+      }
+      if (!capture.zone && !capture.lake) {
+        errors.addMessage('dataCapture needs lake (captures go to its monitoring zone) or zone, got neither');
       }
       if (capture.captureInput === false && capture.captureOutput === false) {
         errors.addMessage('dataCapture must capture input, output or both, got captureInput false and captureOutput false');
@@ -631,8 +672,9 @@ export class ModelEndpoint extends ModelEndpointBase {
     this.deployment = props.deployment ?? DeploymentPolicy.canary({ percent: 10, bake: Duration.minutes(10) });
     this.volumeEncryptionKey = props.volumeEncryptionKey;
     this.retainWeights = props.retainWeightsOnDeploy ?? false;
+    this.retainsWeightsOnDeploy = this.retainWeights;
     if (capture) {
-      this.captureZone = capture.lake.zone(capture.zone ?? 'monitoring');
+      this.captureZone = capture.zone ?? capture.lake!.zone('monitoring');
     }
     this.capturePrefix = capture?.prefix ?? 'data-capture/';
     if (capture && this.captureZone) {
