@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ILakeZone } from './lake-zone';
 import { LakeZoneView } from './private-lake-zone-view';
 import { denyGrantsNotForAwsResources } from '../private/kms';
-import { InputErrors, describe, isToken, wholeDays } from '../private/validation';
+import { InputErrors, describe, isToken, requireProps, wholeDays } from '../private/validation';
 
 /**
  * A data lake, defined in this app or imported.
@@ -197,6 +197,7 @@ export class DataLake extends Construct implements IDataLake {
 
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
+    requireProps(this, 'DataLake', props, {}, { zones: "a list of zone names, e.g. ['raw', 'curated']" });
 
     const errors = new InputErrors(this, 'DataLake');
     const zoneNames = props.zones ?? DEFAULT_ZONES;

@@ -14,7 +14,7 @@ import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-fa
 import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { checkSchedule, rateMinutes } from '../private/schedules';
-import { InputErrors, checkDuration, checkNumber, checkWholeNumber } from '../private/validation';
+import { InputErrors, checkDuration, checkNumber, checkWholeNumber, requireProps } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint } from '../serving';
 import { ITrainingPipeline } from '../training';
 
@@ -343,6 +343,8 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
+    requireProps(this, 'DriftMonitor', props, { endpoint: 'an IModelEndpoint that captures its requests', features: 'a list of features' },
+      { features: 'a list of features ({ name, type })' });
     const capture = props.dataCapture ?? props.endpoint.dataCapture;
     const endpointName = props.endpoint.endpointName;
     const variants = props.endpoint.variantNames;

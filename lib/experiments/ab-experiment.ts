@@ -12,7 +12,7 @@ import { AlarmFactory } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { checkSchedule } from '../private/schedules';
-import { InputErrors, checkDuration, checkNumber, checkWholeNumber, describe, isToken } from '../private/validation';
+import { InputErrors, requireProps, checkDuration, checkNumber, checkWholeNumber, describe, isToken } from '../private/validation';
 import { IModelEndpoint } from '../serving';
 
 /** What the experiment does once the challenger has won and the next step would give it all of the pair's traffic. */
@@ -222,6 +222,10 @@ export class AbExperiment extends Construct {
 
   constructor(scope: Construct, id: string, props: AbExperimentProps) {
     super(scope, id);
+    requireProps(this, 'AbExperiment', props, {
+      endpoint: 'an IModelEndpoint (a ModelEndpoint, or one imported with fromEndpointAttributes)',
+      championVariant: 'the name of the champion variant', challengerVariant: 'the name of the challenger variant',
+    });
     this.experimentName = props.experimentName ?? id;
     const { windowMinutes, intervalMinutes } = validate(this, props, this.experimentName);
     this.window = Duration.minutes(windowMinutes);

@@ -6,7 +6,7 @@ import { AlarmSeverity, IAlertTopics } from './alert-topics';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
 import { EndpointMetricFactory, UtilizationKind } from '../private/endpoint-metrics';
 import { instanceFacts } from '../private/instance-catalog';
-import { InputErrors, describe } from '../private/validation';
+import { InputErrors, describe, requireProps } from '../private/validation';
 import { IModelEndpoint, VariantKind } from '../serving';
 
 /** An alarm on a share of requests, in percent. */
@@ -142,6 +142,8 @@ export class EndpointAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: EndpointAlarmsProps) {
     super(scope, id);
+    requireProps(this, 'EndpointAlarms', props, { endpoint: 'an IModelEndpoint (a ModelEndpoint, or one imported with fromEndpointName)' },
+      { variantNames: 'a list of variant names' });
     this.endpoint = props.endpoint;
     this.factory = new AlarmFactory(this, props.alerts);
     this.metrics = new EndpointMetricFactory(props.endpoint);

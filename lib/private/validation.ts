@@ -77,7 +77,8 @@ export function describe(value: unknown): string {
     }
     if (Object.getPrototypeOf(value) === Object.prototype) {
       try {
-        const json = JSON.stringify(value);
+        // Constructs inside the value are named by their path (they are circular, and too long to print).
+        const json = JSON.stringify(value, (k, v) => (k !== '' && typeof v?.node?.path === 'string' ? `<${v.node.path}>` : v));
         return json.length > 100 ? `${json.slice(0, 97)}...` : json;
       } catch {
         return String(value);
@@ -276,17 +277,28 @@ export function checkString(errors: InputErrors, prop: string, value: unknown, a
  * construct path) if any is missing: the checks that follow would otherwise crash on `undefined`.
  *
  * ```ts
- * requireProps(this, 'DriftMonitor', props, { endpoint: 'an IModelEndpoint', features: 'a list of features' });
+ * requireProps(this, 'DriftMonitor', props, { endpoint: 'an IModelEndpoint', features: 'a list of features' },
+ *   { features: 'a list of features' });
  * ```
+ *
+ * `lists` names the props that must be arrays when given (required ones among them must be given).
  */
-export function requireProps(scope: IConstruct, kind: string, props: unknown, required: Record<string, string>): void {
+export function requireProps(scope: IConstruct, kind: string, props: unknown, required: Record<string, string>,
+  lists: Record<string, string> = {}): void {
   const errors = new InputErrors(scope, kind);
   if (props === undefined || props === null || typeof props !== 'object') {
     errors.add('props', props, `an object with ${Object.keys(required).join(', ')}`);
     errors.throwIfAny();
   }
+  const p = props as Record<string, unknown>;
   for (const [prop, allowed] of Object.entries(required)) {
-    checkRequired(errors, prop, (props as Record<string, unknown>)[prop], allowed);
+    if (!(prop in lists)) {
+      checkRequired(errors, prop, p[prop], allowed);
+    }
+  }
+  // Lists are checked for being lists: a string or an object from JavaScript would otherwise be iterated or crash.
+  for (const [prop, allowed] of Object.entries(lists)) {
+    checkArray(errors, prop, p[prop], allowed, prop in required);
   }
   errors.throwIfAny();
 }

@@ -17,7 +17,7 @@ import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName } from './private-
 import { IServingModel } from './serving-model';
 import { IDataLake, ILakeZone } from '../data-lake';
 import { AlarmFactory } from '../private/alarm-factory';
-import { DurationRange, InputErrors, checkDuration, checkRequired, checkWholeNumber, describe, isToken } from '../private/validation';
+import { DurationRange, InputErrors, checkDuration, checkRequired, checkWholeNumber, describe, isToken, requireProps } from '../private/validation';
 import { hasInstanceStorage } from '../private/instance-catalog';
 
 /** How a variant is hosted; serverless variants publish other metrics (ModelSetupTime, ServerlessConcurrentExecutionsUtilization...). */
@@ -635,6 +635,7 @@ export class ModelEndpoint extends ModelEndpointBase {
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps = {}) {
     super(scope, id);
+    requireProps(this, 'ModelEndpoint', props, {}, { variants: 'a list of variants', rollbackAlarms: 'a list of alarms' });
 
     const errors = new InputErrors(this, 'ModelEndpoint');
     const endpointName = props.endpointName ?? generateEndpointName(this);

@@ -19,7 +19,7 @@ import { ITrainingPipeline } from './training-pipeline-interface';
 import { IDataLake, ILakeZone } from '../data-lake';
 import { lookupInstance } from '../private/instance-catalog';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from '../private/kms';
-import { InputErrors, describe, isToken } from '../private/validation';
+import { InputErrors, describe, isToken, requireProps } from '../private/validation';
 
 /**
  * How a training container reads a channel.
@@ -406,6 +406,11 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
 
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
     super(scope, id);
+    requireProps(this, 'TrainingPipeline', props, {
+      lake: 'an IDataLake (channels are read from it; the model is written to its models zone)', image: 'a DockerImage',
+      instanceType: 'a TrainingInstanceType', channels: 'a list of channels', metricDefinitions: 'a list of metric definitions',
+      qualityGate: 'a QualityGate', registry: 'an IModelRegistry',
+    }, { channels: 'a list of channels', metricDefinitions: 'a list of metric definitions' });
 
     const errors = new InputErrors(this, 'TrainingPipeline');
     const cfg = validate(this, errors, props);
