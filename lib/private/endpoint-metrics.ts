@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { IModelEndpoint } from '../serving/model-endpoint';
+import type { IModelEndpoint } from '../serving/model-endpoint-interface';
 
 /** Options of one endpoint metric. */
 export interface EndpointMetricSpec {

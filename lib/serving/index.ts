@@ -1,3 +1,7 @@
 export * from './deployment-policy';
+export * from './data-capture';
 export * from './model-endpoint';
+export * from './model-endpoint-interface';
+export * from './rollback-alarms';
+export * from './variant';
 export * from './serving-model';

@@ -1,269 +1,29 @@
-import { ArnFormat, Duration, Lazy, Resource, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
-import * as alpha from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
+import { DataCaptureOptions, EndpointDataCapture } from './data-capture';
 import { DeploymentPolicy } from './deployment-policy';
+import { IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-interface';
 import {
-  DESCRIBE_ALARM_ACTIONS, ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_GROUP_ACTIONS, ENDPOINT_LOG_STREAM_ACTIONS, INVOKE_ENDPOINT_ACTIONS,
+  DESCRIBE_ALARM_ACTIONS, ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_GROUP_ACTIONS, ENDPOINT_LOG_STREAM_ACTIONS,
   WRITE_CAPTURE_ACTIONS,
 } from './perms';
-import { acknowledgeWildcardResources } from '../private/nag';
+import { VariantScalableInstanceCount } from './private-autoscaling';
+import { checkDataCapture, renderDataCapture } from './private-data-capture';
+import { ModelEndpointBase } from './private-endpoint-base';
 import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName } from './private-names';
+import { checkRollbackAlarmOptions, defineRollbackAlarms } from './private-rollback-alarms';
+import { DEFAULT_INSTANCE_TYPE, checkAutoScaling, checkServerless, checkVariantBase, renderBase } from './private-variants';
+import { RollbackAlarmOptions } from './rollback-alarms';
 import { IServingModel } from './serving-model';
-import { IDataLake, ILakeZone } from '../data-lake';
-import { AlarmFactory } from '../private/alarm-factory';
-import { DurationRange, InputErrors, checkDuration, checkRequired, checkWholeNumber, describe, isToken, requireProps } from '../private/validation';
+import { ServerlessOptions, ShadowVariantOptions, VariantBaseOptions, VariantKind, VariantOptions } from './variant';
+import { ILakeZone } from '../data-lake';
 import { hasInstanceStorage } from '../private/instance-catalog';
-
-/** How a variant is hosted; serverless variants publish other metrics (ModelSetupTime, ServerlessConcurrentExecutionsUtilization...). */
-export enum VariantKind {
-  /** On provisioned ML instances. */
-  INSTANCE = 'INSTANCE',
-  /** On serverless capacity. */
-  SERVERLESS = 'SERVERLESS',
-}
-
-/** Serverless capacity of a variant. */
-export interface ServerlessOptions {
-  /** The memory of each concurrent execution: 1, 2, 3, 4, 5 or 6 GiB. */
-  readonly memory: Size;
-
-  /** The maximum number of concurrent executions, 1-200. */
-  readonly maxConcurrency: number;
-
-  /**
-   * Executions kept warm, 1-200 and at most `maxConcurrency`.
-   *
-   * @default - none (cold starts after idle periods)
-   */
-  readonly provisionedConcurrency?: number;
-}
-
-/** Target-tracking autoscaling of an instance variant on invocations per instance. */
-export interface VariantAutoScaling {
-  /**
-   * The fewest instances.
-   *
-   * @default - the variant's instanceCount
-   */
-  readonly minCapacity?: number;
-
-  /** The most instances. */
-  readonly maxCapacity: number;
-
-  /** Invocations per instance per minute that the scaling policy aims at. */
-  readonly targetInvocationsPerInstance: number;
-
-  /**
-   * The wait after a scale-in before the next one.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly scaleInCooldown?: Duration;
-
-  /**
-   * The wait after a scale-out before the next one.
-   *
-   * @default Duration.minutes(1)
-   */
-  readonly scaleOutCooldown?: Duration;
-}
-
-/** Options common to production and shadow variants. */
-export interface VariantBaseOptions {
-  /** The variant name: 1-63 letters, digits and hyphens, starting and ending with a letter or digit. */
-  readonly name: string;
-
-  /** The model the variant serves. */
-  readonly model: IServingModel;
-
-  /**
-   * The instance type.
-   *
-   * @default - ml.m5.large, unless the variant is serverless
-   */
-  readonly instanceType?: alpha.InstanceType;
-
-  /**
-   * The initial number of instances (autoscaling and a retained deployment may change it later).
-   *
-   * @default 1
-   */
-  readonly instanceCount?: number;
-
-  /**
-   * The size of the storage volume attached to each instance, 1-512 GiB. Not for instance types with local NVMe storage.
-   *
-   * @default - SageMaker's default for the instance type
-   */
-  readonly volumeSize?: Size;
-
-  /**
-   * How long SageMaker waits for the model data to download onto an instance, 60-3600 seconds.
-   *
-   * @default - SageMaker's default
-   */
-  readonly modelDownloadTimeout?: Duration;
-
-  /**
-   * How long SageMaker waits for the container to pass its first health check (`/ping`), 60-3600 seconds.
-   *
-   * @default - SageMaker's default
-   */
-  readonly containerStartupHealthCheckTimeout?: Duration;
-}
-
-/** A production variant of an endpoint. */
-export interface VariantOptions extends VariantBaseOptions {
-  /**
-   * The variant's relative weight: its share of traffic is its weight divided by the sum of all weights.
-   *
-   * @default 1
-   */
-  readonly weight?: number;
-
-  /**
-   * Serverless capacity instead of instances.
-   *
-   * @default - instances
-   */
-  readonly serverless?: ServerlessOptions;
-
-  /**
-   * Autoscaling of the variant's instances. Not for serverless variants nor burstable (ml.t*) instance types.
-   *
-   * @default - a fixed instance count
-   */
-  readonly autoScaling?: VariantAutoScaling;
-}
-
-/** A shadow variant: it receives a copy of a share of the production requests; its responses are discarded. */
-export interface ShadowVariantOptions extends VariantBaseOptions {
-  /**
-   * The share of production requests copied to the shadow, in percent (1-100).
-   *
-   * @default 100
-   */
-  readonly samplingPercentage?: number;
-}
-
-/** Capture of requests and responses into the lake, for drift analysis. */
-export interface DataCaptureOptions {
-  /**
-   * The lake whose `monitoring` zone receives the captures. Give this or `zone`.
-   *
-   * @default - the captures go to `zone`
-   */
-  readonly lake?: IDataLake;
-
-  /**
-   * The lake zone that receives the captures. Give this or `lake`.
-   *
-   * @default - the `monitoring` zone of `lake`
-   */
-  readonly zone?: ILakeZone;
-
-  /**
-   * The key prefix in the zone; SageMaker adds `<endpoint>/<variant>/yyyy/mm/dd/hh/`.
-   *
-   * @default 'data-capture/'
-   */
-  readonly prefix?: string;
-
-  /**
-   * The share of requests captured, in percent (0-100). Capturing everything multiplies S3 writes and stores every
-   * payload, including personal data, for the retention of the zone: sample just enough for drift statistics.
-   *
-   * @default 10
-   */
-  readonly samplingPercentage?: number;
-
-  /**
-   * Capture the request payloads.
-   *
-   * @default true
-   */
-  readonly captureInput?: boolean;
-
-  /**
-   * Capture the response payloads.
-   *
-   * @default true
-   */
-  readonly captureOutput?: boolean;
-
-  /**
-   * Content types captured as CSV text (others are base64-encoded).
-   *
-   * @default - SageMaker's default
-   */
-  readonly csvContentTypes?: string[];
-
-  /**
-   * Content types captured as JSON text (others are base64-encoded).
-   *
-   * @default - SageMaker's default
-   */
-  readonly jsonContentTypes?: string[];
-}
-
-/** Where and what an endpoint captures, as drift detection needs to know. */
-export interface EndpointDataCapture {
-  /** The lake zone that receives the captures. */
-  readonly zone: ILakeZone;
-  /** The key prefix in the zone; SageMaker writes `<prefix><endpoint>/<variant>/yyyy/mm/dd/hh/<file>.jsonl`. */
-  readonly prefix: string;
-  /** Whether request payloads are captured. */
-  readonly captureInput: boolean;
-  /** Whether response payloads are captured. */
-  readonly captureOutput: boolean;
-  /** The share of requests captured, in percent. */
-  readonly samplingPercentage: number;
-}
-
-/** Thresholds of the rollback alarms that the endpoint defines. */
-export interface RollbackAlarmOptions {
-  /**
-   * The share of requests answered with a 5XX error, on any production variant, above which the deployment rolls
-   * back (0.01 = 1%).
-   *
-   * @default 0.01
-   */
-  readonly errorRateThreshold?: number;
-
-  /**
-   * The p99 model latency, on any production variant, above which the deployment rolls back.
-   *
-   * @default Duration.seconds(1)
-   */
-  readonly latencyThreshold?: Duration;
-
-  /**
-   * The period of the alarm metrics.
-   *
-   * @default Duration.minutes(1)
-   */
-  readonly period?: Duration;
-
-  /**
-   * The number of periods evaluated.
-   *
-   * @default 3
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * The number of breaching periods, among `evaluationPeriods`, that fire the alarm.
-   *
-   * @default 2
-   */
-  readonly datapointsToAlarm?: number;
-}
+import { acknowledgeWildcardResources } from '../private/nag';
+import { InputErrors, checkWholeNumber, describe, isToken, requireProps } from '../private/validation';
 
 /** Properties of a `ModelEndpoint`. */
 export interface ModelEndpointProps {
@@ -342,223 +102,8 @@ export interface ModelEndpointProps {
   readonly retainWeightsOnDeploy?: boolean;
 }
 
-/** Options of a metric of an endpoint. */
-export interface EndpointMetricOptions extends cloudwatch.MetricOptions {
-  /**
-   * One variant of the endpoint.
-   *
-   * @default - the production variants known when the method is called (add variants first): counts are summed,
-   * latencies and utilizations take the worst variant
-   */
-  readonly variantName?: string;
-}
-
-/** Attributes of an endpoint defined elsewhere. */
-export interface ModelEndpointAttributes {
-  /** The endpoint name. */
-  readonly endpointName: string;
-
-  /**
-   * The names of its production variants.
-   *
-   * @default - none; endpoint-wide metrics then need a variantName
-   */
-  readonly variantNames?: string[];
-
-  /**
-   * The production variants that are serverless.
-   *
-   * @default - none
-   */
-  readonly serverlessVariantNames?: string[];
-
-  /**
-   * The instance type of each instance variant, by variant name.
-   *
-   * @default - unknown
-   */
-  readonly variantInstanceTypes?: { [variantName: string]: string };
-
-  /**
-   * Where and what the endpoint captures, if it captures (drift monitoring reads it).
-   *
-   * @default - unknown: consumers that need the capture ask for it
-   */
-  readonly dataCapture?: EndpointDataCapture;
-
-  /**
-   * Whether a deployment of the endpoint keeps the variant weights of the running endpoint (`retainWeightsOnDeploy`).
-   *
-   * @default - unknown
-   */
-  readonly retainsWeightsOnDeploy?: boolean;
-}
-
-/**
- * A SageMaker real-time endpoint, defined here or imported.
- */
-export interface IModelEndpoint extends sagemaker.IEndpoint {
-  /** The endpoint name. @attribute */
-  readonly endpointName: string;
-
-  /** The endpoint ARN. @attribute */
-  readonly endpointArn: string;
-
-  /** Where and what the endpoint captures; undefined when it does not capture or when that is unknown (imported). */
-  readonly dataCapture?: EndpointDataCapture;
-
-  /**
-   * Whether a deployment keeps the variant weights of the running endpoint; undefined when unknown (imported without
-   * `retainsWeightsOnDeploy`). An experiment that shifts weights warns when it is false.
-   */
-  readonly retainsWeightsOnDeploy?: boolean;
-
-  /** The names of the production variants. */
-  readonly variantNames: string[];
-
-  /** The kind of a variant, if known: serverless variants publish other metrics than instance variants. */
-  variantKind(variantName: string): VariantKind | undefined;
-
-  /** The instance type of a variant (e.g. `ml.g5.xlarge`), if known; undefined for serverless variants. */
-  variantInstanceType(variantName: string): string | undefined;
-
-  /** Grants invoking this endpoint (and nothing else). */
-  grantInvoke(grantee: iam.IGrantable): iam.Grant;
-
-  /** Any metric of the endpoint in the AWS/SageMaker namespace. */
-  metric(metricName: string, props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** Requests, summed over variants. */
-  metricInvocations(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** Requests answered with a 4XX error, summed over variants. */
-  metricInvocation4XXErrors(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** Requests answered with a 5XX error, summed over variants. */
-  metricInvocation5XXErrors(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** Time the model took to respond, in microseconds; average, worst variant. */
-  metricModelLatency(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** Time SageMaker added to the model latency, in microseconds; average, worst variant. */
-  metricOverheadLatency(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** CPU utilization of the instances, in percent (100% per core); worst variant. */
-  metricCPUUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** Memory utilization of the instances, in percent; worst variant. */
-  metricMemoryUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** Disk utilization of the instances, in percent; worst variant. */
-  metricDiskUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** GPU utilization of the instances, in percent (100% per GPU); worst variant. */
-  metricGPUUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-
-  /** GPU memory utilization of the instances, in percent; worst variant. */
-  metricGPUMemoryUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric;
-}
-
-const INVOCATION_NAMESPACE = 'AWS/SageMaker';
-const INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
 const MAX_VARIANTS = 10;
 const MAX_ROLLBACK_ALARMS = 10;
-const DEFAULT_INSTANCE_TYPE = 'ml.m5.large';
-
-abstract class ModelEndpointBase extends Resource implements IModelEndpoint {
-  public abstract readonly endpointName: string;
-  public abstract readonly endpointArn: string;
-  public abstract readonly variantNames: string[];
-  public abstract variantKind(variantName: string): VariantKind | undefined;
-  public abstract variantInstanceType(variantName: string): string | undefined;
-  public abstract readonly dataCapture?: EndpointDataCapture;
-  public abstract readonly retainsWeightsOnDeploy?: boolean;
-
-  /** A reference to this endpoint, for aws-cdk-lib's `IEndpointRef`. */
-  public get endpointRef(): sagemakerRefs.EndpointReference {
-    return { endpointArn: this.endpointArn };
-  }
-
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ENDPOINT_ACTIONS, resourceArns: [this.endpointArn] });
-  }
-
-  public metric(metricName: string, props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INVOCATION_NAMESPACE, metricName, 'Average', 'MAX', props);
-  }
-
-  public metricInvocations(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INVOCATION_NAMESPACE, 'Invocations', 'Sum', 'SUM', props);
-  }
-
-  public metricInvocation4XXErrors(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INVOCATION_NAMESPACE, 'Invocation4XXErrors', 'Sum', 'SUM', props);
-  }
-
-  public metricInvocation5XXErrors(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INVOCATION_NAMESPACE, 'Invocation5XXErrors', 'Sum', 'SUM', props);
-  }
-
-  public metricModelLatency(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INVOCATION_NAMESPACE, 'ModelLatency', 'Average', 'MAX', props);
-  }
-
-  public metricOverheadLatency(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INVOCATION_NAMESPACE, 'OverheadLatency', 'Average', 'MAX', props);
-  }
-
-  public metricCPUUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INSTANCE_NAMESPACE, 'CPUUtilization', 'Average', 'MAX', props);
-  }
-
-  public metricMemoryUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INSTANCE_NAMESPACE, 'MemoryUtilization', 'Average', 'MAX', props);
-  }
-
-  public metricDiskUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INSTANCE_NAMESPACE, 'DiskUtilization', 'Average', 'MAX', props);
-  }
-
-  public metricGPUUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INSTANCE_NAMESPACE, 'GPUUtilization', 'Average', 'MAX', props);
-  }
-
-  public metricGPUMemoryUtilization(props?: EndpointMetricOptions): cloudwatch.IMetric {
-    return this.combined(INSTANCE_NAMESPACE, 'GPUMemoryUtilization', 'Average', 'MAX', props);
-  }
-
-  private combined(namespace: string, metricName: string, statistic: string, combine: 'SUM' | 'MAX',
-    props: EndpointMetricOptions = {}): cloudwatch.IMetric {
-    const { variantName, ...options } = props;
-    const one = (variant: string) => new cloudwatch.Metric({
-      namespace,
-      metricName,
-      statistic,
-      ...options,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: variant, ...options.dimensionsMap },
-    });
-    if (variantName !== undefined) {
-      return one(variantName);
-    }
-    const names = this.variantNames;
-    if (names.length === 0) {
-      throw new Error(`ModelEndpoint ${this.node.path}: ${metricName} needs a variantName, since the endpoint's variant names are unknown`);
-    }
-    if (names.length === 1) {
-      return one(names[0]);
-    }
-    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    // Ids unique per metric, so that aggregates can be nested in one expression (e.g. errors / invocations).
-    const idPrefix = metricName.toLowerCase().replace(/[^a-z0-9]/g, '_');
-    names.forEach((name, i) => { usingMetrics[`${idPrefix}_${i}`] = one(name); });
-    return new cloudwatch.MathExpression({
-      expression: `${combine}([${Object.keys(usingMetrics).join(', ')}])`,
-      usingMetrics,
-      label: `${metricName} (${combine === 'SUM' ? 'all variants' : 'worst variant'})`,
-      period: options.period,
-    });
-  }
-}
 
 interface VariantRecord {
   readonly options: VariantOptions;
@@ -644,17 +189,7 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
     const capture = props.dataCapture;
     if (capture) {
-      checkWholeNumber(errors, 'dataCapture.samplingPercentage', capture.samplingPercentage, { min: 0, max: 100, allowed: 'a whole percentage from 0 to 100' });
-      const prefix = capture.prefix;
-      if (prefix !== undefined && !isToken(prefix) && (prefix.startsWith('/') || prefix.includes('*') || !prefix.endsWith('/'))) {
-        errors.add('dataCapture.prefix', prefix, 'a key prefix ending with \'/\', without a leading slash or wildcards, e.g. \'data-capture/\'');
-      }
-      if (!capture.zone && !capture.lake) {
-        errors.addMessage('dataCapture needs lake (captures go to its monitoring zone) or zone, got neither');
-      }
-      if (capture.captureInput === false && capture.captureOutput === false) {
-        errors.addMessage('dataCapture must capture input, output or both, got captureInput false and captureOutput false');
-      }
+      checkDataCapture(errors, capture);
     }
     const ownAlarms = (props.defaultRollbackAlarms ?? true) ? 2 : 0;
     const alarmCount = ownAlarms + (props.rollbackAlarms?.length ?? 0);
@@ -662,10 +197,7 @@ export class ModelEndpoint extends ModelEndpointBase {
       errors.add('rollbackAlarms', `${alarmCount} alarms`, `at most ${MAX_ROLLBACK_ALARMS} alarms in all, the ${ownAlarms} default ones included`);
     }
     const alarmOptions = props.rollbackAlarmOptions ?? {};
-    const errorRate = alarmOptions.errorRateThreshold;
-    if (errorRate !== undefined && !isToken(errorRate) && !(errorRate > 0 && errorRate <= 1)) {
-      errors.add('rollbackAlarmOptions.errorRateThreshold', errorRate, 'a share above 0 and at most 1 (0.01 = 1%)');
-    }
+    checkRollbackAlarmOptions(errors, alarmOptions);
     errors.throwIfAny();
 
     this.endpointName = endpointName;
@@ -691,38 +223,15 @@ export class ModelEndpoint extends ModelEndpointBase {
     this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'Config', {
       productionVariants: Lazy.any({ produce: () => this.renderProductionVariants() }),
       shadowProductionVariants: Lazy.any({ produce: () => this.renderShadowVariants() }, { omitEmptyArray: true }),
-      dataCaptureConfig: capture ? this.renderDataCapture(capture) : undefined,
+      dataCaptureConfig: capture ? renderDataCapture(capture, this.captureZone!, this.capturePrefix) : undefined,
       kmsKeyId: this.volumeEncryptionKey?.keyArn,
     });
 
     if (ownAlarms > 0) {
-      const period = alarmOptions.period ?? Duration.minutes(1);
-      const factory = new AlarmFactory(this, undefined);
-      const common = {
-        evaluationPeriods: alarmOptions.evaluationPeriods ?? 3,
-        datapointsToAlarm: alarmOptions.datapointsToAlarm ?? 2,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        noActionReason: 'A rollback alarm is read by SageMaker deployment guardrails (AutoRollbackConfiguration), which poll its state; '
-          + 'it needs no action. Paging on endpoint health is the job of EndpointAlarms.',
-      };
-      this.errorRateAlarm = factory.queryAlarm({
-        ...common,
-        id: 'ErrorRateAlarm',
-        description: `Rolls back a deployment of the SageMaker endpoint ${endpointName}: share of 5XX responses of a production variant`,
-        threshold: errorRate ?? 0.01,
-        // Invocation5XXErrors is 1 for a request answered with a 5XX and 0 otherwise: its average is the error rate.
-        metrics: Lazy.any({ produce: () => this.renderWorstVariantQuery('Invocation5XXErrors', 'Average', period, '5XX error rate') }),
-      });
-      this.latencyAlarm = factory.queryAlarm({
-        ...common,
-        id: 'LatencyAlarm',
-        description: `Rolls back a deployment of the SageMaker endpoint ${endpointName}: p99 model latency of a production variant`,
-        // ModelLatency is in microseconds.
-        threshold: (alarmOptions.latencyThreshold ?? Duration.seconds(1)).toMilliseconds() * 1000,
-        metrics: Lazy.any({ produce: () => this.renderWorstVariantQuery('ModelLatency', 'p99', period, 'p99 model latency (us)') }),
-      });
-      for (const alarm of [this.errorRateAlarm, this.latencyAlarm]) {
+      const own = defineRollbackAlarms(this, endpointName, alarmOptions, () => this.variantNames);
+      this.errorRateAlarm = own.errorRate;
+      this.latencyAlarm = own.latency;
+      for (const alarm of [own.errorRate, own.latency]) {
         this.rollbackAlarms.push(cloudwatch.Alarm.fromAlarmName(this, `${alarm.node.id}Ref`, alarm.ref));
       }
     }
@@ -744,6 +253,10 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
 
     this.node.addValidation({ validate: () => this.validateEndpoint() });
+  }
+
+  private allVariantNames(): string[] {
+    return [...this.variants.map((x) => x.options.name), ...this.shadows.map((v) => v.name)];
   }
 
   public get variantNames(): string[] {
@@ -801,22 +314,25 @@ export class ModelEndpoint extends ModelEndpointBase {
   public addVariant(variant: VariantOptions): void {
     const errors = new InputErrors(this, 'ModelEndpoint');
     const where = `variant '${variant.name}'`;
-    this.checkVariantBase(errors, where, variant);
+    checkVariantBase(errors, where, variant, this.allVariantNames());
     if (!isToken(variant.weight) && variant.weight !== undefined && !(variant.weight >= 0)) {
       errors.add(`${where} weight`, variant.weight, '>= 0 (a relative share of traffic)');
     }
     if (variant.serverless) {
-      this.checkServerless(errors, where, variant);
+      checkServerless(errors, where, variant);
     }
     if (variant.autoScaling) {
-      this.checkAutoScaling(errors, where, variant);
+      checkAutoScaling(errors, where, variant);
     }
     errors.throwIfAny();
 
     this.variants.push({ options: variant, kind: variant.serverless ? VariantKind.SERVERLESS : VariantKind.INSTANCE });
     this.grantModel(variant.model);
     if (variant.autoScaling) {
-      this.defineAutoScaling(variant, variant.autoScaling);
+      // Construct ids are API: the variant name when it is a literal, its position otherwise.
+      const key = isToken(variant.name) ? `${this.variants.length - 1}` : variant.name;
+      new VariantScalableInstanceCount(this, `AutoScaling-${key}`, this.endpointName, this.resource, variant, variant.autoScaling);
+      this.autoScaled.add(variant.name);
     }
   }
 
@@ -830,77 +346,11 @@ export class ModelEndpoint extends ModelEndpointBase {
     if (this.shadows.length > 0) {
       errors.add('shadowVariant', shadow.name, `a single shadow variant, but '${this.shadows[0].name}' is one already`);
     }
-    this.checkVariantBase(errors, where, shadow);
+    checkVariantBase(errors, where, shadow, this.allVariantNames());
     checkWholeNumber(errors, `${where} samplingPercentage`, shadow.samplingPercentage, { min: 1, max: 100, allowed: 'a whole percentage from 1 to 100' });
     errors.throwIfAny();
     this.shadows.push(shadow);
     this.grantModel(shadow.model);
-  }
-
-  private checkVariantBase(errors: InputErrors, where: string, v: VariantBaseOptions & { serverless?: ServerlessOptions }): void {
-    if (!isToken(v.name) && !SAGEMAKER_NAME.test(v.name)) {
-      errors.add(`${where} name`, v.name, '1-63 letters, digits and hyphens, starting and ending with a letter or digit');
-    }
-    const names = [...this.variants.map((x) => x.options.name), ...this.shadows.map((s) => s.name)];
-    if (!isToken(v.name) && names.includes(v.name)) {
-      errors.add(`${where} name`, v.name, 'unique among the endpoint\'s variants, but it is used twice');
-    }
-    checkWholeNumber(errors, `${where} instanceCount`, v.instanceCount, { min: 1 });
-    if (v.volumeSize !== undefined && !v.volumeSize.isUnresolved()) {
-      const gib = v.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-      if (!Number.isInteger(gib) || gib < 1 || gib > 512) {
-        errors.add(`${where} volumeSize`, `${v.volumeSize.toMebibytes()} MiB`, 'a whole number of GiB from 1 to 512');
-      }
-    }
-    checkDuration(errors, `${where} modelDownloadTimeout`, v.modelDownloadTimeout, TIMEOUT);
-    checkDuration(errors, `${where} containerStartupHealthCheckTimeout`, v.containerStartupHealthCheckTimeout, TIMEOUT);
-  }
-
-  private checkServerless(errors: InputErrors, where: string, v: VariantOptions): void {
-    const s = v.serverless!;
-    if (v.instanceType || v.instanceCount !== undefined || v.volumeSize || v.autoScaling) {
-      errors.addMessage(`${where}: a serverless variant takes none of instanceType, instanceCount, volumeSize and autoScaling`);
-    }
-    if (!s.memory.isUnresolved()) {
-      const mib = s.memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-      if (!Number.isInteger(mib) || mib < 1024 || mib > 6144 || mib % 1024 !== 0) {
-        errors.add(`${where} serverless.memory`, `${mib} MiB`, '1024 to 6144 MiB in steps of 1024 (Size.gibibytes(1) to Size.gibibytes(6))');
-      }
-    }
-    if (checkRequired(errors, `${where} serverless.maxConcurrency`, s.maxConcurrency, 'a whole number from 1 to 200')) {
-      checkWholeNumber(errors, `${where} serverless.maxConcurrency`, s.maxConcurrency, { min: 1, max: 200 });
-    }
-    const pc = s.provisionedConcurrency;
-    if (checkWholeNumber(errors, `${where} serverless.provisionedConcurrency`, pc, { min: 1, max: 200 })) {
-      if (!isToken(s.maxConcurrency) && pc! > s.maxConcurrency) {
-        errors.add(`${where} serverless.provisionedConcurrency`, pc, `at most maxConcurrency (${s.maxConcurrency})`);
-      }
-    }
-    if (v.model.networkIsolation || v.model.vpcAttached) {
-      errors.addMessage(`${where}: serverless endpoints support neither network isolation nor a VPC; `
-        + 'serve a model defined with networkIsolation: false and without vpc');
-    }
-  }
-
-  private checkAutoScaling(errors: InputErrors, where: string, v: VariantOptions): void {
-    const a = v.autoScaling!;
-    const type = v.instanceType?.toString() ?? DEFAULT_INSTANCE_TYPE;
-    if (v.serverless) {
-      return; // reported by checkServerless
-    }
-    if (!isToken(type) && type.startsWith('ml.t')) {
-      errors.add(`${where} autoScaling`, type, 'used with a non-burstable instance type: SageMaker does not autoscale ml.t* instances');
-    }
-    const min = a.minCapacity ?? v.instanceCount ?? 1;
-    if (!isToken(min) && (!Number.isInteger(min) || min < 1)) {
-      errors.add(`${where} autoScaling.minCapacity`, min, 'a whole number >= 1');
-    }
-    if (!isToken(a.maxCapacity) && !isToken(min) && (!Number.isInteger(a.maxCapacity) || a.maxCapacity < min)) {
-      errors.add(`${where} autoScaling.maxCapacity`, a.maxCapacity, `a whole number >= minCapacity (${min})`);
-    }
-    if (!isToken(a.targetInvocationsPerInstance) && !(a.targetInvocationsPerInstance > 0)) {
-      errors.add(`${where} autoScaling.targetInvocationsPerInstance`, a.targetInvocationsPerInstance, '> 0');
-    }
   }
 
   private grantModel(model: IServingModel): void {
@@ -934,33 +384,6 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
   }
 
-  private defineAutoScaling(variant: VariantOptions, a: VariantAutoScaling): void {
-    // Construct ids are API: the variant name when it is a literal, its position otherwise.
-    const key = isToken(variant.name) ? `${this.variants.length - 1}` : variant.name;
-    const scope = new Construct(this, `AutoScaling-${key}`);
-    const target = new appscaling.CfnScalableTarget(scope, 'Target', {
-      serviceNamespace: 'sagemaker',
-      resourceId: `endpoint/${this.endpointName}/variant/${variant.name}`,
-      scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-      minCapacity: a.minCapacity ?? variant.instanceCount ?? 1,
-      maxCapacity: a.maxCapacity,
-    });
-    // The variant exists only once the endpoint does.
-    target.node.addDependency(this.resource);
-    new appscaling.CfnScalingPolicy(scope, 'Invocations', {
-      policyName: `${variant.name}-invocations-per-instance`,
-      policyType: 'TargetTrackingScaling',
-      scalingTargetId: target.ref,
-      targetTrackingScalingPolicyConfiguration: {
-        targetValue: a.targetInvocationsPerInstance,
-        predefinedMetricSpecification: { predefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
-        scaleInCooldown: (a.scaleInCooldown ?? Duration.minutes(5)).toSeconds(),
-        scaleOutCooldown: (a.scaleOutCooldown ?? Duration.minutes(1)).toSeconds(),
-      },
-    });
-    this.autoScaled.add(variant.name);
-  }
-
   private renderProductionVariants(): sagemaker.CfnEndpointConfig.ProductionVariantProperty[] {
     const shadow = this.shadows[0];
     return this.variants.map(({ options: v }) => {
@@ -991,28 +414,6 @@ export class ModelEndpoint extends ModelEndpointBase {
     }));
   }
 
-  private renderDataCapture(capture: DataCaptureOptions): sagemaker.CfnEndpointConfig.DataCaptureConfigProperty {
-    const zone = this.captureZone!;
-    const key = zone.encryptionKey ?? zone.bucket.encryptionKey;
-    const modes = [];
-    if (capture.captureInput ?? true) {
-      modes.push({ captureMode: 'Input' });
-    }
-    if (capture.captureOutput ?? true) {
-      modes.push({ captureMode: 'Output' });
-    }
-    return {
-      enableCapture: true,
-      initialSamplingPercentage: capture.samplingPercentage ?? 10,
-      destinationS3Uri: zone.s3Uri(this.capturePrefix),
-      kmsKeyId: key?.keyArn,
-      captureOptions: modes,
-      captureContentTypeHeader: capture.csvContentTypes || capture.jsonContentTypes
-        ? { csvContentTypes: capture.csvContentTypes, jsonContentTypes: capture.jsonContentTypes }
-        : undefined,
-    };
-  }
-
   private renderExcludedProperties(): sagemaker.CfnEndpoint.VariantPropertyProperty[] {
     const excluded: sagemaker.CfnEndpoint.VariantPropertyProperty[] = [];
     if (!this.retainWeights) {
@@ -1024,26 +425,6 @@ export class ModelEndpoint extends ModelEndpointBase {
       excluded.push({ variantPropertyType: 'DesiredInstanceCount' });
     }
     return excluded;
-  }
-
-  private renderWorstVariantQuery(metricName: string, stat: string, period: Duration, label: string): cloudwatch.CfnAlarm.MetricDataQueryProperty[] {
-    const queries: cloudwatch.CfnAlarm.MetricDataQueryProperty[] = this.variants.map((v, i) => ({
-      id: `v${i}`,
-      returnData: this.variants.length === 1,
-      metricStat: {
-        metric: {
-          namespace: INVOCATION_NAMESPACE,
-          metricName,
-          dimensions: [{ name: 'EndpointName', value: this.endpointName }, { name: 'VariantName', value: v.options.name }],
-        },
-        period: period.toSeconds(),
-        stat,
-      },
-    }));
-    if (queries.length > 1) {
-      queries.push({ id: 'worst', expression: `MAX([${queries.map((q) => q.id).join(', ')}])`, label, returnData: true });
-    }
-    return queries;
   }
 
   private validateEndpoint(): string[] {
@@ -1101,22 +482,6 @@ export class ModelEndpoint extends ModelEndpointBase {
     return problems;
   }
 }
-
-function renderBase(v: VariantBaseOptions & { serverless?: ServerlessOptions }): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
-  const instance = !v.serverless;
-  return {
-    variantName: v.name,
-    modelName: v.model.modelName,
-    instanceType: instance ? (v.instanceType?.toString() ?? DEFAULT_INSTANCE_TYPE) : undefined,
-    initialInstanceCount: instance ? (v.instanceCount ?? 1) : undefined,
-    volumeSizeInGb: v.volumeSize?.toGibibytes(),
-    modelDataDownloadTimeoutInSeconds: v.modelDownloadTimeout?.toSeconds(),
-    containerStartupHealthCheckTimeoutInSeconds: v.containerStartupHealthCheckTimeout?.toSeconds(),
-  };
-}
-
-/** SageMaker's model download and container startup timeouts: 60-3600 seconds. */
-const TIMEOUT: DurationRange = { unit: 'seconds', min: 60, max: 3600 };
 
 function roleDefaultPolicy(model: IServingModel): Construct | undefined {
   const principal = model.grantPrincipal;
