@@ -1,0 +1,116 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { ACCOUNT } from './cfn';
+import { IamModel, PrincipalFinder, RolePrincipal } from './iam-model';
+
+/** What a row expects AWS to decide. */
+export type Decision = 'allowed' | 'denied';
+
+/** One run-time call of a principal: what AWS is asked, and what it must answer. */
+export interface CallRow {
+  /** The call in words, for the test title (defaults to `action resource`). */
+  readonly call?: string;
+  /** The IAM action, e.g. `sagemaker:AddTags`. */
+  readonly action: string;
+  /** The concrete ARN of the resource, or `*` for actions without resource-level permissions. */
+  readonly resource: string;
+  /** Request context keys the call carries (e.g. `s3:prefix`, `kms:ViaService`, `iam:PassedToService`). */
+  readonly context?: Record<string, string | string[]>;
+  /** What AWS must decide. */
+  readonly expect: Decision;
+  /** The page that says the principal makes (or must not make) this call: an API reference, a Step Functions IAM page, a CDK issue. */
+  readonly source: string;
+  /** An open issue (`#12 serving: ...`) that makes this row fail today: it runs as `test.failing`, and flips when fixed. */
+  readonly knownDefect?: string;
+}
+
+/** Who makes the calls: a role of the app (by construct path or logical-id pattern) or an AWS service principal. */
+export type PrincipalRef = { readonly role: PrincipalFinder } | { readonly service: string };
+
+/** The calls one principal makes (and must not be able to make), as a function of the app's resolved values. */
+export interface PrincipalContract<S> {
+  /** The principal in words, e.g. `the training state machine role`. */
+  readonly principal: string;
+  /** Whether the app has this principal (e.g. only pipelines with a schedule have a rule role); default: always. */
+  readonly when?: (s: S) => boolean;
+  readonly who: (s: S) => PrincipalRef;
+  readonly calls: (s: S) => CallRow[];
+}
+
+/** The outcome of one simulated call. */
+export interface CallOutcome {
+  readonly decision: Decision;
+  readonly result: string;
+  readonly resourcePolicy?: string;
+}
+
+/** A session of a role, as AWS sees the caller at run time. */
+export function sessionArn(role: RolePrincipal): string {
+  return `arn:aws:sts::${ACCOUNT}:assumed-role/${role.roleName}/contract-session`;
+}
+
+/**
+ * Evaluates one call with `@cloud-copilot/iam-simulate` against the principal's identity policies and the resource policy of
+ * the resource (the key policy, bucket policy, topic policy...), as AWS's policy evaluation logic does in one account
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html); KMS keys are decided by their
+ * key policy first (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html), which iam-simulate models.
+ */
+export async function evaluateCall(model: IamModel, who: PrincipalRef, row: CallRow): Promise<CallOutcome> {
+  const resourcePolicy = row.resource === '*' ? undefined : model.resourcePolicyFor(row.resource);
+  let principal: string;
+  let identityPolicies: { name: string; policy: any }[] = [];
+  let context: Record<string, string | string[]>;
+  if ('role' in who) {
+    const role = findOne(model, who.role);
+    principal = sessionArn(role);
+    identityPolicies = role.identityPolicies.map((p) => ({ name: p.name, policy: p.policy }));
+    context = {
+      'aws:PrincipalArn': role.roleArn,
+      'aws:PrincipalAccount': ACCOUNT,
+      'aws:PrincipalType': 'AssumedRole',
+      'aws:SecureTransport': 'true',
+    };
+  } else {
+    principal = who.service;
+    context = { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': who.service, 'aws:SecureTransport': 'true' };
+  }
+  const response = await runSimulation({
+    request: {
+      principal,
+      action: row.action,
+      resource: { resource: row.resource, accountId: accountOf(row.resource) },
+      contextVariables: { ...context, ...row.context },
+    },
+    identityPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: resourcePolicy?.policy,
+  }, {});
+  if (response.resultType === 'error') {
+    throw new Error(`iam-simulate rejected ${row.action} on ${row.resource}: ${response.errors.message} ${JSON.stringify(response.errors)}`);
+  }
+  return {
+    decision: response.overallResult === 'Allowed' ? 'allowed' : 'denied',
+    result: response.overallResult,
+    resourcePolicy: resourcePolicy?.name,
+  };
+}
+
+/** The one role a finder names; zero or several is an error of the table. */
+export function findOne(model: IamModel, find: PrincipalFinder): RolePrincipal {
+  const found = model.findRoles(find);
+  if (found.length !== 1) {
+    throw new Error(`expected one role matching ${find.path ?? ''} ${find.logicalId ?? ''}, found ${found.length}: `
+      + `${found.map((r) => r.path).join(', ') || model.roles.map((r) => r.path).join(', ')}`);
+  }
+  return found[0];
+}
+
+function accountOf(arn: string): string {
+  const account = arn.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : ACCOUNT;
+}
+
+/** A construct path as an exact-match pattern (`Train/Churn/StateMachineRole`). */
+export function exactPath(path: string): RegExp {
+  return new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
