@@ -31,6 +31,14 @@ export class ContractApp {
     return this.resolver.resolveString(stack.stackName, stack.resolve(token));
   }
 
+  /** The definition of a state machine, with every CloudFormation reference in it resolved, parsed. */
+  public definition(stateMachine: IConstruct): any {
+    const cfn = stateMachine.node.defaultChild as CfnElement;
+    const stack = Stack.of(cfn);
+    const props = this.resolver.template(stack.stackName).Resources[stack.resolve(cfn.logicalId)].Properties;
+    return JSON.parse(this.resolver.resolveString(stack.stackName, props.DefinitionString));
+  }
+
   /** The template of a stack. */
   public template(stack: Stack): any {
     return this.resolver.template(stack.stackName);

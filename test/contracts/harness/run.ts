@@ -9,12 +9,10 @@ const counts = new Map<string, number>();
  * must get the row's decision. A row with `knownDefect` is `test.failing`: it passes while the defect is there and fails (so
  * it is flipped) once fixed. Every principal lists at least one call it must be allowed and one it must be denied.
  */
-export function describeIamContract<S>(capability: string, apps: Record<string, () => { app: ContractApp; subject: S }>,
-  contract: PrincipalContract<S>[]) {
+export function describeIamContract<S>(capability: string, apps: { app: ContractApp; subject: S }[], contract: PrincipalContract<S>[]) {
   describe(`IAM contract: ${capability}`, () => {
-    for (const [label, build] of Object.entries(apps)) {
-      describe(label, () => {
-        const { app, subject } = build();
+    for (const { app, subject } of apps) {
+      describe(app.label, () => {
         for (const p of contract) {
           if (p.when && !p.when(subject)) {
             continue;

@@ -1,0 +1,110 @@
+import validateAsl from 'asl-validator';
+import { execute } from './asl/interpreter';
+import { trainingWorld } from './asl/sagemaker-world';
+import { ContractApp } from './harness/apps';
+import { describeIamContract } from './harness/run';
+import { TRAINING_APPS, TRAINING_CONTRACT, trainingSubject } from './tables/training';
+import { TRAINING_EXECUTIONS } from './tables/training-executions';
+
+// The training capability's contracts, over the reference app and the minimal and full pipeline, each synthesized once and
+// shared by the IAM table and the executions.
+const apps = Object.entries(TRAINING_APPS).map(([label, build]) => {
+  const spec = build();
+  const app = new ContractApp(label, spec.app);
+  return { app, subject: trainingSubject(app, spec), definition: app.definition(spec.pipeline.stateMachine) };
+});
+
+describeIamContract('training', apps, TRAINING_CONTRACT);
+
+const NOTIFY_STATES = new Set(['NotifySuccess', 'NotifyQualityGateFailed', 'NotifyFailure', 'RegisteredWithoutNotification']);
+
+describe.each(apps.map((a) => [a.app.label, a] as const))('the training state machine of the %s', (_label, { subject: s, definition }) => {
+  test('is valid Amazon States Language (asl-validator)', () => {
+    const { isValid, errors } = validateAsl(definition);
+    expect({ isValid, errors }).toEqual({ isValid: true, errors: [] });
+  });
+
+  for (const scenario of TRAINING_EXECUTIONS) {
+    if (scenario.when && !scenario.when(s)) {
+      continue;
+    }
+    const run = scenario.knownDefect ? test.failing : test;
+    run(`${scenario.name}${scenario.knownDefect ? ` [known defect ${scenario.knownDefect}]` : ''}`, async () => {
+      const world = trainingWorld(scenario.world);
+      const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
+      const retries: Record<string, number> = {};
+      for (const h of e.history) {
+        if (h.type === 'RetryScheduled') {
+          retries[h.state] = (retries[h.state] ?? 0) + 1;
+        }
+      }
+      const hasTopic = s.topicArn !== undefined;
+      const notifications = world.log.notifications.map((n) => n.message.status);
+      expect({ status: e.status, error: e.error, path: e.path, retries, notifications }).toEqual({
+        status: scenario.status,
+        error: scenario.error,
+        path: hasTopic ? scenario.path : scenario.path.filter((p) => !NOTIFY_STATES.has(p)),
+        retries: scenario.retries ?? {},
+        notifications: hasTopic ? scenario.notifications : [],
+      });
+    });
+  }
+
+  test('on the success path, each task receives what the API reference asks for', async () => {
+    const world = trainingWorld({ metrics: { 'validation:auc': 0.91, 'train:loss': 0.2 } });
+    const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
+    const [train, describeJob, register, ...notify] = world.log.calls;
+    const jobName = train.arguments.TrainingJobName;
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-TrainingJobName
+    expect(jobName).toMatch(new RegExp(`^${s.prefix}-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`));
+    expect(jobName.length).toBeLessThanOrEqual(63);
+    expect(train.arguments.RoleArn).toBe(s.trainingRoleArn);
+    expect(train.arguments.InputDataConfig.map((c: any) => c.DataSource.S3DataSource.S3Uri))
+      .toEqual(s.channels.map((c) => `s3://${c.bucketArn.replace('arn:aws:s3:::', '')}/${c.prefix}`));
+    expect(train.arguments.OutputDataConfig).toEqual({
+      S3OutputPath: `s3://${s.modelsBucketArn.replace('arn:aws:s3:::', '')}/${s.outputPrefix}`,
+      ...(s.modelsKeyArn ? { KmsKeyId: s.modelsKeyArn } : {}),
+    });
+    if (s.spec.spot) {
+      expect(train.arguments.EnableManagedSpotTraining).toBe(true);
+      expect(train.arguments.StoppingCondition.MaxWaitTimeInSeconds).toBeGreaterThanOrEqual(train.arguments.StoppingCondition.MaxRuntimeInSeconds);
+      expect(train.arguments.CheckpointConfig.S3Uri).toBe(`s3://${s.modelsBucketArn.replace('arn:aws:s3:::', '')}/${s.checkpointPrefix}${jobName}/`);
+    }
+    expect(describeJob.arguments).toEqual({ TrainingJobName: jobName });
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackage.html
+    expect(register.arguments).toMatchObject({
+      ModelPackageGroupName: s.spec.registryGroup,
+      ClientToken: jobName.slice(s.prefix.length + 1),
+      InferenceSpecification: { Containers: [{ ModelDataUrl: `s3://${s.modelsBucketArn.replace('arn:aws:s3:::', '')}/${s.outputPrefix}${jobName}/output/model.tar.gz` }] },
+      CustomerMetadataProperties: { TrainingJobName: jobName, MetricValue: '0.91' },
+    });
+    expect(register.arguments.ClientToken.length).toBeLessThanOrEqual(36);
+    if (s.topicArn) {
+      expect(notify).toHaveLength(1);
+      expect(notify[0].arguments.TopicArn).toBe(s.topicArn);
+      expect(world.log.notifications[0].message).toMatchObject({
+        status: 'SUCCEEDED', trainingJobName: jobName, value: 0.91,
+        modelPackageArn: `arn:aws:sagemaker:us-east-1:123456789012:model-package/${s.spec.registryGroup}/1`,
+        execution: `${s.stateMachineArn.replace(':stateMachine:', ':execution:')}:run-1`,
+      });
+    } else {
+      expect(notify).toHaveLength(0);
+    }
+    expect(e.status).toBe('SUCCEEDED');
+  });
+
+  test('a failed job\'s notification and final error carry the job\'s failure reason', async () => {
+    const world = trainingWorld({ jobEnds: 'Failed' });
+    const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn });
+    expect(JSON.parse(e.cause!)).toMatchObject({ TrainingJobStatus: 'Failed', FailureReason: expect.stringContaining('AlgorithmError') });
+    if (s.topicArn) {
+      expect(world.log.notifications[0].message).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed', cause: e.cause });
+    }
+  });
+
+  test('a missed gate says which metric, its value and the requirement', async () => {
+    const world = trainingWorld({ metrics: { 'validation:auc': 0.8 } });
+    const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn });
+    expect(e.cause).toMatch(/validation:auc = 0\.8, required >= 0\.85; it was not registered/);
+  });
+});
