@@ -9,6 +9,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
   },
   snapshotSerializers: ['<rootDir>/test/snapshots/asset-hash-serializer.js'],
+  // AWS limits the validators do not check, applied to every app a test synthesizes (test/contracts/README.md).
+  setupFilesAfterEnv: ['<rootDir>/test/contracts/limits/setup.ts'],
   // The CDK and the validators are heavy; on a 2-core machine two workers are the sweet spot.
   maxWorkers: 2,
   testTimeout: 120000,
