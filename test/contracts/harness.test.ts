@@ -1,5 +1,5 @@
 import { CfnResolver, UnresolvableError } from './harness/cfn';
-import { evaluateCall } from './harness/iam';
+import { evaluateCall, wildcardGrants } from './harness/iam';
 import { IamModel, resourcePolicyKey } from './harness/iam-model';
 
 // The harness itself: intrinsics resolve as CloudFormation resolves them, and the IAM engine is given identity and resource
@@ -124,7 +124,20 @@ describe('the IAM engine, given identity and resource policies', () => {
 
   test('rejects a call the engine does not know, rather than denying it', async () => {
     const m = model({ Fn: role() });
-    await expect(evaluateCall(m, fn, { action: 'sagemaker:NoSuchAction', resource: '*', expect: 'denied', source: 'https://x' })).rejects.toThrow(/rejected/);
+    await expect(evaluateCall(m, fn, { action: 'sagemaker:NoSuchAction', resource: '*', expect: 'denied', source: 'https://x' })).rejects.toThrow(/rejected|does not exist/);
+  });
+
+  test('refuses a row on * for an action that needs a resource: AWS only ever evaluates a concrete one', async () => {
+    const m = model({ Fn: role(), P: policy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/allowed/*' }]) });
+    await expect(evaluateCall(m, fn, { action: 's3:GetObject', resource: '*', expect: 'denied', source: 'https://x' })).rejects.toThrow(/name a concrete resource/);
+  });
+
+  test('finds grants of resource-level actions on *, but not of actions without resources', async () => {
+    const m = model({
+      Fn: role(),
+      P: policy([{ Effect: 'Allow', Action: ['s3:GetObject', 'ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData'], Resource: '*' }]),
+    });
+    expect(await wildcardGrants(m.roles[0])).toEqual(['s3:GetObject on * (P)']);
   });
 
   test('objects, package versions and function versions are governed by their bucket\'s, group\'s and function\'s policy', () => {

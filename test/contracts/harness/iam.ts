@@ -1,4 +1,4 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
 import { ACCOUNT } from './cfn';
 import { IamModel, PrincipalFinder, RolePrincipal } from './iam-model';
 
@@ -55,6 +55,11 @@ export function sessionArn(role: RolePrincipal): string {
  * key policy first (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html), which iam-simulate models.
  */
 export async function evaluateCall(model: IamModel, who: PrincipalRef, row: CallRow): Promise<CallOutcome> {
+  if (row.resource.includes('*') && !(await wildcardOnly(row.action))) {
+    // AWS evaluates a request on one concrete resource; the engine answers a '*' request by pattern discovery (allowed if any
+    // pattern is), which is not what AWS does. A row on '*' is only meaningful for actions without resource-level permissions.
+    throw new Error(`${row.action} supports resource-level permissions: name a concrete resource instead of ${row.resource}`);
+  }
   const resourcePolicy = row.resource === '*' ? undefined : model.resourcePolicyFor(row.resource);
   let principal: string;
   let identityPolicies: { name: string; policy: any }[] = [];
@@ -72,6 +77,10 @@ export async function evaluateCall(model: IamModel, who: PrincipalRef, row: Call
   } else {
     principal = who.service;
     context = { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': who.service, 'aws:SecureTransport': 'true' };
+  }
+  if (row.action.startsWith('s3:')) {
+    // The lake's bucket policies deny TLS below 1.2; the SDKs of the handlers and SageMaker use TLS 1.2 or 1.3.
+    context['s3:TlsVersion'] = '1.3';
   }
   const response = await runSimulation({
     request: {
@@ -113,4 +122,45 @@ function accountOf(arn: string): string {
 /** A construct path as an exact-match pattern (`Train/Churn/StateMachineRole`). */
 export function exactPath(path: string): RegExp {
   return new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+/**
+ * Actions whose only resource type does not apply to the calls the library makes: CloudWatch lists an optional `dataset`
+ * resource for PutMetricData and GetMetricData, but metrics are authorized on `*` (scoped by `cloudwatch:namespace`)
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+ */
+const NO_RESOURCE_FOR_METRICS = new Set(['cloudwatch:putmetricdata', 'cloudwatch:getmetricdata']);
+
+/** Whether an action is authorized on `*` only: no resource types in the service authorization reference (via iam-data). */
+export async function wildcardOnly(action: string): Promise<boolean> {
+  const [service, name] = action.split(':');
+  if (name.includes('*')) {
+    return false;
+  }
+  return NO_RESOURCE_FOR_METRICS.has(action.toLowerCase()) || isWildcardOnlyAction(service, name);
+}
+
+/**
+ * The Allow statements of a role that grant an action supporting resource-level permissions on every resource (`*`, or an
+ * ARN of only wildcards): "no `*` where an ARN is known". Returns `action on resource` per finding.
+ */
+export async function wildcardGrants(role: RolePrincipal): Promise<string[]> {
+  const findings: string[] = [];
+  for (const p of role.identityPolicies) {
+    for (const st of [p.policy.Statement].flat()) {
+      if (st.Effect !== 'Allow' || st.Resource === undefined) {
+        continue;
+      }
+      const resources: string[] = [st.Resource].flat();
+      const everything = resources.filter((r) => r === '*' || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(r));
+      for (const action of [st.Action].flat()) {
+        for (const r of everything) {
+          if (!(await wildcardOnly(action))) {
+            findings.push(`${action} on ${r} (${p.name})`);
+          }
+        }
+      }
+    }
+  }
+  return findings;
 }

@@ -1,5 +1,5 @@
 import { ContractApp } from './apps';
-import { CallRow, PrincipalContract, evaluateCall } from './iam';
+import { CallRow, PrincipalContract, evaluateCall, findOne, wildcardGrants } from './iam';
 
 /** Calls simulated per principal, across the apps of a test file (printed at the end of the file, for the closing note). */
 const counts = new Map<string, number>();
@@ -29,6 +29,11 @@ export function describeIamContract<S>(capability: string, apps: { app: Contract
                 expect(r.source).toMatch(/^https:\/\//);
               }
             });
+            if ('role' in who) {
+              test('is granted no resource-level action on *', async () => {
+                expect(await wildcardGrants(findOne(app.iam, who.role))).toEqual([]);
+              });
+            }
             for (const row of rows) {
               const run = row.knownDefect ? test.failing : test;
               run(title(row), async () => {

@@ -228,7 +228,11 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
         { call: 'reads another zone', action: 's3:GetObject', resource: s3Object(s.otherZoneBucketArn, 'any/object'), expect: 'denied', source: TRAINING_ROLE },
         { call: 'deletes model artifacts', action: 's3:DeleteObject', resource: output, expect: 'denied', source: TRAINING_ROLE },
         { call: 'writes outside its output prefix', action: 's3:PutObject', resource: s3Object(s.modelsBucketArn, 'serving/other/model.tar.gz'), expect: 'denied', source: TRAINING_ROLE },
-        { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:*`, expect: 'allowed', source: TRAINING_ROLE },
+        {
+          // CloudWatch Logs authorizes log-group actions against `log-group:<name>:log-stream:` (as its AccessDenied messages show).
+          action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:`,
+          expect: 'allowed', source: TRAINING_ROLE,
+        },
         {
           call: 'writes its job\'s log stream', action: 'logs:PutLogEvents',
           resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:${s.jobName}/algo-1-1700000000`, expect: 'allowed', source: TRAINING_ROLE,
