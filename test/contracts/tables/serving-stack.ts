@@ -1,0 +1,423 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { buildReferenceApp } from '../../../bin/reference-app';
+import { IDataLake } from '../../../lib/data-lake';
+import { DriftMonitor, ProblemType } from '../../../lib/drift';
+import { AbExperiment } from '../../../lib/experiments';
+import { AlertTopics } from '../../../lib/monitoring';
+import { ModelEndpoint, ServingModel } from '../../../lib/serving';
+import { FEATURES, driftFixture } from '../../drift/fixtures';
+import { experimentFixture } from '../../experiments/fixtures';
+import { testApp } from '../../util';
+import { ContractApp, pathOf } from '../harness/apps';
+import { ACCOUNT, REGION } from '../harness/cfn';
+import { CallRow, PrincipalContract, findOne } from '../harness/iam';
+
+/**
+ * The serving side of the platform: the models' execution roles, the handlers of drift, model quality, baseline profiles and
+ * A/B experiments, their schedulers, and the services that publish alarms and events to the alert topics. One subject per app.
+ */
+export interface ServingAppSpec {
+  readonly app: App;
+  readonly lake: IDataLake;
+  readonly endpoint: ModelEndpoint;
+  /** Each model with the objects it serves and the repository of its image. */
+  readonly models: ServedModel[];
+  readonly drift?: DriftMonitor;
+  readonly baselineDataset?: { zone: string; key: string };
+  readonly groundTruth?: { zone: string; prefix: string };
+  readonly experiment?: AbExperiment;
+  readonly alerts?: AlertTopics;
+  /** The image repository the registered package that a model serves names (the reference app registers with its trainer). */
+  readonly packageImageRepositoryArn?: (app: ContractApp) => string;
+}
+
+/** A model of the endpoint, with the object it serves and the repository of its image. */
+export interface ServedModel {
+  readonly model: ServingModel;
+  readonly variant: string;
+  readonly modelData: { zone: string; key: string };
+  readonly repositoryName: string;
+  /** The registry version it serves, if it serves a model package. */
+  readonly packageVersion?: number;
+}
+
+export const SERVING_APPS: Record<string, () => ServingAppSpec> = {
+  'reference app': () => {
+    const app = testApp();
+    const s = buildReferenceApp(app);
+    return {
+      app, lake: s.data.lake, endpoint: s.serving.endpoint,
+      models: [
+        { model: s.serving.champion, variant: 'champion', modelData: { zone: 'models', key: 'churn/v3/model.tar.gz' }, repositoryName: 'churn-inference' },
+        {
+          model: s.serving.challenger, variant: 'challenger', modelData: { zone: 'models', key: 'training/churn/output/churn-0b6f9c62/output/model.tar.gz' },
+          repositoryName: 'churn-inference', packageVersion: 1,
+        },
+      ],
+      drift: s.serving.drift, baselineDataset: { zone: 'features', key: 'churn/train/train.csv' }, groundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' },
+      experiment: s.serving.experiment, alerts: s.data.alerts,
+      packageImageRepositoryArn: (app) => {
+        // What the training pipeline registers: the image of its CreateModelPackage call, as the state machine sends it.
+        const register = app.definition(s.training.pipeline.stateMachine).States.RegisterModel;
+        const image: string = register.Arguments.InferenceSpecification.Containers[0].Image;
+        const [, host, repo] = /^(\d+)\.dkr\.ecr\.[^/]+\/([^:@]+)/.exec(image)!;
+        return `arn:aws:ecr:${REGION}:${host}:repository/${repo}`;
+      },
+    };
+  },
+  'drift monitor, minimal (a baseline profile)': () => {
+    const f = driftFixture();
+    const baselineProfile = { zone: f.lake.zone('features'), key: 'baselines/churn.json' };
+    const drift = new DriftMonitor(f.stack, 'Drift', { endpoint: f.endpoint, features: FEATURES, baselineProfile });
+    return { app: f.app, lake: f.lake, endpoint: f.endpoint, models: fixtureModels(f.stack), drift };
+  },
+  'drift monitor, full (baseline dataset, model quality, alerts)': () => {
+    const f = driftFixture();
+    const alerts = new AlertTopics(f.stack, 'Alerts');
+    const drift = new DriftMonitor(f.stack, 'Drift', {
+      endpoint: f.endpoint, features: FEATURES, alerts,
+      baselineDataset: { zone: f.lake.zone('features'), key: 'churn/train.csv', header: true },
+      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/', problemType: ProblemType.BINARY_CLASSIFICATION, minAuc: 0.8 },
+    });
+    return {
+      app: f.app, lake: f.lake, endpoint: f.endpoint, models: fixtureModels(f.stack), drift, alerts,
+      baselineDataset: { zone: 'features', key: 'churn/train.csv' }, groundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' },
+    };
+  },
+  'A/B experiment, minimal': () => {
+    const f = experimentFixture();
+    const experiment = new AbExperiment(f.stack, 'ChurnV4', { endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger' });
+    return { app: f.app, lake: f.lake, endpoint: f.endpoint, models: fixtureModels(f.stack), experiment };
+  },
+  'A/B experiment, with alerts': () => {
+    const f = experimentFixture();
+    const alerts = new AlertTopics(f.stack, 'Alerts');
+    const experiment = new AbExperiment(f.stack, 'ChurnV4', { endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger', alerts });
+    return { app: f.app, lake: f.lake, endpoint: f.endpoint, models: fixtureModels(f.stack), experiment, alerts };
+  },
+};
+
+/** The champion and challenger of the drift and experiment fixtures (test/serving/fixtures.ts imageModel). */
+function fixtureModels(stack: Stack): ServingAppSpec['models'] {
+  return [
+    { model: stack.node.findChild('Champion') as ServingModel, variant: 'champion', modelData: { zone: 'models', key: 'churn/v3/model.tar.gz' }, repositoryName: 'churn-inference' },
+    { model: stack.node.findChild('Challenger') as ServingModel, variant: 'challenger', modelData: { zone: 'models', key: 'churn/v4/model.tar.gz' }, repositoryName: 'churn-inference' },
+  ];
+}
+
+export interface ServingSubject {
+  readonly spec: ServingAppSpec;
+  readonly stackPath: string;
+  readonly endpointName: string;
+  readonly endpointArn: string;
+  readonly lakeKeyArn?: string;
+  readonly bucket: (zone: string) => string;
+  readonly models: (ServingAppSpec['models'][number] & { roleArn: string; dataArn: string })[];
+  readonly captureBucketArn?: string;
+  readonly capturePrefix?: string;
+  readonly baselineArn?: string;
+  readonly driftFunctionArn?: string;
+  readonly experimentFunctionArn?: string;
+  readonly warningTopicArn?: string;
+  readonly alertsKeyArn?: string;
+  /** The ARN of the one role at a construct path. */
+  readonly packageImageRepositoryArn?: string;
+  readonly roleArnAt: (path: RegExp) => string;
+  /** The ARN of the one Lambda function at a construct path. */
+  readonly functionArnAt: (path: RegExp) => string;
+  /** The ARN of the one log group at a construct path. */
+  readonly logGroupArnAt: (path: RegExp) => string;
+}
+
+export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingSubject {
+  const bucket = (zone: string) => {
+    const b = spec.lake.zone(zone).bucket;
+    return app.value(b, b.bucketArn);
+  };
+  const key = spec.lake.encryptionKey;
+  const capture = spec.endpoint.dataCapture;
+  const endpointName = app.value(spec.endpoint, spec.endpoint.endpointName);
+  const models = spec.models.map((m) => ({
+    ...m, roleArn: app.value(m.model, m.model.role.roleArn), dataArn: `${bucket(m.modelData.zone)}/${m.modelData.key}`,
+  }));
+  return {
+    spec,
+    stackPath: Stack.of(spec.endpoint).node.path,
+    endpointName,
+    endpointArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${endpointName}`,
+    lakeKeyArn: key && app.value(key, key.keyArn),
+    bucket,
+    models,
+    captureBucketArn: capture && app.value(capture.zone.bucket, capture.zone.bucket.bucketArn),
+    capturePrefix: capture && `${capture.prefix}${endpointName}/`,
+    baselineArn: spec.drift && `${app.value(spec.drift.baselineProfile.zone.bucket, spec.drift.baselineProfile.zone.bucket.bucketArn)}/`
+      + spec.drift.baselineProfile.key,
+    driftFunctionArn: spec.drift && app.value(spec.drift.driftFunction, spec.drift.driftFunction.functionArn),
+    experimentFunctionArn: spec.experiment && app.value(spec.experiment.experimentFunction, spec.experiment.experimentFunction.functionArn),
+    warningTopicArn: spec.alerts && app.value(spec.alerts.warningTopic, spec.alerts.warningTopic.topicArn),
+    alertsKeyArn: spec.alerts?.encryptionKey && app.value(spec.alerts.encryptionKey, spec.alerts.encryptionKey.keyArn),
+    packageImageRepositoryArn: spec.packageImageRepositoryArn?.(app),
+    roleArnAt: (path) => findOne(app.iam, { path }).roleArn,
+    functionArnAt: (path) => {
+      const fns = app.resolver.resources().filter((r) => r.type === 'AWS::Lambda::Function' && path.test(r.path));
+      if (fns.length !== 1) {
+        throw new Error(`expected one function at ${path}, found ${fns.length}`);
+      }
+      return app.resolver.resolveString(fns[0].stackName, { 'Fn::GetAtt': [fns[0].logicalId, 'Arn'] });
+    },
+    logGroupArnAt: (path) => {
+      const groups = app.resolver.resources().filter((r) => r.type === 'AWS::Logs::LogGroup' && path.test(r.path));
+      if (groups.length !== 1) {
+        throw new Error(`expected one log group at ${path}, found ${groups.length}`);
+      }
+      return app.resolver.resolveString(groups[0].stackName, { 'Fn::GetAtt': [groups[0].logicalId, 'Arn'] });
+    },
+  };
+}
+
+const CREATE_MODEL_ROLE = 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createmodel-perms';
+const PACKAGE_MODEL = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-ModelPackageName';
+const CAPTURE = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html';
+const S3_SSE_KMS = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms';
+const LIST = 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html';
+const GET = 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html';
+const PUT = 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html';
+const PUT_METRIC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html';
+const GET_METRIC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html';
+const UPDATE_WEIGHTS = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html';
+const DESCRIBE_ENDPOINT = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html';
+const LAMBDA_LOGS = 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html#monitoring-cloudwatchlogs-permissions';
+const SCHEDULER_ROLE = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role';
+const CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html';
+const SNS_PUBLISH = 'https://docs.aws.amazon.com/sns/latest/api/API_Publish.html';
+const SNS_SSE = 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse';
+const CW_ENCRYPTED_TOPIC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html';
+const EB_SNS = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions';
+
+const viaS3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
+const viaSns = { 'kms:ViaService': `sns.${REGION}.amazonaws.com` };
+const OTHER_ACCOUNT = '210987654321';
+
+/** A handler's role and its scheduler's role, by the construct path of the stack's singleton handler. */
+const handlerRole = (s: ServingSubject, handler: string) => ({ role: { path: new RegExp(`^${s.stackPath}/cdk-mlops-${handler}/Role$`) } });
+const schedulerRole = (s: ServingSubject, handler: string) => ({ role: { path: new RegExp(`^${s.stackPath}/cdk-mlops-${handler}/SchedulerRole$`) } });
+
+function schedulerContract(
+  handler: string, fnArn: (s: ServingSubject) => string | undefined, when: (s: ServingSubject) => boolean,
+): PrincipalContract<ServingSubject>[] {
+  return [
+    {
+      principal: `the ${handler} handler's scheduler role`,
+      when,
+      who: (s) => schedulerRole(s, handler),
+      calls: (s) => [
+        { call: `invokes the ${handler} handler`, action: 'lambda:InvokeFunction', resource: fnArn(s)!, expect: 'allowed', source: SCHEDULER_ROLE },
+        { call: 'invokes another function', action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other`, expect: 'denied', source: SCHEDULER_ROLE },
+      ],
+    },
+  ];
+}
+
+/** The calls of the serving side's principals. Add a row where a principal gains or loses a call. */
+export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
+  // --- the models' execution roles ----------------------------------------------------------------------------------------
+  ...['champion', 'challenger'].map((variant): PrincipalContract<ServingSubject> => ({
+    principal: `the ${variant} model's execution role`,
+    who: (s) => ({ role: { path: pathOf(s.spec.models.find((m) => m.variant === variant)!.model.role) } }),
+    calls: (s) => {
+      const m = s.models.find((x) => x.variant === variant)!;
+      const other = s.models.find((x) => x.variant !== variant)!;
+      const repo = (name: string) => `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`;
+      const rows: CallRow[] = [
+        { call: 'reads its model artifacts', action: 's3:GetObject', resource: m.dataArn, expect: 'allowed', source: CREATE_MODEL_ROLE },
+        { call: 'pulls its image', action: 'ecr:BatchGetImage', resource: repo(m.repositoryName), expect: 'allowed', source: CREATE_MODEL_ROLE },
+        { action: 'ecr:GetAuthorizationToken', resource: '*', expect: 'allowed', source: CREATE_MODEL_ROLE },
+        {
+          call: 'writes its endpoint\'s logs', action: 'logs:PutLogEvents',
+          resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/${s.endpointName}:log-stream:${variant}/i-0abc`, expect: 'allowed', source: CREATE_MODEL_ROLE,
+        },
+        { call: 'pulls another repository\'s image', action: 'ecr:BatchGetImage', resource: repo('other'), expect: 'denied', source: CREATE_MODEL_ROLE },
+        { call: 'writes into the models zone', action: 's3:PutObject', resource: `${s.bucket('models')}/${m.modelData.key}`, expect: 'denied', source: CREATE_MODEL_ROLE },
+        { call: 'writes another endpoint\'s logs', action: 'logs:PutLogEvents', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/other:log-stream:x`, expect: 'denied', source: CREATE_MODEL_ROLE },
+      ];
+      if (other.modelData.key !== m.modelData.key && !m.packageVersion) {
+        rows.push({ call: 'reads the other model\'s artifacts', action: 's3:GetObject', resource: other.dataArn, expect: 'denied', source: CREATE_MODEL_ROLE });
+      }
+      if (s.lakeKeyArn) {
+        rows.push({ call: 'decrypts its SSE-KMS model artifacts', action: 'kms:Decrypt', resource: s.lakeKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS });
+      }
+      if (m.packageVersion) {
+        const pkg = (v: number) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/churn/${v}`;
+        rows.push(
+          { call: 'reads the model package it serves', action: 'sagemaker:DescribeModelPackage', resource: pkg(m.packageVersion), expect: 'allowed', source: PACKAGE_MODEL },
+          { call: 'reads another version', action: 'sagemaker:DescribeModelPackage', resource: pkg(m.packageVersion + 1), expect: 'denied', source: PACKAGE_MODEL },
+        );
+        if (s.packageImageRepositoryArn) {
+          rows.push({
+            call: 'pulls the image the registered package names', action: 'ecr:BatchGetImage', resource: s.packageImageRepositoryArn, expect: 'allowed',
+            source: PACKAGE_MODEL, knownDefect: '#11 training item 10: the reference app registers the trainer image, which the serving model may not pull',
+          });
+        }
+      }
+      if (s.capturePrefix) {
+        const captured = `${s.captureBucketArn}/${s.capturePrefix}${variant}/2026/01/05/09/00-00-000-capture.jsonl`;
+        rows.push(
+          { call: 'writes captured requests and responses', action: 's3:PutObject', resource: captured, expect: 'allowed', source: CAPTURE },
+          { call: 'writes captures of another endpoint', action: 's3:PutObject', resource: `${s.captureBucketArn}/data-capture/other/${variant}/x.jsonl`, expect: 'denied', source: CAPTURE },
+          { call: 'deletes captures', action: 's3:DeleteObject', resource: captured, expect: 'denied', source: CAPTURE },
+        );
+        if (s.lakeKeyArn) {
+          rows.push({ call: 'encrypts captures (SSE-KMS)', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS });
+        }
+      }
+      return rows;
+    },
+  })),
+  {
+    principal: 'SageMaker, assuming a model\'s execution role',
+    who: () => ({ service: 'sagemaker.amazonaws.com' }),
+    calls: (s) => [
+      { action: 'sts:AssumeRole', resource: s.models[0].roleArn, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: CREATE_MODEL_ROLE },
+      { call: 'for another account', action: 'sts:AssumeRole', resource: s.models[0].roleArn, context: { 'aws:SourceAccount': OTHER_ACCOUNT }, expect: 'denied', source: CONFUSED_DEPUTY },
+    ],
+  },
+  // --- drift ----------------------------------------------------------------------------------------------------------------
+  {
+    principal: 'the drift handler\'s role',
+    when: (s) => s.spec.drift !== undefined,
+    who: (s) => handlerRole(s, 'drift'),
+    calls: (s) => {
+      const cap = s.captureBucketArn!;
+      const file = `${cap}/${s.capturePrefix}champion/2026/01/05/09/00-00-000-capture.jsonl`;
+      return [
+        { call: 'lists the endpoint\'s captures', action: 's3:ListBucket', resource: cap, context: { 's3:prefix': `${s.capturePrefix}champion/2026/01/05/09/` }, expect: 'allowed', source: LIST },
+        { call: 'reads a capture file', action: 's3:GetObject', resource: file, expect: 'allowed', source: GET },
+        { call: 'reads the baseline profile', action: 's3:GetObject', resource: s.baselineArn!, expect: 'allowed', source: GET },
+        { call: 'decrypts lake objects', action: 'kms:Decrypt', resource: s.lakeKeyArn!, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+        { call: 'writes a drift report', action: 's3:PutObject', resource: `${cap}/drift-reports/${s.endpointName}/2026-01-05T09.json`, expect: 'allowed', source: PUT },
+        { call: 'publishes drift metrics', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'cdk-mlops/Drift' }, expect: 'allowed', source: PUT_METRIC },
+        { call: 'lists another endpoint\'s captures', action: 's3:ListBucket', resource: cap, context: { 's3:prefix': 'data-capture/other/' }, expect: 'denied', source: LIST },
+        { call: 'rewrites captured traffic', action: 's3:PutObject', resource: file, expect: 'denied', source: PUT },
+        { call: 'overwrites the baseline', action: 's3:PutObject', resource: s.baselineArn!, expect: 'denied', source: PUT },
+        { call: 'reads the training data', action: 's3:GetObject', resource: `${s.bucket('features')}/churn/train/part-0001.csv`, expect: 'denied', source: GET },
+        { call: 'publishes into another namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'AWS/SageMaker' }, expect: 'denied', source: PUT_METRIC },
+        { call: 'writes its logs', action: 'logs:PutLogEvents', resource: logStream(s, 'drift'), expect: 'allowed', source: LAMBDA_LOGS },
+      ];
+    },
+  },
+  ...schedulerContract('drift', (s) => s.driftFunctionArn, (s) => s.spec.drift !== undefined),
+  {
+    principal: 'EventBridge Scheduler, assuming the drift scheduler role',
+    when: (s) => s.spec.drift !== undefined,
+    who: () => ({ service: 'scheduler.amazonaws.com' }),
+    calls: (s) => {
+      const role = s.roleArnAt(schedulerRole(s, 'drift').role.path);
+      return [
+        { action: 'sts:AssumeRole', resource: role, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: SCHEDULER_ROLE },
+        { call: 'for a schedule of another account', action: 'sts:AssumeRole', resource: role, context: { 'aws:SourceAccount': OTHER_ACCOUNT }, expect: 'denied', source: CONFUSED_DEPUTY },
+      ];
+    },
+  },
+  {
+    principal: 'the model-quality handler\'s role',
+    when: (s) => s.spec.groundTruth !== undefined,
+    who: (s) => handlerRole(s, 'model-quality'),
+    calls: (s) => {
+      const gt = s.spec.groundTruth!;
+      const gtBucket = s.bucket(gt.zone);
+      const cap = s.captureBucketArn!;
+      return [
+        { call: 'lists the captures', action: 's3:ListBucket', resource: cap, context: { 's3:prefix': `${s.capturePrefix}champion/` }, expect: 'allowed', source: LIST },
+        { call: 'lists the ground truth', action: 's3:ListBucket', resource: gtBucket, context: { 's3:prefix': `${gt.prefix}2026/01/05/` }, expect: 'allowed', source: LIST },
+        { call: 'reads ground truth', action: 's3:GetObject', resource: `${gtBucket}/${gt.prefix}2026/01/05/labels.jsonl`, expect: 'allowed', source: GET },
+        { call: 'reads a capture file', action: 's3:GetObject', resource: `${cap}/${s.capturePrefix}champion/2026/01/05/09/x.jsonl`, expect: 'allowed', source: GET },
+        { call: 'writes a quality report', action: 's3:PutObject', resource: `${cap}/model-quality-reports/${s.endpointName}/2026-01-05.json`, expect: 'allowed', source: PUT },
+        { call: 'publishes quality metrics', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'cdk-mlops/ModelQuality' }, expect: 'allowed', source: PUT_METRIC },
+        { call: 'rewrites the labels', action: 's3:PutObject', resource: `${gtBucket}/${gt.prefix}2026/01/05/labels.jsonl`, expect: 'denied', source: PUT },
+        { call: 'reads another prefix of the monitoring zone', action: 's3:GetObject', resource: `${gtBucket}/ground-truth/other/labels.jsonl`, expect: 'denied', source: GET },
+        { call: 'publishes into the drift namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'cdk-mlops/Drift' }, expect: 'denied', source: PUT_METRIC },
+      ];
+    },
+  },
+  ...schedulerContract('model-quality', (s) => s.functionArnAt(handlerFunction(s, 'model-quality')), (s) => s.spec.groundTruth !== undefined),
+  {
+    principal: 'the baseline-profile handler\'s role',
+    when: (s) => s.spec.baselineDataset !== undefined,
+    who: (s) => handlerRole(s, 'baseline-profile'),
+    calls: (s) => {
+      const ds = s.spec.baselineDataset!;
+      const dataset = `${s.bucket(ds.zone)}/${ds.key}`;
+      return [
+        { call: 'reads the baseline dataset', action: 's3:GetObject', resource: dataset, expect: 'allowed', source: GET },
+        { call: 'writes the profile', action: 's3:PutObject', resource: s.baselineArn!, expect: 'allowed', source: PUT },
+        { call: 'overwrites the dataset', action: 's3:PutObject', resource: dataset, expect: 'denied', source: PUT },
+        { call: 'reads other features', action: 's3:GetObject', resource: `${s.bucket(ds.zone)}/other/part.csv`, expect: 'denied', source: GET },
+      ];
+    },
+  },
+  // --- A/B experiments ------------------------------------------------------------------------------------------------------
+  {
+    principal: 'the ab-experiment handler\'s role',
+    when: (s) => s.spec.experiment !== undefined,
+    who: (s) => handlerRole(s, 'ab-experiment'),
+    calls: (s) => {
+      const rows: CallRow[] = [
+        { call: 'reads the endpoint\'s variants', action: 'sagemaker:DescribeEndpoint', resource: s.endpointArn, expect: 'allowed', source: DESCRIBE_ENDPOINT },
+        { call: 'shifts traffic between variants', action: 'sagemaker:UpdateEndpointWeightsAndCapacities', resource: s.endpointArn, expect: 'allowed', source: UPDATE_WEIGHTS },
+        { call: 'reads the variants\' metrics', action: 'cloudwatch:GetMetricData', resource: '*', expect: 'allowed', source: GET_METRIC },
+        { call: 'publishes its decisions', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'cdk-mlops/Experiments' }, expect: 'allowed', source: PUT_METRIC },
+        {
+          call: 'shifts traffic on another endpoint', action: 'sagemaker:UpdateEndpointWeightsAndCapacities',
+          resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/other`, expect: 'denied', source: UPDATE_WEIGHTS,
+        },
+        { call: 'redeploys the endpoint (CloudFormation owns it)', action: 'sagemaker:UpdateEndpoint', resource: s.endpointArn, expect: 'denied', source: UPDATE_WEIGHTS },
+        { call: 'deletes the endpoint', action: 'sagemaker:DeleteEndpoint', resource: s.endpointArn, expect: 'denied', source: UPDATE_WEIGHTS },
+        { call: 'writes its logs', action: 'logs:PutLogEvents', resource: logStream(s, 'ab-experiment'), expect: 'allowed', source: LAMBDA_LOGS },
+      ];
+      if (s.warningTopicArn) {
+        rows.push(
+          { call: 'notifies the warning topic', action: 'sns:Publish', resource: s.warningTopicArn, expect: 'allowed', source: SNS_PUBLISH },
+          { call: 'notifies another topic', action: 'sns:Publish', resource: `arn:aws:sns:${REGION}:${ACCOUNT}:other`, expect: 'denied', source: SNS_PUBLISH },
+        );
+      }
+      if (s.alertsKeyArn) {
+        rows.push({ call: 'SNS encrypts with the alerts key, as the publisher', action: 'kms:GenerateDataKey', resource: s.alertsKeyArn, context: viaSns, expect: 'allowed', source: SNS_SSE });
+      }
+      return rows;
+    },
+  },
+  ...schedulerContract('ab-experiment', (s) => s.experimentFunctionArn, (s) => s.spec.experiment !== undefined),
+  // --- alarms and events publishing to the (encrypted) alert topics ---------------------------------------------------------
+  ...(['cloudwatch.amazonaws.com', 'events.amazonaws.com'] as const).map((service): PrincipalContract<ServingSubject> => ({
+    principal: `${service === 'cloudwatch.amazonaws.com' ? 'CloudWatch alarms' : 'EventBridge rules'} publishing to the warning topic`,
+    when: (s) => s.warningTopicArn !== undefined,
+    who: () => ({ service }),
+    calls: (s) => {
+      const own = { 'aws:SourceAccount': ACCOUNT };
+      const foreign = { 'aws:SourceAccount': OTHER_ACCOUNT };
+      const source = service === 'cloudwatch.amazonaws.com' ? CW_ENCRYPTED_TOPIC : EB_SNS;
+      const rows: CallRow[] = [
+        { action: 'sns:Publish', resource: s.warningTopicArn!, context: own, expect: 'allowed', source },
+        { call: 'for another account', action: 'sns:Publish', resource: s.warningTopicArn!, context: foreign, expect: 'denied', source: CONFUSED_DEPUTY },
+      ];
+      if (s.alertsKeyArn) {
+        rows.push(
+          { call: 'encrypts the message with the topic key', action: 'kms:GenerateDataKey', resource: s.alertsKeyArn, context: own, expect: 'allowed', source },
+          { action: 'kms:Decrypt', resource: s.alertsKeyArn, context: own, expect: 'allowed', source },
+          { call: 'uses the key for another account', action: 'kms:GenerateDataKey', resource: s.alertsKeyArn, context: foreign, expect: 'denied', source: CONFUSED_DEPUTY },
+        );
+      }
+      return rows;
+    },
+  })),
+];
+
+/** The construct path of a stack's singleton handler function. */
+function handlerFunction(s: ServingSubject, handler: string): RegExp {
+  return new RegExp(`^${s.stackPath}/cdk-mlops-${handler}/Function(/Resource)?$`);
+}
+
+/** A log stream of a handler's log group (defined by the library per stack and handler; its ARN comes from the app). */
+function logStream(s: ServingSubject, handler: string): string {
+  return s.logGroupArnAt(new RegExp(`^${s.stackPath}/cdk-mlops-${handler}/Logs(/Resource)?$`)).replace(/:\*$/, ':log-stream:2026/01/05/[$LATEST]0a1b2c3d');
+}
