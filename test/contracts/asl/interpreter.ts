@@ -19,6 +19,8 @@ export interface TaskCall {
   readonly attempt: number;
   /** Virtual seconds since the execution started. */
   readonly time: number;
+  /** The ARN of the execution making the call. */
+  readonly execution: string;
 }
 
 /** How the world answers: a result, or an error as the integration reports it; optionally how long the task ran. */
@@ -214,7 +216,9 @@ class Interpreter {
       try {
         const args = state.Arguments === undefined ? input : await this.evaluate(state.Arguments, states());
         this.history.push({ type: 'TaskScheduled', state: name, resource: state.Resource, arguments: args, attempt, time: this.clock });
-        const answer = this.options.tasks({ state: name, resource: state.Resource, arguments: args, attempt, time: this.clock });
+        const answer = this.options.tasks({
+          state: name, resource: state.Resource, arguments: args, attempt, time: this.clock, execution: this.context.Execution.Id,
+        });
         const seconds = answer.seconds ?? 0;
         if (state.TimeoutSeconds !== undefined && seconds > state.TimeoutSeconds) {
           this.clock += state.TimeoutSeconds;

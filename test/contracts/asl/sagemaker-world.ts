@@ -27,7 +27,14 @@ export interface TrainingWorld {
   readonly errors?: Record<string, { error: string; cause: string }[]>;
   /** How long the job runs, in seconds. */
   readonly jobSeconds?: number;
+  /** The FailureReason of a job that ends Failed (default: an AlgorithmError). */
+  readonly failureReason?: string;
+  /** Other executions of the state machine that ListExecutions reports RUNNING (default: none; the calling one always is). */
+  readonly runningExecutions?: string[];
 }
+
+/** A job that SageMaker could not give instances (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-eu-capacity-error.html). */
+export const INSUFFICIENT_CAPACITY = 'CapacityError: Unable to provision requested ML compute capacity. Please retry using a different ML instance type.';
 
 export const THROTTLED_SYNC = {
   error: 'SageMaker.AmazonSageMakerException',
@@ -88,6 +95,17 @@ export function trainingWorld(world: TrainingWorld = {}): { tasks: TaskResponder
         const group = call.arguments.ModelPackageGroupName;
         return { result: { ModelPackageArn: `arn:aws:sagemaker:us-east-1:123456789012:model-package/${group}/${packages}` } };
       }
+      case 'aws-sdk:sfn:listExecutions':
+        // https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+        // (newest first: the calling execution is RUNNING too, and is listed like any other).
+        return {
+          result: {
+            executions: [call.execution.split(':').pop()!, ...(world.runningExecutions ?? [])].map((name) => ({
+              executionArn: `${String(call.arguments.StateMachineArn).replace(':stateMachine:', ':execution:')}:${name}`,
+              stateMachineArn: call.arguments.StateMachineArn, name, status: 'RUNNING', startDate: JOB_START,
+            })),
+          },
+        };
       case 'sns:publish':
         log.notifications.push({ subject: call.arguments.Subject, message: JSON.parse(call.arguments.Message), topic: call.arguments.TopicArn });
         return { result: { MessageId: `0f6a3b1c-${String(log.notifications.length).padStart(4, '0')}-4d2e-9f8a-7b6c5d4e3f2a` } };
@@ -140,7 +158,7 @@ function describeJob(args: any, world: TrainingWorld): any {
   if (status === 'Completed') {
     job.ModelArtifacts = { S3ModelArtifacts: `${args.OutputDataConfig.S3OutputPath}${name}/output/model.tar.gz` };
   } else if (status === 'Failed') {
-    job.FailureReason = 'AlgorithmError: ExecuteUserScriptError: Command "python train.py" exited with code 1';
+    job.FailureReason = world.failureReason ?? 'AlgorithmError: ExecuteUserScriptError: Command "python train.py" exited with code 1';
   }
   return job;
 }
