@@ -1,11 +1,24 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { checkCompliance, complianceApp } from './harness';
+import { ack, checkCompliance, complianceApp } from './harness';
 import { DataLake, LakeRemovalPolicy } from '../../lib';
 
 test('a minimal data lake is compliant', () => {
   const app = complianceApp();
   new DataLake(new Stack(app, 'Minimal'), 'Lake');
-  checkCompliance(app, 'DataLake minimal');
+  const result = checkCompliance(app, 'DataLake minimal', [
+    ack('s3_bucket_default_encryption_kms_check', ['Minimal/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Minimal/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Minimal/Lake/AccessLogs',
+      'Minimal/Lake/curated',
+      'Minimal/Lake/features',
+      'Minimal/Lake/models',
+      'Minimal/Lake/monitoring',
+      'Minimal/Lake/raw',
+    ]),
+  ]);
+  // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
+  expect(result.stacks).toEqual(['Minimal']);
 });
 
 test('a data lake with every option is compliant', () => {
@@ -22,11 +35,38 @@ test('a data lake with every option is compliant', () => {
     workGroupName: 'acme-lake',
     queryResultsZone: 'sandbox',
   });
-  checkCompliance(app, 'DataLake full');
+  const result = checkCompliance(app, 'DataLake full', [
+    ack('s3_bucket_default_encryption_kms_check', ['Full/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Full/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Full/Lake/AccessLogs',
+      'Full/Lake/curated',
+      'Full/Lake/features',
+      'Full/Lake/models',
+      'Full/Lake/monitoring',
+      'Full/Lake/sandbox',
+    ]),
+  ]);
+  // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
+  expect(result.stacks).toEqual(['Full']);
 });
 
 test('a destroyable dev data lake is compliant', () => {
   const app = complianceApp();
   new DataLake(new Stack(app, 'Dev'), 'Lake', { removalPolicy: LakeRemovalPolicy.DESTROY });
-  checkCompliance(app, 'DataLake dev');
+  const result = checkCompliance(app, 'DataLake dev', [
+    ack('lambda_inside_vpc_check', ['Dev/Custom::S3AutoDeleteObjectsCustomResourceProvider'], ['Dev/Custom::S3AutoDeleteObjectsCustomResourceProvider/Handler']),
+    ack('s3_bucket_default_encryption_kms_check', ['Dev/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Dev/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Dev/Lake/AccessLogs',
+      'Dev/Lake/curated',
+      'Dev/Lake/features',
+      'Dev/Lake/models',
+      'Dev/Lake/monitoring',
+      'Dev/Lake/raw',
+    ]),
+  ]);
+  // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
+  expect(result.stacks).toEqual(['Dev']);
 });

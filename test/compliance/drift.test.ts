@@ -1,4 +1,4 @@
-import { checkCompliance, complianceApp } from './harness';
+import { ack, checkCompliance, complianceApp } from './harness';
 import { AlertTopics, DriftMonitor, EndpointDashboard, ProblemType } from '../../lib';
 import { FEATURES, driftFixture } from '../drift/fixtures';
 
@@ -6,7 +6,59 @@ test('a minimal drift monitor is compliant', () => {
   const app = complianceApp();
   const { lake, endpoint, stack } = driftFixture(app);
   new DriftMonitor(stack, 'Drift', { endpoint, features: FEATURES, baselineProfile: { zone: lake.zone('features'), key: 'churn/profile.json' } });
-  checkCompliance(app, 'DriftMonitor minimal');
+  const result = checkCompliance(app, 'DriftMonitor minimal', [
+    ack('AwsSolutions-IAM5[Resource::*]', [
+      'Serve/Challenger/Role/DefaultPolicy',
+      'Serve/Champion/Role/DefaultPolicy',
+      'Serve/cdk-mlops-drift/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-drift/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-drift/SchedulerRole'], ['Serve/cdk-mlops-drift/SchedulerRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/data-capture/churn/*]', [
+      'Serve/Challenger/Role/DefaultPolicy',
+      'Serve/Champion/Role/DefaultPolicy',
+      'Serve/cdk-mlops-drift/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/drift-reports/churn/*]', ['Serve/cdk-mlops-drift/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('cloudwatch_alarm_action_check', [
+      'Serve/Churn/ErrorRateAlarm',
+      'Serve/Churn/LatencyAlarm',
+      'Serve/Drift/DriftedShare-challenger',
+      'Serve/Drift/DriftedShare-champion',
+      'Serve/Drift/Feature-challenger-monthly_charges',
+      'Serve/Drift/Feature-challenger-plan',
+      'Serve/Drift/Feature-challenger-tenure',
+      'Serve/Drift/Feature-champion-monthly_charges',
+      'Serve/Drift/Feature-champion-plan',
+      'Serve/Drift/Feature-champion-tenure',
+      'Serve/cdk-mlops-drift/Errors',
+    ], [
+      'Serve/Churn/ErrorRateAlarm',
+      'Serve/Churn/LatencyAlarm',
+      'Serve/Drift/DriftedShare-challenger/Resource',
+      'Serve/Drift/DriftedShare-champion/Resource',
+      'Serve/Drift/Feature-challenger-monthly_charges/Resource',
+      'Serve/Drift/Feature-challenger-plan/Resource',
+      'Serve/Drift/Feature-challenger-tenure/Resource',
+      'Serve/Drift/Feature-champion-monthly_charges/Resource',
+      'Serve/Drift/Feature-champion-plan/Resource',
+      'Serve/Drift/Feature-champion-tenure/Resource',
+      'Serve/cdk-mlops-drift/Errors/Resource',
+    ]),
+    ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-drift/Function']),
+    ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Serve/Lake/AccessLogs',
+      'Serve/Lake/curated',
+      'Serve/Lake/features',
+      'Serve/Lake/models',
+      'Serve/Lake/monitoring',
+      'Serve/Lake/raw',
+    ]),
+  ]);
+  // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
+  expect(result.stacks).toEqual(['Serve']);
 });
 
 test('a drift monitor with a dataset baseline, model quality, alerts and a dashboard is compliant', () => {
@@ -22,5 +74,43 @@ test('a drift monitor with a dataset baseline, model quality, alerts and a dashb
     modelQuality: { groundTruthZone: lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/', problemType: ProblemType.BINARY_CLASSIFICATION },
   });
   dashboard.addDriftMonitor(drift);
-  checkCompliance(app, 'DriftMonitor full');
+  const result = checkCompliance(app, 'DriftMonitor full', [
+    ack('AwsSolutions-IAM5[Resource::*]', [
+      'Serve/Challenger/Role/DefaultPolicy',
+      'Serve/Champion/Role/DefaultPolicy',
+      'Serve/cdk-mlops-drift/Role/DefaultPolicy',
+      'Serve/cdk-mlops-model-quality/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-baseline-profile/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-baseline-profile/SchedulerRole'], []),
+    ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-drift/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-drift/SchedulerRole'], ['Serve/cdk-mlops-drift/SchedulerRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-model-quality/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-model-quality/SchedulerRole'], ['Serve/cdk-mlops-model-quality/SchedulerRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/data-capture/churn/*]', [
+      'Serve/Challenger/Role/DefaultPolicy',
+      'Serve/Champion/Role/DefaultPolicy',
+      'Serve/cdk-mlops-drift/Role/DefaultPolicy',
+      'Serve/cdk-mlops-model-quality/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/drift-reports/churn/*]', ['Serve/cdk-mlops-drift/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/ground-truth/churn/*]', ['Serve/cdk-mlops-model-quality/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/model-quality-reports/churn/*]', ['Serve/cdk-mlops-model-quality/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm']),
+    ack('lambda_inside_vpc_check', [
+      'Serve/cdk-mlops-baseline-profile/Function',
+      'Serve/cdk-mlops-drift/Function',
+      'Serve/cdk-mlops-model-quality/Function',
+    ]),
+    ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Serve/Lake/AccessLogs',
+      'Serve/Lake/curated',
+      'Serve/Lake/features',
+      'Serve/Lake/models',
+      'Serve/Lake/monitoring',
+      'Serve/Lake/raw',
+    ]),
+  ]);
+  // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
+  expect(result.stacks).toEqual(['Serve']);
 });

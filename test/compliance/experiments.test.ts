@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { checkCompliance, complianceApp } from './harness';
+import { ack, checkCompliance, complianceApp } from './harness';
 import { AlertTopics } from '../../lib';
 import { AbExperiment, ExperimentCompletion, SuccessMeasure } from '../../lib/experiments';
 import { experimentFixture } from '../experiments/fixtures';
@@ -10,7 +10,27 @@ test('a minimal A/B experiment is compliant', () => {
   // An endpoint that keeps the shifted weights across deployments; otherwise synth warns (cdk-mlops:experiment-weights-reset-on-deploy).
   const { stack, endpoint } = experimentFixture(app, { retainWeightsOnDeploy: true });
   new AbExperiment(stack, 'ChurnV4', { endpoint, championVariant: 'champion', challengerVariant: 'challenger' });
-  const result = checkCompliance(app, 'AbExperiment minimal');
+  const result = checkCompliance(app, 'AbExperiment minimal', [
+    ack('AwsSolutions-IAM5[Resource::*]', [
+      'Serve/Challenger/Role/DefaultPolicy',
+      'Serve/Champion/Role/DefaultPolicy',
+      'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-ab-experiment/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-ab-experiment/SchedulerRole'], ['Serve/cdk-mlops-ab-experiment/SchedulerRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm', 'Serve/cdk-mlops-ab-experiment/Errors'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm', 'Serve/cdk-mlops-ab-experiment/Errors/Resource']),
+    ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-ab-experiment/Function']),
+    ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Serve/Lake/AccessLogs',
+      'Serve/Lake/curated',
+      'Serve/Lake/features',
+      'Serve/Lake/models',
+      'Serve/Lake/monitoring',
+      'Serve/Lake/raw',
+    ]),
+  ]);
   expect(result.acknowledgments.map((a) => a.rule)).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']));
 });
 
@@ -25,5 +45,25 @@ test('an A/B experiment with a business metric, alerts and a second experiment i
     onCompletion: ExperimentCompletion.HOLD, alerts,
   });
   new AbExperiment(stack, 'Reverse', { endpoint, championVariant: 'challenger', challengerVariant: 'champion', alerts });
-  checkCompliance(app, 'AbExperiment full');
+  checkCompliance(app, 'AbExperiment full', [
+    ack('AwsSolutions-IAM5[Resource::*]', [
+      'Serve/Challenger/Role/DefaultPolicy',
+      'Serve/Champion/Role/DefaultPolicy',
+      'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-ab-experiment/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-ab-experiment/SchedulerRole'], ['Serve/cdk-mlops-ab-experiment/SchedulerRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm']),
+    ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-ab-experiment/Function']),
+    ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Serve/Lake/AccessLogs',
+      'Serve/Lake/curated',
+      'Serve/Lake/features',
+      'Serve/Lake/models',
+      'Serve/Lake/monitoring',
+      'Serve/Lake/raw',
+    ]),
+  ]);
 });

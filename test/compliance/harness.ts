@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps, Validations } from 'aws-cdk-lib';
+import { App, AppProps, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CDK_CONTEXT } from '../util';
@@ -42,11 +42,28 @@ export interface ComplianceResult {
 }
 
 /**
+ * An acknowledgment a compliance test expects: the rule as the validation report names it, the construct paths on which
+ * `Validations.of(x).acknowledge()` recorded it (`on`), and the resources whose findings it suppressed (`resources`).
+ * Pinning `on` is what catches a broadened acknowledgment (a rule acknowledged on a whole stack or lake instead of the
+ * one bucket it is for), even while no other resource has the finding yet.
+ */
+export interface ExpectedAcknowledgment {
+  readonly rule: string;
+  readonly on: string[];
+  readonly resources: string[];
+}
+
+/** The shortest reason for an acknowledgment that the harness accepts. */
+export const MIN_REASON_LENGTH = 20;
+
+/**
  * Synthesizes an App made by `complianceApp` and throws on any finding that is not acknowledged: a CloudFormation
  * validator diagnostic of WARN or above, a cdk-nag AwsSolutions finding (error or warning), a Control Tower guard
- * finding. Prints how many acknowledgments applied, with their reasons.
+ * finding. Then throws unless the acknowledgments that applied are exactly `expected` (rule and resources, in any
+ * order): a new acknowledgment, or one that covers more resources than before, fails the test that pins the list.
+ * Prints how many acknowledgments applied, with their reasons.
  */
-export function checkCompliance(app: App, label: string): ComplianceResult {
+export function checkCompliance(app: App, label: string, expected: ExpectedAcknowledgment[]): ComplianceResult {
   const assembly = app.synth(); // throws with the full report on an unacknowledged finding
   const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf-8'));
 
@@ -69,9 +86,17 @@ export function checkCompliance(app: App, label: string): ComplianceResult {
   if (findings.length > 0) {
     throw new Error(`${label}: ${findings.length} unacknowledged findings:\n${findings.join('\n')}`);
   }
-  const missingReasons = acknowledgments.filter((a) => !a.reason || a.reason === '(no reason)' || a.reason.length < 20);
+  const missingReasons = acknowledgments.filter((a) => a.reason === '(no reason)' || a.reason.trim().length < MIN_REASON_LENGTH);
   if (missingReasons.length > 0) {
     throw new Error(`${label}: acknowledgments without a reason a reviewer would accept: ${missingReasons.map((a) => a.rule).join(', ')}`);
+  }
+  const actual = merge(recordedAcknowledgments(app), acknowledgments).map((a) => ({ ...a, rule: byPath(app, a.rule) }));
+  const wanted = merge([], expected);
+  if (JSON.stringify(actual) !== JSON.stringify(wanted)) {
+    throw new Error(`${label}: the acknowledgments that applied are not the ones this test expects.\n`
+      + `unexpected: ${JSON.stringify(actual.filter((a) => !contains(wanted, a)), undefined, 2)}\n`
+      + `missing: ${JSON.stringify(wanted.filter((a) => !contains(actual, a)), undefined, 2)}\n`
+      + `all that applied: ${JSON.stringify(actual, undefined, 2)}`);
   }
 
   const lines = acknowledgments.map((a) => `  ${a.plugin} ${a.rule} (${a.resources.length}): ${a.reason}`);
@@ -81,4 +106,72 @@ export function checkCompliance(app: App, label: string): ComplianceResult {
 
 function paths(v: any): string[] {
   return (v.violatingResources ?? v.violatingConstructs ?? []).map((r: any) => r.constructPath ?? r.resourceLogicalId ?? '?');
+}
+
+/** Where each acknowledgment was recorded: the construct metadata that `Validations.of(x).acknowledge()` writes. */
+function recordedAcknowledgments(app: App): { rule: string; on: string[] }[] {
+  const out: { rule: string; on: string[] }[] = [];
+  for (const c of app.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
+        for (const id of Object.keys(entry.data)) {
+          out.push({ rule: ruleOf(id), on: [c.node.path] });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A rule id with the logical ids it embeds (cdk-nag's `AwsSolutions-IAM5[Resource::<LakemonitoringECBEA2E6.Arn>/...]`)
+ * written as construct paths (`<Serve/Lake/monitoring/Resource.Arn>/...`), so that tests pin paths, not logical ids.
+ */
+function byPath(app: App, rule: string): string {
+  const ids = new Map<string, string>();
+  for (const c of app.node.findAll()) {
+    if (CfnElement.isCfnElement(c)) {
+      ids.set(Stack.of(c).resolve(c.logicalId) as string, c.node.path);
+    }
+  }
+  return rule.replace(/<([A-Za-z0-9]+)((\.[A-Za-z0-9]+)?)>/g, (m, id: string, attr: string) => (ids.has(id) ? `<${ids.get(id)}${attr}>` : m));
+}
+
+/** 'AwsSolutions::AwsSolutions-IAM5[Resource::*]' -> 'AwsSolutions-IAM5[Resource::*]', as the report names it. */
+function ruleOf(qualifiedId: string): string {
+  const i = qualifiedId.indexOf('::');
+  return i < 0 ? qualifiedId : qualifiedId.slice(i + 2);
+}
+
+/** One sorted entry per rule, with the sorted union of where it was recorded and what it suppressed. */
+function merge(
+  recorded: ReadonlyArray<{ readonly rule: string; readonly on: string[] }>,
+  applied: ReadonlyArray<{ readonly rule: string; readonly on?: string[]; readonly resources: string[] }>,
+): ExpectedAcknowledgment[] {
+  const byRule = new Map<string, { on: Set<string>; resources: Set<string> }>();
+  const entry = (rule: string) => {
+    const e = byRule.get(rule) ?? { on: new Set<string>(), resources: new Set<string>() };
+    byRule.set(rule, e);
+    return e;
+  };
+  recorded.forEach((a) => a.on.forEach((p) => entry(a.rule).on.add(p)));
+  applied.forEach((a) => {
+    const e = entry(a.rule);
+    (a.on ?? []).forEach((p) => e.on.add(p));
+    a.resources.forEach((r) => e.resources.add(r));
+  });
+  return [...byRule.entries()].sort(([a], [b]) => a.localeCompare(b))
+    .map(([rule, e]) => ({ rule, on: [...e.on].sort(), resources: [...e.resources].sort() }));
+}
+
+function contains(list: ExpectedAcknowledgment[], a: ExpectedAcknowledgment): boolean {
+  return list.some((b) => JSON.stringify(b) === JSON.stringify(a));
+}
+
+/**
+ * An expected acknowledgment recorded on the constructs `on`, suppressing the finding of each of their CloudFormation
+ * resources (`<path>/Resource`, unless `resources` says otherwise).
+ */
+export function ack(rule: string, on: string[], resources: string[] = on.map((p) => `${p}/Resource`)): ExpectedAcknowledgment {
+  return { rule, on, resources };
 }

@@ -8,7 +8,9 @@ test('minimal endpoint alarms are compliant', () => {
   const stack = new Stack(app, 'Minimal', { env: TEST_ENV });
   const endpoint = ModelEndpoint.fromEndpointName(stack, 'Endpoint', 'churn', ['champion']);
   new EndpointAlarms(stack, 'Alarms', { endpoint, alerts: new AlertTopics(stack, 'Alerts') });
-  checkCompliance(app, 'EndpointAlarms minimal');
+  const result = checkCompliance(app, 'EndpointAlarms minimal', []);
+  // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
+  expect(result.stacks).toEqual(['Minimal']);
 });
 
 test('endpoint alarms with every option, e-mail subscriptions and a dashboard are compliant', () => {
@@ -22,5 +24,7 @@ test('endpoint alarms with every option, e-mail subscriptions and a dashboard ar
   const alerts = new AlertTopics(stack, 'Alerts', { criticalEmails: ['oncall@example.com'], warningEmails: ['ml-team@example.com'] });
   const alarms = new EndpointAlarms(stack, 'Alarms', { endpoint, alerts, alarmNamePrefix: 'prod-churn' });
   new EndpointDashboard(stack, 'Dashboard', { endpoint, alarms });
-  checkCompliance(app, 'EndpointAlarms full');
+  const result = checkCompliance(app, 'EndpointAlarms full', []);
+  // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
+  expect(result.stacks).toEqual(['Full']);
 });

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ContainerImage, InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
-import { checkCompliance, complianceApp } from './harness';
+import { ack, checkCompliance, complianceApp } from './harness';
 import { ServingStack } from '../../bin/stacks/serving-stack';
 import { DataLake } from '../../lib';
 import { DeploymentPolicy, ModelEndpoint, ServingModel, ServingModelData } from '../../lib/serving';
@@ -18,7 +18,21 @@ test('a minimal model endpoint is compliant', () => {
     modelData: ServingModelData.fromLakeZone(lake.zone('models'), 'churn/v3/model.tar.gz'),
   });
   new ModelEndpoint(stack, 'Churn', { variants: [{ name: 'champion', model }] });
-  checkCompliance(app, 'ModelEndpoint minimal');
+  checkCompliance(app, 'ModelEndpoint minimal', [
+    ack('AwsSolutions-IAM5[Resource::*]', ['Minimal/Model/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/minimal-churn-0f0df005:log-stream:*]', ['Minimal/Model/Role/DefaultPolicy']),
+    ack('cloudwatch_alarm_action_check', ['Minimal/Churn/ErrorRateAlarm', 'Minimal/Churn/LatencyAlarm'], ['Minimal/Churn/ErrorRateAlarm', 'Minimal/Churn/LatencyAlarm']),
+    ack('s3_bucket_default_encryption_kms_check', ['Minimal/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Minimal/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Minimal/Lake/AccessLogs',
+      'Minimal/Lake/curated',
+      'Minimal/Lake/features',
+      'Minimal/Lake/models',
+      'Minimal/Lake/monitoring',
+      'Minimal/Lake/raw',
+    ]),
+  ]);
 });
 
 test('a model endpoint with every option is compliant', () => {
@@ -72,7 +86,36 @@ test('a model endpoint with every option is compliant', () => {
     shadowVariant: { name: 'candidate', model: packaged, samplingPercentage: 50 },
     deployment: DeploymentPolicy.rolling({ batch: 50, bake: Duration.minutes(5) }),
   });
-  checkCompliance(app, 'ModelEndpoint full');
+  checkCompliance(app, 'ModelEndpoint full', [
+    ack('AwsSolutions-IAM5[Resource::*]', ['Full/Challenger/Role/DefaultPolicy', 'Full/Champion/Role/DefaultPolicy', 'Full/Packaged/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Full/Lake/models/Resource.Arn>/churn/*]', ['Full/Packaged/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Full/Lake/monitoring/Resource.Arn>/data-capture/churn/*]', ['Full/Challenger/Role/DefaultPolicy', 'Full/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Full/Challenger/Role/DefaultPolicy', 'Full/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/full-shadowed-bc6b0097:log-stream:*]', ['Full/Challenger/Role/DefaultPolicy', 'Full/Packaged/Role/DefaultPolicy']),
+    ack('cloudwatch_alarm_action_check', [
+      'Full/Churn/ErrorRateAlarm',
+      'Full/Churn/LatencyAlarm',
+      'Full/Extra',
+      'Full/Shadowed/ErrorRateAlarm',
+      'Full/Shadowed/LatencyAlarm',
+    ], [
+      'Full/Churn/ErrorRateAlarm',
+      'Full/Churn/LatencyAlarm',
+      'Full/Extra/Resource',
+      'Full/Shadowed/ErrorRateAlarm',
+      'Full/Shadowed/LatencyAlarm',
+    ]),
+    ack('s3_bucket_default_encryption_kms_check', ['Full/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Full/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Full/Lake/AccessLogs',
+      'Full/Lake/curated',
+      'Full/Lake/features',
+      'Full/Lake/models',
+      'Full/Lake/monitoring',
+      'Full/Lake/raw',
+    ]),
+  ]);
 });
 
 test('the reference serving stack is compliant', () => {
@@ -81,5 +124,160 @@ test('the reference serving stack is compliant', () => {
   const lake = new DataLake(data, 'Lake');
   new ServingStack(app, 'Serving', { lake });
   new ServingStack(app, 'ServingFromRegistry', { lake, registry: new FakeRegistry(data, 'Registry'), challengerPackageVersion: 4 });
-  checkCompliance(app, 'ServingStack');
+  checkCompliance(app, 'ServingStack', [
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/output/*]', ['ServingFromRegistry/Challenger/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemonitoringECBEA2E6Arn0BF27299"}}/data-capture/serving-churn-07580f52/*]', [
+      'Serving/Challenger/Role/DefaultPolicy',
+      'Serving/Champion/Role/DefaultPolicy',
+      'Serving/cdk-mlops-drift/Role/DefaultPolicy',
+      'Serving/cdk-mlops-model-quality/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemonitoringECBEA2E6Arn0BF27299"}}/data-capture/servingfromregistry-churn-0b246678/*]', [
+      'ServingFromRegistry/Challenger/Role/DefaultPolicy',
+      'ServingFromRegistry/Champion/Role/DefaultPolicy',
+      'ServingFromRegistry/cdk-mlops-drift/Role/DefaultPolicy',
+      'ServingFromRegistry/cdk-mlops-model-quality/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemonitoringECBEA2E6Arn0BF27299"}}/drift-reports/serving-churn-07580f52/*]', ['Serving/cdk-mlops-drift/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemonitoringECBEA2E6Arn0BF27299"}}/drift-reports/servingfromregistry-churn-0b246678/*]', ['ServingFromRegistry/cdk-mlops-drift/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemonitoringECBEA2E6Arn0BF27299"}}/ground-truth/churn/*]', [
+      'Serving/cdk-mlops-model-quality/Role/DefaultPolicy',
+      'ServingFromRegistry/cdk-mlops-model-quality/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemonitoringECBEA2E6Arn0BF27299"}}/model-quality-reports/serving-churn-07580f52/*]', ['Serving/cdk-mlops-model-quality/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemonitoringECBEA2E6Arn0BF27299"}}/model-quality-reports/servingfromregistry-churn-0b246678/*]', ['ServingFromRegistry/cdk-mlops-model-quality/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::*]', [
+      'Serving/Challenger/Role/DefaultPolicy',
+      'Serving/Champion/Role/DefaultPolicy',
+      'Serving/cdk-mlops-ab-experiment/Role/DefaultPolicy',
+      'Serving/cdk-mlops-drift/Role/DefaultPolicy',
+      'Serving/cdk-mlops-model-quality/Role/DefaultPolicy',
+      'ServingFromRegistry/Challenger/Role/DefaultPolicy',
+      'ServingFromRegistry/Champion/Role/DefaultPolicy',
+      'ServingFromRegistry/cdk-mlops-ab-experiment/Role/DefaultPolicy',
+      'ServingFromRegistry/cdk-mlops-drift/Role/DefaultPolicy',
+      'ServingFromRegistry/cdk-mlops-model-quality/Role/DefaultPolicy',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<ServingFromRegistry/cdk-mlops-ab-experiment/Function/Resource.Arn>:*]', ['Serving/cdk-mlops-ab-experiment/SchedulerRole', 'ServingFromRegistry/cdk-mlops-ab-experiment/SchedulerRole'], [
+      'Serving/cdk-mlops-ab-experiment/SchedulerRole/DefaultPolicy/Resource',
+      'ServingFromRegistry/cdk-mlops-ab-experiment/SchedulerRole/DefaultPolicy/Resource',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<ServingFromRegistry/cdk-mlops-baseline-profile/Function/Resource.Arn>:*]', [
+      'Serving/cdk-mlops-baseline-profile/SchedulerRole',
+      'ServingFromRegistry/cdk-mlops-baseline-profile/SchedulerRole',
+    ], []),
+    ack('AwsSolutions-IAM5[Resource::<ServingFromRegistry/cdk-mlops-drift/Function/Resource.Arn>:*]', ['Serving/cdk-mlops-drift/SchedulerRole', 'ServingFromRegistry/cdk-mlops-drift/SchedulerRole'], [
+      'Serving/cdk-mlops-drift/SchedulerRole/DefaultPolicy/Resource',
+      'ServingFromRegistry/cdk-mlops-drift/SchedulerRole/DefaultPolicy/Resource',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::<ServingFromRegistry/cdk-mlops-model-quality/Function/Resource.Arn>:*]', ['Serving/cdk-mlops-model-quality/SchedulerRole', 'ServingFromRegistry/cdk-mlops-model-quality/SchedulerRole'], [
+      'Serving/cdk-mlops-model-quality/SchedulerRole/DefaultPolicy/Resource',
+      'ServingFromRegistry/cdk-mlops-model-quality/SchedulerRole/DefaultPolicy/Resource',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/serving-churn-07580f52:log-stream:*]', ['Serving/Challenger/Role/DefaultPolicy', 'Serving/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/servingfromregistry-churn-0b246678:log-stream:*]', ['ServingFromRegistry/Challenger/Role/DefaultPolicy', 'ServingFromRegistry/Champion/Role/DefaultPolicy']),
+    ack('cloudwatch_alarm_action_check', [
+      'Serving/Churn/ErrorRateAlarm',
+      'Serving/Churn/LatencyAlarm',
+      'Serving/Drift/DriftedShare-challenger',
+      'Serving/Drift/DriftedShare-champion',
+      'Serving/Drift/Feature-challenger-contract',
+      'Serving/Drift/Feature-challenger-monthly_charges',
+      'Serving/Drift/Feature-challenger-payment_method',
+      'Serving/Drift/Feature-challenger-tenure_months',
+      'Serving/Drift/Feature-challenger-total_charges',
+      'Serving/Drift/Feature-champion-contract',
+      'Serving/Drift/Feature-champion-monthly_charges',
+      'Serving/Drift/Feature-champion-payment_method',
+      'Serving/Drift/Feature-champion-tenure_months',
+      'Serving/Drift/Feature-champion-total_charges',
+      'Serving/Drift/Quality-challenger-AUC',
+      'Serving/Drift/Quality-champion-AUC',
+      'Serving/cdk-mlops-ab-experiment/Errors',
+      'Serving/cdk-mlops-baseline-profile/Errors',
+      'Serving/cdk-mlops-drift/Errors',
+      'Serving/cdk-mlops-model-quality/Errors',
+      'ServingFromRegistry/Churn/ErrorRateAlarm',
+      'ServingFromRegistry/Churn/LatencyAlarm',
+      'ServingFromRegistry/Drift/DriftedShare-challenger',
+      'ServingFromRegistry/Drift/DriftedShare-champion',
+      'ServingFromRegistry/Drift/Feature-challenger-contract',
+      'ServingFromRegistry/Drift/Feature-challenger-monthly_charges',
+      'ServingFromRegistry/Drift/Feature-challenger-payment_method',
+      'ServingFromRegistry/Drift/Feature-challenger-tenure_months',
+      'ServingFromRegistry/Drift/Feature-challenger-total_charges',
+      'ServingFromRegistry/Drift/Feature-champion-contract',
+      'ServingFromRegistry/Drift/Feature-champion-monthly_charges',
+      'ServingFromRegistry/Drift/Feature-champion-payment_method',
+      'ServingFromRegistry/Drift/Feature-champion-tenure_months',
+      'ServingFromRegistry/Drift/Feature-champion-total_charges',
+      'ServingFromRegistry/Drift/Quality-challenger-AUC',
+      'ServingFromRegistry/Drift/Quality-champion-AUC',
+      'ServingFromRegistry/cdk-mlops-ab-experiment/Errors',
+      'ServingFromRegistry/cdk-mlops-baseline-profile/Errors',
+      'ServingFromRegistry/cdk-mlops-drift/Errors',
+      'ServingFromRegistry/cdk-mlops-model-quality/Errors',
+    ], [
+      'Serving/Churn/ErrorRateAlarm',
+      'Serving/Churn/LatencyAlarm',
+      'Serving/Drift/DriftedShare-challenger/Resource',
+      'Serving/Drift/DriftedShare-champion/Resource',
+      'Serving/Drift/Feature-challenger-contract/Resource',
+      'Serving/Drift/Feature-challenger-monthly_charges/Resource',
+      'Serving/Drift/Feature-challenger-payment_method/Resource',
+      'Serving/Drift/Feature-challenger-tenure_months/Resource',
+      'Serving/Drift/Feature-challenger-total_charges/Resource',
+      'Serving/Drift/Feature-champion-contract/Resource',
+      'Serving/Drift/Feature-champion-monthly_charges/Resource',
+      'Serving/Drift/Feature-champion-payment_method/Resource',
+      'Serving/Drift/Feature-champion-tenure_months/Resource',
+      'Serving/Drift/Feature-champion-total_charges/Resource',
+      'Serving/Drift/Quality-challenger-AUC/Resource',
+      'Serving/Drift/Quality-champion-AUC/Resource',
+      'Serving/cdk-mlops-ab-experiment/Errors/Resource',
+      'Serving/cdk-mlops-baseline-profile/Errors/Resource',
+      'Serving/cdk-mlops-drift/Errors/Resource',
+      'Serving/cdk-mlops-model-quality/Errors/Resource',
+      'ServingFromRegistry/Churn/ErrorRateAlarm',
+      'ServingFromRegistry/Churn/LatencyAlarm',
+      'ServingFromRegistry/Drift/DriftedShare-challenger/Resource',
+      'ServingFromRegistry/Drift/DriftedShare-champion/Resource',
+      'ServingFromRegistry/Drift/Feature-challenger-contract/Resource',
+      'ServingFromRegistry/Drift/Feature-challenger-monthly_charges/Resource',
+      'ServingFromRegistry/Drift/Feature-challenger-payment_method/Resource',
+      'ServingFromRegistry/Drift/Feature-challenger-tenure_months/Resource',
+      'ServingFromRegistry/Drift/Feature-challenger-total_charges/Resource',
+      'ServingFromRegistry/Drift/Feature-champion-contract/Resource',
+      'ServingFromRegistry/Drift/Feature-champion-monthly_charges/Resource',
+      'ServingFromRegistry/Drift/Feature-champion-payment_method/Resource',
+      'ServingFromRegistry/Drift/Feature-champion-tenure_months/Resource',
+      'ServingFromRegistry/Drift/Feature-champion-total_charges/Resource',
+      'ServingFromRegistry/Drift/Quality-challenger-AUC/Resource',
+      'ServingFromRegistry/Drift/Quality-champion-AUC/Resource',
+      'ServingFromRegistry/cdk-mlops-ab-experiment/Errors/Resource',
+      'ServingFromRegistry/cdk-mlops-baseline-profile/Errors/Resource',
+      'ServingFromRegistry/cdk-mlops-drift/Errors/Resource',
+      'ServingFromRegistry/cdk-mlops-model-quality/Errors/Resource',
+    ]),
+    ack('lambda_inside_vpc_check', [
+      'Serving/cdk-mlops-ab-experiment/Function',
+      'Serving/cdk-mlops-baseline-profile/Function',
+      'Serving/cdk-mlops-drift/Function',
+      'Serving/cdk-mlops-model-quality/Function',
+      'ServingFromRegistry/cdk-mlops-ab-experiment/Function',
+      'ServingFromRegistry/cdk-mlops-baseline-profile/Function',
+      'ServingFromRegistry/cdk-mlops-drift/Function',
+      'ServingFromRegistry/cdk-mlops-model-quality/Function',
+    ]),
+    ack('s3_bucket_default_encryption_kms_check', ['Data/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Data/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Data/Lake/AccessLogs',
+      'Data/Lake/curated',
+      'Data/Lake/features',
+      'Data/Lake/models',
+      'Data/Lake/monitoring',
+      'Data/Lake/raw',
+    ]),
+  ]);
 });

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { checkCompliance, complianceApp } from './harness';
+import { ack, checkCompliance, complianceApp } from './harness';
 import { TrainingStack } from '../../bin/stacks/training-stack';
 import { DataLake } from '../../lib/data-lake';
 import { TrainingInstanceType, TrainingPipeline } from '../../lib/training';
@@ -14,7 +14,25 @@ test('a minimal training pipeline is compliant', () => {
   const app = complianceApp();
   const f = fixture(app);
   new TrainingPipeline(f.stack, 'Churn', minimalProps(f));
-  checkCompliance(app, 'TrainingPipeline minimal');
+  checkCompliance(app, 'TrainingPipeline minimal', [
+    ack('AwsSolutions-IAM5[Resource::*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Train/Lake/curated/Resource.Arn>/churn/train/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Train/Lake/models/Resource.Arn>/training/train-churn-f32f1c18/output/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:train-churn-f32f1c18-*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:training-job/train-churn-f32f1c18-*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource']),
+    ack('s3_bucket_default_encryption_kms_check', ['Train/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Train/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Train/Lake/AccessLogs',
+      'Train/Lake/curated',
+      'Train/Lake/features',
+      'Train/Lake/models',
+      'Train/Lake/monitoring',
+      'Train/Lake/raw',
+    ]),
+  ]);
 });
 
 test('a training pipeline with every option, in a VPC, is compliant', () => {
@@ -39,7 +57,45 @@ test('a training pipeline with every option, in a VPC, is compliant', () => {
     instanceType: TrainingInstanceType.P3_2XLARGE,
     jobNamePrefix: 'churn-p3',
   });
-  checkCompliance(app, 'TrainingPipeline full');
+  checkCompliance(app, 'TrainingPipeline full', [
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakecurated363C5ACCArnFCA96CDC"}}/churn/train/*]', ['Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/train/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/validation/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn-p3/output/*]', ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/checkpoints/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/output/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/tensorboard/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::*]', [
+      'Train/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Churn/TrainingRole/DefaultPolicy/Resource',
+      'Train/Cpu/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Cpu/TrainingRole/DefaultPolicy/Resource',
+    ], [
+      'Train/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Churn/TrainingRole/DefaultPolicy/Resource',
+      'Train/Cpu/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Cpu/TrainingRole/DefaultPolicy/Resource',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-p3-*]', ['Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/StateMachineRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-p3-*]', ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource'], ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource']),
+    ack('F3002', ['Network/Vpc/FlowLog'], []),
+    ack('F3003', ['Network/Vpc/FlowLog'], []),
+    ack('s3_bucket_default_encryption_kms_check', ['Data/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Data/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Data/Lake/AccessLogs',
+      'Data/Lake/curated',
+      'Data/Lake/features',
+      'Data/Lake/models',
+      'Data/Lake/monitoring',
+      'Data/Lake/raw',
+    ]),
+    ack('W3010', ['Network'], []),
+  ]);
 });
 
 /** A KMS-encrypted log group, as a compliant app defines one for its VPC flow logs. */
@@ -67,5 +123,38 @@ test('the reference app\'s training stack is compliant next to its data stack', 
   const training = new TrainingStack(app, 'TrainingStack', { lake });
   expect(training.pipeline.stateMachine).toBeDefined();
   expect(training.registry.modelPackageGroupName).toBe('churn');
-  checkCompliance(app, 'TrainingStack');
+  checkCompliance(app, 'TrainingStack', [
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/train/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/validation/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/checkpoints/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/output/*]', [
+      'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',
+    ], [
+      'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/tensorboard/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::*]', [
+      'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',
+    ], [
+      'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',
+    ]),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/TrainingJobs:*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/churn/*]', ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job/churn-*]', ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource']),
+    ack('s3_bucket_default_encryption_kms_check', ['DataStack/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['DataStack/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'DataStack/Lake/AccessLogs',
+      'DataStack/Lake/curated',
+      'DataStack/Lake/features',
+      'DataStack/Lake/models',
+      'DataStack/Lake/monitoring',
+      'DataStack/Lake/raw',
+    ]),
+  ]);
 });

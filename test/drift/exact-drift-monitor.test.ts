@@ -1,0 +1,275 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { ContainerImage } from '@aws-cdk/aws-sagemaker-alpha';
+import {
+  DataLake, DriftMonitor, DriftMonitorProps, FeatureType, ModelEndpoint, ProblemType, ServingModel, ServingModelData, TrainingPipeline,
+} from '../../lib';
+import { AlarmRow, Readable } from '../exact';
+import { fixture as trainingFixture, minimalProps } from '../training/fixtures';
+import { TEST_ENV, testApp } from '../util';
+
+// Exact values of what DriftMonitor defines: every alarm (threshold, comparison, statistic, period, missing data), the
+// schedule inputs the handlers parse (compared whole, so a changed default such as ks 0.1 -> 0.15 fails), the retrain
+// rule's pattern, and each data principal's whole policy. References read as construct paths (test/exact.ts).
+
+const FEATURES = [{ name: 'tenure', type: FeatureType.NUMERIC }, { name: 'plan', type: FeatureType.CATEGORICAL }];
+
+function serve(app = testApp()) {
+  const stack = new Stack(app, 'Serve', { env: TEST_ENV });
+  const lake = new DataLake(stack, 'Lake');
+  const repo = ecr.Repository.fromRepositoryName(stack, 'Repo', 'churn-inference');
+  const model = (id: string, key: string) => new ServingModel(stack, id, {
+    image: ContainerImage.fromEcrRepository(repo, '1.4.2'), modelData: ServingModelData.fromLakeZone(lake.zone('models'), key),
+  });
+  const endpoint = new ModelEndpoint(stack, 'Churn', {
+    endpointName: 'churn',
+    variants: [
+      { name: 'champion', model: model('Champion', 'churn/v3/model.tar.gz'), weight: 90 },
+      { name: 'challenger', model: model('Challenger', 'churn/v4/model.tar.gz'), weight: 10 },
+    ],
+    dataCapture: { lake },
+  });
+  return { app, stack, lake, endpoint };
+}
+
+type Served = ReturnType<typeof serve>;
+
+function monitor(props: (f: Served) => Partial<DriftMonitorProps> = () => ({}), app = testApp()) {
+  const f = serve(app);
+  const p = props(f);
+  const m = new DriftMonitor(f.stack, 'Drift', {
+    endpoint: f.endpoint,
+    features: FEATURES,
+    baselineProfile: p.baselineDataset ? undefined : { zone: f.lake.zone('features'), key: 'churn/profile.json' },
+    ...p,
+  });
+  return { ...f, monitor: m, r: Readable.of(f.stack) };
+}
+
+/** The alarms a construct defined: those under its path, and those of the handler functions it uses. */
+function alarmsOf(r: Readable, ...prefixes: string[]): Record<string, AlarmRow> {
+  return Object.fromEntries(Object.entries(r.alarms()).filter(([p]) => prefixes.some((x) => p.startsWith(x))));
+}
+
+const variantDims = (variant: string) => ({ EndpointName: 'churn', VariantName: variant });
+const drifted = (variant: string, threshold: number, period: number): AlarmRow => ({
+  namespace: 'cdk-mlops/Drift', metric: 'DriftedFeatureShare', dimensions: variantDims(variant), statistic: 'Maximum', period,
+  comparison: 'GreaterThanOrEqualToThreshold', threshold, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
+});
+const feature = (variant: string, name: string, period: number): AlarmRow => ({
+  namespace: 'cdk-mlops/Drift', metric: 'FeatureDrifted', dimensions: { ...variantDims(variant), Feature: name }, statistic: 'Maximum', period,
+  comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
+});
+const functionErrors = (handler: string): AlarmRow => ({
+  namespace: 'AWS/Lambda', metric: 'Errors', dimensions: { FunctionName: `<Serve/cdk-mlops-${handler}/Function>` }, statistic: 'Sum', period: 300,
+  comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
+});
+
+describe('DriftMonitor alarms, exactly', () => {
+  test('alarm per variant on a drifted share >= 0.3 and per feature on FeatureDrifted >= 1, over the hour of a run', () => {
+    const { r } = monitor();
+    expect(alarmsOf(r, 'Serve/Drift/', 'Serve/cdk-mlops-')).toEqual({
+      'Serve/Drift/DriftedShare-champion': drifted('champion', 0.3, 3600),
+      'Serve/Drift/Feature-champion-tenure': feature('champion', 'tenure', 3600),
+      'Serve/Drift/Feature-champion-plan': feature('champion', 'plan', 3600),
+      'Serve/Drift/DriftedShare-challenger': drifted('challenger', 0.3, 3600),
+      'Serve/Drift/Feature-challenger-tenure': feature('challenger', 'tenure', 3600),
+      'Serve/Drift/Feature-challenger-plan': feature('challenger', 'plan', 3600),
+      'Serve/cdk-mlops-drift/Errors': functionErrors('drift'),
+    });
+  });
+
+  test('follow the drifted-share threshold and the schedule\'s rate', () => {
+    const { r } = monitor(() => ({ thresholds: { driftedShare: 0.5 }, schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)) }));
+    const alarms = alarmsOf(r, 'Serve/Drift/');
+    expect(alarms['Serve/Drift/DriftedShare-champion']).toEqual(drifted('champion', 0.5, 1800));
+    expect(alarms['Serve/Drift/Feature-challenger-plan']).toEqual(feature('challenger', 'plan', 1800));
+  });
+
+  test('alarm on AUC < 0.7 by default for a classifier, and on accuracy below its minimum, over the day of a run', () => {
+    const { r } = monitor((f) => ({
+      modelQuality: {
+        groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/', problemType: ProblemType.BINARY_CLASSIFICATION, minAccuracy: 0.8,
+      },
+    }));
+    const quality = (variant: string, metric: string, threshold: number): AlarmRow => ({
+      namespace: 'cdk-mlops/ModelQuality', metric, dimensions: variantDims(variant), statistic: 'Minimum', period: 86400,
+      comparison: 'LessThanThreshold', threshold, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
+    });
+    expect(alarmsOf(r, 'Serve/Drift/Quality-', 'Serve/cdk-mlops-model-quality/')).toEqual({
+      'Serve/Drift/Quality-champion-AUC': quality('champion', 'AUC', 0.7),
+      'Serve/Drift/Quality-champion-Accuracy': quality('champion', 'Accuracy', 0.8),
+      'Serve/Drift/Quality-challenger-AUC': quality('challenger', 'AUC', 0.7),
+      'Serve/Drift/Quality-challenger-Accuracy': quality('challenger', 'Accuracy', 0.8),
+      'Serve/cdk-mlops-model-quality/Errors': functionErrors('model-quality'),
+    });
+  });
+
+  test('alarm on RMSE and MAE above their maximum for a regression, on the maximum of the window', () => {
+    const { r } = monitor((f) => ({
+      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'gt/', problemType: ProblemType.REGRESSION, maxRmse: 12.5, maxMae: 4 },
+    }));
+    const quality = (variant: string, metric: string, threshold: number): AlarmRow => ({
+      namespace: 'cdk-mlops/ModelQuality', metric, dimensions: variantDims(variant), statistic: 'Maximum', period: 86400,
+      comparison: 'GreaterThanThreshold', threshold, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
+    });
+    expect(alarmsOf(r, 'Serve/Drift/Quality-')).toEqual({
+      'Serve/Drift/Quality-champion-RMSE': quality('champion', 'RMSE', 12.5),
+      'Serve/Drift/Quality-champion-MAE': quality('champion', 'MAE', 4),
+      'Serve/Drift/Quality-challenger-RMSE': quality('challenger', 'RMSE', 12.5),
+      'Serve/Drift/Quality-challenger-MAE': quality('challenger', 'MAE', 4),
+    });
+  });
+});
+
+describe('DriftMonitor schedule inputs, parsed', () => {
+  test('pass the endpoint, the capture, the baseline, the window and the default thresholds psi 0.2, ks 0.1, js 0.1, minCount 100', () => {
+    const { r } = monitor();
+    expect(r.scheduleInputs()).toEqual({
+      'Serve/Drift/Schedule': {
+        endpointName: 'churn',
+        captureBucket: '<Serve/Lake/monitoring>',
+        capturePrefix: 'data-capture',
+        baselineBucket: '<Serve/Lake/features>',
+        baselineKey: 'churn/profile.json',
+        windowMinutes: 60,
+        features: ['tenure', 'plan'],
+        thresholds: { psi: 0.2, ks: 0.1, js: 0.1, minCount: 100 },
+        reportBucket: '<Serve/Lake/monitoring>',
+        reportPrefix: 'drift-reports',
+        metricNamespace: 'cdk-mlops/Drift',
+      },
+    });
+  });
+
+  test('pass the thresholds and the window the user gave', () => {
+    const { r } = monitor(() => ({
+      thresholds: { psi: 0.25, ks: 0.15, jsDistance: 0.05, minSamples: 500 }, schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)),
+      reportPrefix: 'reports/drift/',
+    }));
+    const input = r.scheduleInputs()['Serve/Drift/Schedule'];
+    expect(input.thresholds).toEqual({ psi: 0.25, ks: 0.15, js: 0.05, minCount: 500 });
+    expect(input.windowMinutes).toBe(30);
+    expect(input.reportPrefix).toBe('reports/drift');
+  });
+
+  test('pass the ground truth, the problem type and a day\'s window to the model-quality handler', () => {
+    const { r } = monitor((f) => ({
+      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/', problemType: ProblemType.BINARY_CLASSIFICATION },
+    }));
+    expect(r.scheduleInputs()['Serve/Drift/QualitySchedule']).toEqual({
+      endpointName: 'churn',
+      captureBucket: '<Serve/Lake/monitoring>',
+      capturePrefix: 'data-capture',
+      groundTruthBucket: '<Serve/Lake/monitoring>',
+      groundTruthPrefix: 'ground-truth/churn/',
+      problemType: 'binary-classification',
+      windowMinutes: 1440,
+      reportBucket: '<Serve/Lake/monitoring>',
+      reportPrefix: 'model-quality-reports',
+      metricNamespace: 'cdk-mlops/ModelQuality',
+    });
+  });
+
+  test('run hourly and daily, on the rates the inputs\' windows are computed from', () => {
+    const { r } = monitor((f) => ({
+      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'gt/', problemType: ProblemType.BINARY_CLASSIFICATION },
+    }));
+    const schedules = r.resources('AWS::Scheduler::Schedule');
+    expect(schedules['Serve/Drift/Schedule'].ScheduleExpression).toBe('rate(1 hour)');
+    expect(schedules['Serve/Drift/QualitySchedule'].ScheduleExpression).toBe('rate(1 day)');
+    expect(schedules['Serve/Drift/Schedule'].Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 2 });
+  });
+});
+
+describe('DriftMonitor retraining, exactly', () => {
+  test('starts the pipeline only on the drifted-share alarms entering ALARM', () => {
+    const app = testApp();
+    const t = trainingFixture(app);
+    const pipeline = new TrainingPipeline(t.stack, 'Churn', minimalProps(t));
+    const { r } = monitor(() => ({ retrainOnDrift: pipeline }), app);
+    const rules = r.resources('AWS::Events::Rule');
+    expect(Object.keys(rules)).toEqual(['Serve/Drift/RetrainOnDrift']);
+    expect(rules['Serve/Drift/RetrainOnDrift'].EventPattern).toEqual({
+      'source': ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      'resources': ['<Serve/Drift/DriftedShare-champion.Arn>', '<Serve/Drift/DriftedShare-challenger.Arn>'],
+      'detail': { state: { value: ['ALARM'] } },
+    });
+    expect(rules['Serve/Drift/RetrainOnDrift'].Targets).toHaveLength(1);
+    expect(rules['Serve/Drift/RetrainOnDrift'].Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
+  });
+});
+
+describe('DriftMonitor principals, whole policies', () => {
+  const LOGS = (handler: string) => ({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: `<Serve/cdk-mlops-${handler}/Logs.Arn>` });
+  const KMS_READ_WRITE = { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: '<Serve/Lake/Key.Arn>' };
+  const listCaptures = { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['data-capture/churn/*'] } }, Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>' };
+  const putMetrics = (namespace: string) => ({
+    Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': namespace } }, Effect: 'Allow', Resource: '*',
+  });
+
+  test('the drift function lists and reads the endpoint\'s captures, reads the profile, writes its reports and publishes its metrics', () => {
+    const { r } = monitor();
+    expect(r.rolePolicy('Serve/cdk-mlops-drift/Role')).toEqual({
+      statements: [
+        LOGS('drift'),
+        listCaptures,
+        { Action: 's3:GetObject', Effect: 'Allow', Resource: ['<Serve/Lake/features.Arn>/churn/profile.json', '<Serve/Lake/monitoring.Arn>/data-capture/churn/*'] },
+        KMS_READ_WRITE,
+        { Action: 's3:PutObject', Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/drift-reports/churn/*' },
+        putMetrics('cdk-mlops/Drift'),
+      ],
+      managedPolicyArns: [],
+    });
+  });
+
+  test('the model-quality function reads captures and ground truth, writes its reports and publishes its metrics', () => {
+    const { r } = monitor((f) => ({
+      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/', problemType: ProblemType.BINARY_CLASSIFICATION },
+    }));
+    expect(r.rolePolicy('Serve/cdk-mlops-model-quality/Role')).toEqual({
+      statements: [
+        LOGS('model-quality'),
+        listCaptures,
+        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['ground-truth/churn/*'] } }, Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>' },
+        { Action: 's3:GetObject', Effect: 'Allow', Resource: ['<Serve/Lake/monitoring.Arn>/data-capture/churn/*', '<Serve/Lake/monitoring.Arn>/ground-truth/churn/*'] },
+        KMS_READ_WRITE,
+        { Action: 's3:PutObject', Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/model-quality-reports/churn/*' },
+        putMetrics('cdk-mlops/ModelQuality'),
+      ],
+      managedPolicyArns: [],
+    });
+  });
+
+  test('the baseline function reads the one dataset object and writes the one profile object', () => {
+    const { r } = monitor((f) => ({ baselineDataset: { zone: f.lake.zone('features'), key: 'churn/train.csv', header: true } }));
+    expect(r.rolePolicy('Serve/cdk-mlops-baseline-profile/Role')).toEqual({
+      statements: [
+        LOGS('baseline-profile'),
+        { Action: 's3:GetObject', Effect: 'Allow', Resource: '<Serve/Lake/features.Arn>/churn/train.csv' },
+        KMS_READ_WRITE,
+        { Action: 's3:PutObject', Effect: 'Allow', Resource: '<Serve/Lake/features.Arn>/baselines/churn/train.csv.profile.json' },
+      ],
+      managedPolicyArns: [],
+    });
+    expect(r.scheduleInputs()['Serve/Drift/Schedule'].baselineKey).toBe('baselines/churn/train.csv.profile.json');
+  });
+
+  test('each scheduler role may invoke its one function and nothing else', () => {
+    const { r } = monitor((f) => ({
+      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'gt/', problemType: ProblemType.BINARY_CLASSIFICATION },
+    }));
+    for (const handler of ['drift', 'model-quality']) {
+      expect(r.rolePolicy(`Serve/cdk-mlops-${handler}/SchedulerRole`)).toEqual({
+        statements: [{
+          Action: 'lambda:InvokeFunction', Effect: 'Allow',
+          Resource: [`<Serve/cdk-mlops-${handler}/Function.Arn>`, `<Serve/cdk-mlops-${handler}/Function.Arn>:*`],
+        }],
+        managedPolicyArns: [],
+      });
+    }
+  });
+});
+
