@@ -7,6 +7,8 @@ module.exports = {
   ...base,
   rootDir: '../..',
   roots: ['<rootDir>/test/lambda', '<rootDir>/test/private'],
+  // schedules-everywhere synthesizes DriftMonitor and AbExperiment stacks: a construct test, not a unit test.
+  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/test/private/schedules-everywhere\\.test\\.ts$'],
   snapshotSerializers: [],
   maxWorkers: 1,
   testTimeout: 30000,
