@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,15 +15,15 @@ import { VariantScalableInstanceCount } from './private-autoscaling';
 import { checkDataCapture, renderDataCapture } from './private-data-capture';
 import { ModelEndpointBase } from './private-endpoint-base';
 import { SAGEMAKER_NAME, endpointArnFor, generateEndpointName } from './private-names';
+import { VariantFacts, endpointRuleProblems } from './private-endpoint-rules';
 import { checkRollbackAlarmOptions, defineRollbackAlarms } from './private-rollback-alarms';
 import { DEFAULT_INSTANCE_TYPE, checkAutoScaling, checkServerless, checkVariantBase, renderBase } from './private-variants';
 import { RollbackAlarmOptions } from './rollback-alarms';
 import { IServingModel } from './serving-model';
 import { ServerlessOptions, ShadowVariantOptions, VariantBaseOptions, VariantKind, VariantOptions } from './variant';
 import { ILakeZone } from '../data-lake';
-import { hasInstanceStorage } from '../private/instance-catalog';
 import { acknowledgeWildcardResources } from '../private/nag';
-import { InputErrors, checkWholeNumber, describe, isToken, requireProps } from '../private/validation';
+import { InputErrors, checkWholeNumber, isToken, requireProps } from '../private/validation';
 
 /** Properties of a `ModelEndpoint`. */
 export interface ModelEndpointProps {
@@ -102,7 +102,6 @@ export interface ModelEndpointProps {
   readonly retainWeightsOnDeploy?: boolean;
 }
 
-const MAX_VARIANTS = 10;
 const MAX_ROLLBACK_ALARMS = 10;
 
 interface VariantRecord {
@@ -428,59 +427,32 @@ export class ModelEndpoint extends ModelEndpointBase {
   }
 
   private validateEndpoint(): string[] {
-    const problems: string[] = [];
     const where = `ModelEndpoint ${this.node.path}`;
-    const add = (prop: string, value: unknown, allowed: string) => problems.push(`${where}: ${prop} must be ${allowed}, got ${describe(value)}`);
-    const n = this.variants.length;
-    if (n === 0) {
-      add('variants', [], 'at least one production variant (props.variants or addVariant())');
-    }
-    if (n > MAX_VARIANTS) {
-      add('variants', this.variantNames, `at most ${MAX_VARIANTS} production variants`);
-    }
-    const weights = this.variants.map((v) => v.options.weight ?? 1);
-    if (n > 0 && weights.every((w) => !isToken(w) && w === 0)) {
-      add('variants weights', weights, 'not all 0: at least one variant must take traffic');
-    }
-    const serverless = this.variants.filter((v) => v.kind === VariantKind.SERVERLESS);
-    if (serverless.length > 0 && n > 1) {
-      add('variants', this.variantNames, `a single production variant when one is serverless ('${serverless[0].options.name}'): `
-        + 'serverless endpoints support one production variant');
-    }
-    if (serverless.length > 0 && this.captureZone) {
-      add('dataCapture', 'a capture configuration', 'absent for a serverless endpoint: serverless endpoints do not support data capture');
-    }
-    if (this.shadows.length > 0) {
-      if (n !== 1) {
-        add('shadowVariant', this.shadows[0].name, `used with exactly one production variant, but there are ${n} (${describe(this.variantNames)})`);
-      }
-      if (serverless.length > 0) {
-        add('shadowVariant', this.shadows[0].name, 'used with an instance-based production variant: shadow tests do not support serverless endpoints');
-      }
-    }
-    const nvme = [...this.variants.map((v) => v.options), ...this.shadows]
-      .map((v) => (v as VariantOptions).serverless ? undefined : (v.instanceType?.toString() ?? DEFAULT_INSTANCE_TYPE))
-      .filter((t): t is string => t !== undefined && !isToken(t) && hasInstanceStorage(t));
-    if (this.volumeEncryptionKey && nvme.length > 0) {
-      add('volumeEncryptionKey', nvme[0], 'absent when a variant uses an instance type with local NVMe storage, which SageMaker '
-        + 'encrypts in hardware (AWS rejects a KmsKeyId then); remove volumeEncryptionKey or use an instance type without instance storage');
-    }
-    const sized = [...this.variants.map((v) => v.options), ...this.shadows].filter((v) => v.volumeSize && v.instanceType
-      && !isToken(v.instanceType.toString()) && hasInstanceStorage(v.instanceType.toString()));
-    for (const v of sized) {
-      add(`variant '${v.name}' volumeSize`, v.volumeSize!.toGibibytes(), `absent for ${v.instanceType}, which has local NVMe storage`);
-    }
-    const instanceCounts = this.variants.filter((v) => v.kind === VariantKind.INSTANCE).map((v) => v.options.instanceCount ?? 1);
-    const knownCounts = instanceCounts.filter((c) => !isToken(c));
-    for (const p of this.deployment._validate({
-      productionVariants: n,
-      serverless: serverless.length > 0,
+    const facts = (v: VariantBaseOptions & { serverless?: ServerlessOptions }, kind: VariantKind, weight?: number): VariantFacts => ({
+      name: v.name,
+      kind,
+      weight,
+      instanceType: v.serverless ? undefined : (v.instanceType?.toString() ?? DEFAULT_INSTANCE_TYPE),
+      instanceTypeGiven: v.instanceType !== undefined,
+      // Tokens are never rejected: a size resolved at deploy time is not checked.
+      volumeSizeGib: v.volumeSize && !v.volumeSize.isUnresolved() ? v.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) : undefined,
+    });
+    const problems = endpointRuleProblems({
+      variants: this.variants.map((v) => facts(v.options, v.kind, v.options.weight)),
+      shadows: this.shadows.map((s) => facts(s, VariantKind.INSTANCE)),
+      captures: this.captureZone !== undefined,
+      volumeEncryptionKey: this.volumeEncryptionKey !== undefined,
+    });
+    const knownCounts = this.variants.filter((v) => v.kind === VariantKind.INSTANCE).map((v) => v.options.instanceCount ?? 1)
+      .filter((c) => !isToken(c));
+    problems.push(...this.deployment._validate({
+      productionVariants: this.variants.length,
+      serverless: this.variants.some((v) => v.kind === VariantKind.SERVERLESS),
       minInstanceCount: knownCounts.length > 0 ? Math.min(...knownCounts) : undefined,
-    })) {
-      problems.push(`${where}: ${p}`);
-    }
-    return problems;
+    }));
+    return problems.map((p) => `${where}: ${p}`);
   }
+
 }
 
 function roleDefaultPolicy(model: IServingModel): Construct | undefined {
