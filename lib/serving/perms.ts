@@ -1,3 +1,7 @@
+import {
+  CLOUDWATCH_DESCRIBE_ALARM_ACTIONS, KMS_DECRYPT_ACTIONS, KMS_ENCRYPT_ACTIONS, LOGS_GROUP_ACTIONS, LOGS_STREAM_ACTIONS, S3_READ_OBJECT_ACTIONS,
+  S3_WRITE_OBJECT_ACTIONS,
+} from '../private/perms';
 import { SAGEMAKER_VPC_ACTIONS } from '../private/sagemaker-perms';
 
 /** IAM actions of the serving capability, in one place so that reviews see every permission we grant. */
@@ -6,27 +10,27 @@ import { SAGEMAKER_VPC_ACTIONS } from '../private/sagemaker-perms';
 export const INVOKE_ENDPOINT_ACTIONS = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'];
 
 /** What a model's execution role needs to read one model artifact. */
-export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
+export const READ_OBJECT_ACTIONS = S3_READ_OBJECT_ACTIONS;
 
 /** What a model's execution role needs to decrypt a KMS-encrypted artifact. */
-export const DECRYPT_ACTIONS = ['kms:Decrypt'];
+export const DECRYPT_ACTIONS = KMS_DECRYPT_ACTIONS;
 
 /**
  * What a model's execution role needs to write captured requests and responses into an SSE-KMS bucket: a data key
  * for each object, and Decrypt for multipart uploads.
  */
-export const WRITE_CAPTURE_ACTIONS = ['s3:PutObject'];
-export const ENCRYPT_CAPTURE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+export const WRITE_CAPTURE_ACTIONS = S3_WRITE_OBJECT_ACTIONS;
+export const ENCRYPT_CAPTURE_ACTIONS = KMS_ENCRYPT_ACTIONS;
 
 /** What a model's execution role needs so that deployment guardrails can read the rollback alarms (SageMaker docs). */
-export const DESCRIBE_ALARM_ACTIONS = ['cloudwatch:DescribeAlarms'];
+export const DESCRIBE_ALARM_ACTIONS = CLOUDWATCH_DESCRIBE_ALARM_ACTIONS;
 
 /** What a model's execution role needs to read the model package it serves. */
 export const DESCRIBE_MODEL_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];
 
 /** What a model's execution role needs to write the container logs of an endpoint. */
-export const ENDPOINT_LOG_GROUP_ACTIONS = ['logs:CreateLogGroup', 'logs:DescribeLogStreams'];
-export const ENDPOINT_LOG_STREAM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+export const ENDPOINT_LOG_GROUP_ACTIONS = LOGS_GROUP_ACTIONS;
+export const ENDPOINT_LOG_STREAM_ACTIONS = LOGS_STREAM_ACTIONS;
 
 /** What SageMaker needs to attach its containers to a VPC (shared with the other SageMaker capability). */
 export const VPC_ACTIONS = SAGEMAKER_VPC_ACTIONS;
