@@ -13,15 +13,18 @@ export function acknowledgeWildcardResources(policy: IConstruct, resourceArns: s
     validate: () => {
       const stack = Stack.of(policy);
       for (const arn of resourceArns) {
-        Validations.of(policy).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flatten(stack.resolve(arn))}]`, reason });
+        Validations.of(policy).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(arn))}]`, reason });
       }
       return [];
     },
   });
 }
 
-/** Flattens a resolved CloudFormation value the way cdk-nag names findings: `<Logical.Attr>`, `<Ref>`, joined strings. */
-function flatten(node: unknown): string {
+/**
+ * Flattens a resolved CloudFormation value the way cdk-nag names findings (its utils/flatten-cfn-reference): `<Logical.Attr>`,
+ * `<Ref>`, joined strings.
+ */
+export function flattenCfnReference(node: unknown): string {
   if (node === undefined) {
     return '';
   }
@@ -31,20 +34,20 @@ function flatten(node: unknown): string {
   const o = node as Record<string, any>;
   if (o['Fn::Join']) {
     const [delimiter, items] = o['Fn::Join'];
-    return (items as unknown[]).map(flatten).join(delimiter);
+    return (items as unknown[]).map(flattenCfnReference).join(delimiter);
   }
   if (o['Fn::Sub']) {
-    return flatten(o['Fn::Sub']);
+    return flattenCfnReference(o['Fn::Sub']);
   }
   if (o['Fn::GetAtt']) {
     const [resource, attribute] = o['Fn::GetAtt'];
-    return `<${flatten(resource)}.${flatten(attribute)}>`;
+    return `<${flattenCfnReference(resource)}.${flattenCfnReference(attribute)}>`;
   }
   if (o['Fn::ImportValue']) {
-    return flatten(o['Fn::ImportValue']);
+    return flattenCfnReference(o['Fn::ImportValue']);
   }
   if (o.Ref) {
-    return `<${flatten(o.Ref)}>`;
+    return `<${flattenCfnReference(o.Ref)}>`;
   }
   return JSON.stringify(node);
 }

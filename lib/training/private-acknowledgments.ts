@@ -1,6 +1,7 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { flattenCfnReference } from '../private/nag';
 
 /**
  * Acknowledges, on one role's policy only, cdk-nag's AwsSolutions-IAM5 findings for the wildcard resources that this library grants on
@@ -30,7 +31,7 @@ export class WildcardAcknowledgments {
     const stack = Stack.of(policy);
     const reasons = new Map<string, string[]>();
     for (const { resource, reason } of this.entries) {
-      const flat = flatten(stack.resolve(resource));
+      const flat = flattenCfnReference(stack.resolve(resource));
       const list = reasons.get(flat) ?? [];
       if (!list.includes(reason)) {
         list.push(reason);
@@ -42,34 +43,6 @@ export class WildcardAcknowledgments {
     }
     return [];
   }
-}
-
-/** cdk-nag's flattening of a CloudFormation value into a string (utils/flatten-cfn-reference). */
-function flatten(node: any): string {
-  if (node === undefined) {
-    return '';
-  }
-  if (typeof node === 'string') {
-    return node.replace(/\${/g, '<').replace(/}/g, '>');
-  }
-  if (node['Fn::Join']) {
-    const [delimiter, items] = node['Fn::Join'];
-    return items.map(flatten).join(delimiter);
-  }
-  if (node['Fn::Sub']) {
-    return flatten(node['Fn::Sub']);
-  }
-  if (node['Fn::GetAtt']) {
-    const [resource, attribute] = node['Fn::GetAtt'];
-    return `<${flatten(resource)}.${flatten(attribute)}>`;
-  }
-  if (node['Fn::ImportValue']) {
-    return flatten(node['Fn::ImportValue']);
-  }
-  if (node.Ref) {
-    return `<${flatten(node.Ref)}>`;
-  }
-  return JSON.stringify(node);
 }
 
 /** Acknowledges a cfn-guard rule on one construct, with a reason. */
