@@ -150,40 +150,7 @@ export class EndpointAlarms extends Construct {
     this.prefix = props.alarmNamePrefix ?? props.endpoint.endpointName;
     const variants = props.variantNames ?? props.endpoint.variantNames;
 
-    const errors = new InputErrors(this, 'EndpointAlarms');
-    const unknown = variants.filter((v) => props.endpoint.variantNames.length > 0 && !props.endpoint.variantNames.includes(v));
-    if (unknown.length > 0) {
-      errors.add('variantNames', unknown, `among the endpoint's variants ${describe(props.endpoint.variantNames)}`);
-    }
-    const r = {
-      e5: resolve(errors, 'errorRate5xx', props.errorRate5xx, AlarmSeverity.CRITICAL, ONE_MINUTE, 1, 100),
-      e4: resolve(errors, 'errorRate4xx', props.errorRate4xx, AlarmSeverity.WARNING, ONE_MINUTE, 5, 100),
-      lat: resolveLatency(errors, 'modelLatency', props.modelLatency, AlarmSeverity.CRITICAL, Duration.seconds(1)),
-      ovh: resolveLatency(errors, 'overheadLatency', props.overheadLatency, AlarmSeverity.WARNING, Duration.millis(500)),
-      none: resolve(errors, 'noTraffic', props.noTraffic, AlarmSeverity.WARNING, Duration.minutes(15), 1, 1, 1, 1),
-      cpu: resolve(errors, 'cpuUtilization', props.cpuUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
-      mem: resolve(errors, 'memoryUtilization', props.memoryUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
-      disk: resolve(errors, 'diskUtilization', props.diskUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 85, 100, 3),
-      gpu: resolve(errors, 'gpuUtilization', props.gpuUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
-      gpuMem: resolve(errors, 'gpuMemoryUtilization', props.gpuMemoryUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
-      conc: resolve(errors, 'serverlessConcurrency', props.serverlessConcurrency, AlarmSeverity.WARNING, ONE_MINUTE, 90, 100),
-    };
-    const instanceOnly = [['cpuUtilization', r.cpu], ['diskUtilization', r.disk], ['gpuUtilization', r.gpu],
-      ['gpuMemoryUtilization', r.gpuMem]] as const;
-    for (const variant of variants) {
-      const kind = props.endpoint.variantKind(variant);
-      for (const [prop, opts] of instanceOnly) {
-        if (kind === VariantKind.SERVERLESS && opts.explicit && opts.enabled) {
-          errors.addMessage(`${prop} is enabled, but variant '${variant}' is serverless and SageMaker publishes no such metric for it; `
-            + 'allowed: leave it unset, or list only instance variants in variantNames');
-        }
-      }
-      if (kind === VariantKind.INSTANCE && r.conc.explicit && r.conc.enabled) {
-        errors.addMessage(`serverlessConcurrency is enabled, but variant '${variant}' runs on instances; `
-          + 'allowed: leave it unset, or list only serverless variants in variantNames');
-      }
-    }
-    errors.throwIfAny();
+    const r = resolveAll(this, props, variants);
 
     // Per endpoint.
     this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, undefined, r.e5);
@@ -203,26 +170,7 @@ export class EndpointAlarms extends Construct {
 
     // Per variant.
     for (const variant of variants) {
-      const kind = props.endpoint.variantKind(variant);
-      this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, variant, r.e5);
-      this.rateAlarm(EndpointAlarmKind.ERROR_RATE_4XX, variant, r.e4);
-      this.latencyAlarm(EndpointAlarmKind.MODEL_LATENCY, variant, r.lat);
-      this.latencyAlarm(EndpointAlarmKind.OVERHEAD_LATENCY, variant, r.ovh);
-      this.utilizationAlarm(EndpointAlarmKind.MEMORY, variant, r.mem, 1, 'memory');
-      if (kind === VariantKind.SERVERLESS) {
-        this.utilizationAlarm(EndpointAlarmKind.SERVERLESS_CONCURRENCY, variant, r.conc, 0.01, 'serverless-concurrency');
-        continue;
-      }
-      const facts = instanceFacts(props.endpoint.variantInstanceType?.(variant));
-      this.utilizationAlarm(EndpointAlarmKind.CPU, variant, r.cpu, facts.vcpus ?? 1, 'cpu');
-      this.utilizationAlarm(EndpointAlarmKind.DISK, variant, r.disk, 1, 'disk');
-      // GPU alarms only where there are GPUs (or where the user asked for them on an imported endpoint).
-      if (facts.gpus !== undefined ? facts.gpus > 0 : r.gpu.explicit) {
-        this.utilizationAlarm(EndpointAlarmKind.GPU, variant, r.gpu, facts.gpus ?? 1, 'gpu');
-      }
-      if (facts.gpus !== undefined ? facts.gpus > 0 : r.gpuMem.explicit) {
-        this.utilizationAlarm(EndpointAlarmKind.GPU_MEMORY, variant, r.gpuMem, facts.gpus ?? 1, 'gpu-memory');
-      }
+      this.variantAlarms(variant, r);
     }
 
     const healthParts = [this.byKey.get(key(EndpointAlarmKind.ERROR_RATE_5XX)), this.byKey.get(key(EndpointAlarmKind.MODEL_LATENCY))]
@@ -243,6 +191,29 @@ export class EndpointAlarms extends Construct {
    */
   public alarm(kind: EndpointAlarmKind, variantName?: string): cloudwatch.Alarm | undefined {
     return this.byKey.get(key(kind, variantName));
+  }
+
+  private variantAlarms(variant: string, r: ReturnType<typeof resolveAll>): void {
+    const kind = this.endpoint.variantKind(variant);
+    this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, variant, r.e5);
+    this.rateAlarm(EndpointAlarmKind.ERROR_RATE_4XX, variant, r.e4);
+    this.latencyAlarm(EndpointAlarmKind.MODEL_LATENCY, variant, r.lat);
+    this.latencyAlarm(EndpointAlarmKind.OVERHEAD_LATENCY, variant, r.ovh);
+    this.utilizationAlarm(EndpointAlarmKind.MEMORY, variant, r.mem, 1, 'memory');
+    if (kind === VariantKind.SERVERLESS) {
+      this.utilizationAlarm(EndpointAlarmKind.SERVERLESS_CONCURRENCY, variant, r.conc, 0.01, 'serverless-concurrency');
+      return;
+    }
+    const facts = instanceFacts(this.endpoint.variantInstanceType?.(variant));
+    this.utilizationAlarm(EndpointAlarmKind.CPU, variant, r.cpu, facts.vcpus ?? 1, 'cpu');
+    this.utilizationAlarm(EndpointAlarmKind.DISK, variant, r.disk, 1, 'disk');
+    // GPU alarms only where there are GPUs (or where the user asked for them on an imported endpoint).
+    if (facts.gpus !== undefined ? facts.gpus > 0 : r.gpu.explicit) {
+      this.utilizationAlarm(EndpointAlarmKind.GPU, variant, r.gpu, facts.gpus ?? 1, 'gpu');
+    }
+    if (facts.gpus !== undefined ? facts.gpus > 0 : r.gpuMem.explicit) {
+      this.utilizationAlarm(EndpointAlarmKind.GPU_MEMORY, variant, r.gpuMem, facts.gpus ?? 1, 'gpu-memory');
+    }
   }
 
   private rateAlarm(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved): void {
@@ -337,4 +308,43 @@ function resolveLatency(errors: InputErrors, prop: string, o: LatencyAlarmOption
     errors.add(`${prop}.threshold`, t, 'a latency above 0 ms');
   }
   return { ...resolveTuning(errors, prop, o, { severity, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 3 }), threshold: micros };
+}
+
+/** Resolves and checks the tuning of every alarm kind, and that each kind fits the variants it watches. */
+function resolveAll(scope: Construct, props: EndpointAlarmsProps, variants: string[]) {
+  const errors = new InputErrors(scope, 'EndpointAlarms');
+  const unknown = variants.filter((v) => props.endpoint.variantNames.length > 0 && !props.endpoint.variantNames.includes(v));
+  if (unknown.length > 0) {
+    errors.add('variantNames', unknown, `among the endpoint's variants ${describe(props.endpoint.variantNames)}`);
+  }
+  const r = {
+    e5: resolve(errors, 'errorRate5xx', props.errorRate5xx, AlarmSeverity.CRITICAL, ONE_MINUTE, 1, 100),
+    e4: resolve(errors, 'errorRate4xx', props.errorRate4xx, AlarmSeverity.WARNING, ONE_MINUTE, 5, 100),
+    lat: resolveLatency(errors, 'modelLatency', props.modelLatency, AlarmSeverity.CRITICAL, Duration.seconds(1)),
+    ovh: resolveLatency(errors, 'overheadLatency', props.overheadLatency, AlarmSeverity.WARNING, Duration.millis(500)),
+    none: resolve(errors, 'noTraffic', props.noTraffic, AlarmSeverity.WARNING, Duration.minutes(15), 1, 1, 1, 1),
+    cpu: resolve(errors, 'cpuUtilization', props.cpuUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
+    mem: resolve(errors, 'memoryUtilization', props.memoryUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
+    disk: resolve(errors, 'diskUtilization', props.diskUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 85, 100, 3),
+    gpu: resolve(errors, 'gpuUtilization', props.gpuUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
+    gpuMem: resolve(errors, 'gpuMemoryUtilization', props.gpuMemoryUtilization, AlarmSeverity.WARNING, FIVE_MINUTES, 90, 100, 3),
+    conc: resolve(errors, 'serverlessConcurrency', props.serverlessConcurrency, AlarmSeverity.WARNING, ONE_MINUTE, 90, 100),
+  };
+  const instanceOnly = [['cpuUtilization', r.cpu], ['diskUtilization', r.disk], ['gpuUtilization', r.gpu],
+    ['gpuMemoryUtilization', r.gpuMem]] as const;
+  for (const variant of variants) {
+    const kind = props.endpoint.variantKind(variant);
+    for (const [prop, opts] of instanceOnly) {
+      if (kind === VariantKind.SERVERLESS && opts.explicit && opts.enabled) {
+        errors.addMessage(`${prop} is enabled, but variant '${variant}' is serverless and SageMaker publishes no such metric for it; `
+          + 'allowed: leave it unset, or list only instance variants in variantNames');
+      }
+    }
+    if (kind === VariantKind.INSTANCE && r.conc.explicit && r.conc.enabled) {
+      errors.addMessage(`serverlessConcurrency is enabled, but variant '${variant}' runs on instances; `
+        + 'allowed: leave it unset, or list only serverless variants in variantNames');
+    }
+  }
+  errors.throwIfAny();
+  return r;
 }
