@@ -7,13 +7,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct, IConstruct } from 'constructs';
+import { ModelQualityOptions } from './model-quality';
+import { defineModelQuality, QUALITY_NAMESPACE, qualityWindowMinutes, validateModelQuality } from './model-quality-wiring';
 import * as perms from './perms';
 import { ILakeZone } from '../data-lake';
 import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
-import { checkSchedule, rateMinutes } from '../private/schedules';
+import { checkSchedule } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber, requireProps } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint } from '../serving';
 import { ITrainingPipeline } from '../training';
@@ -114,60 +116,6 @@ export interface DriftThresholds {
    * @default 100
    */
   readonly minSamples?: number;
-}
-
-/** The kind of model, which picks the quality metrics. */
-export enum ProblemType {
-  /** Accuracy, precision, recall, F1 and ROC AUC. */
-  BINARY_CLASSIFICATION = 'binary-classification',
-  /** MAE and RMSE. */
-  REGRESSION = 'regression',
-}
-
-/** Model-quality checks against ground truth. */
-export interface ModelQualityOptions {
-  /** The zone where ground-truth files land (JSON lines `{"inferenceId": ..., "label": ...}`). */
-  readonly groundTruthZone: ILakeZone;
-  /** The key prefix of the ground-truth files. */
-  readonly groundTruthPrefix: string;
-  /** Classification or regression. */
-  readonly problemType: ProblemType;
-  /**
-   * The positive class label (classification).
-   *
-   * @default '1'
-   */
-  readonly positiveLabel?: string;
-  /**
-   * How often quality is computed, over the preceding window of the same length.
-   *
-   * @default - daily
-   */
-  readonly schedule?: scheduler.ScheduleExpression;
-  /**
-   * Alarm when ROC AUC drops below this (classification).
-   *
-   * @default 0.7
-   */
-  readonly minAuc?: number;
-  /**
-   * Alarm when accuracy drops below this (classification).
-   *
-   * @default - no accuracy alarm
-   */
-  readonly minAccuracy?: number;
-  /**
-   * Alarm when RMSE rises above this (regression, in the label's unit).
-   *
-   * @default - no RMSE alarm
-   */
-  readonly maxRmse?: number;
-  /**
-   * Alarm when MAE rises above this (regression, in the label's unit).
-   *
-   * @default - no MAE alarm
-   */
-  readonly maxMae?: number;
 }
 
 /** Properties of a `DriftMonitor`. */
@@ -272,7 +220,6 @@ export interface DriftMonitorProps {
 }
 
 const DRIFT_NAMESPACE = 'cdk-mlops/Drift';
-const QUALITY_NAMESPACE = 'cdk-mlops/ModelQuality';
 const MIN_WINDOW_MINUTES = 10;
 const FEATURE_NAME = /^[A-Za-z0-9_.:/ -]{1,255}$/;
 
@@ -474,73 +421,19 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     }
 
     if (props.modelQuality) {
-      this.defineModelQuality(props, props.modelQuality, capture!, variants, severity);
-    }
-  }
-
-  private defineModelQuality(props: DriftMonitorProps, q: ModelQualityOptions, capture: EndpointDataCapture, variants: string[],
-    severity: AlarmSeverity): void {
-    const endpointName = props.endpoint.endpointName;
-    const fn = HandlerFunction.of(this, {
-      handler: 'model-quality',
-      description: 'cdk-mlops: model quality of an endpoint from ground truth joined with captured outputs',
-      memorySize: 2048,
-      timeout: Duration.minutes(15),
-    });
-    const capturePrefix = `${capture.prefix}${endpointName}/`;
-    grantList(fn.function, capture.zone, capturePrefix);
-    grantList(fn.function, q.groundTruthZone, q.groundTruthPrefix);
-    grantObjects(fn.function, capture.zone, [`${capturePrefix}*`], perms.READ_OBJECT_ACTIONS, false, 'reads the capture files, named by SageMaker at run time');
-    grantObjects(fn.function, q.groundTruthZone, [`${q.groundTruthPrefix}*`], perms.READ_OBJECT_ACTIONS, false,
-      'reads the ground-truth files, named by the application that labels');
-    grantObjects(fn.function, capture.zone, [`model-quality-reports/${endpointName}/*`], perms.WRITE_OBJECT_ACTIONS, true,
-      'writes one report per variant and window, named by the window');
-    grantPutMetrics(fn.function, QUALITY_NAMESPACE);
-
-    const schedule = q.schedule ?? scheduler.ScheduleExpression.rate(Duration.days(1));
-    const windowMinutes = rateMinutes(schedule) ?? 24 * 60;
-    this.qualityWindowMinutes = windowMinutes;
-    new scheduler.Schedule(this, 'QualitySchedule', {
-      description: `cdk-mlops model quality of endpoint ${endpointName}`,
-      schedule,
-      target: new schedulerTargets.LambdaInvoke(fn.function, {
-        input: scheduler.ScheduleTargetInput.fromObject({
-          endpointName,
-          captureBucket: capture.zone.bucket.bucketName,
-          capturePrefix: capture.prefix.replace(/\/+$/, ''),
-          groundTruthBucket: q.groundTruthZone.bucket.bucketName,
-          groundTruthPrefix: q.groundTruthPrefix,
-          problemType: q.problemType,
-          positiveLabel: q.positiveLabel,
-          windowMinutes,
-          reportBucket: capture.zone.bucket.bucketName,
-          reportPrefix: 'model-quality-reports',
-          metricNamespace: QUALITY_NAMESPACE,
-        }),
-        retryAttempts: 2,
-        role: fn.schedulerRole,
-      }),
-    });
-    this.alarmFactory.route(fn.errorsAlarm, AlarmSeverity.WARNING);
-
-    const checks: Array<[string, number | undefined, 'min' | 'max']> = q.problemType === ProblemType.REGRESSION
-      ? [['RMSE', q.maxRmse, 'max'], ['MAE', q.maxMae, 'max']]
-      : [['AUC', q.minAuc ?? 0.7, 'min'], ['Accuracy', q.minAccuracy, 'min']];
-    const tuning = this.resolveAlarmTuning('qualityAlarms', props.qualityAlarms, Duration.minutes(windowMinutes), severity);
-    for (const variant of tuning.enabled ? variants : []) {
-      for (const [metricName, threshold, kind] of checks) {
-        if (threshold === undefined) {
-          continue;
-        }
-        this.qualityAlarms.push(this.alarm(`Quality-${variant}-${metricName}`, tuning, props.qualityAlarms, {
-          alarmName: `${endpointName}-variant-${variant}-quality-${metricName.toLowerCase()}`,
-          description: `The ${metricName} of variant ${variant} of endpoint ${endpointName} is `
-            + `${kind === 'min' ? 'below' : 'above'} ${threshold}, measured against ground truth.`,
-          metric: this.metricModelQuality(variant, metricName, { period: tuning.period, statistic: kind === 'min' ? 'Minimum' : 'Maximum' }),
-          threshold,
-          comparisonOperator: kind === 'min' ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        }));
-      }
+      this.qualityWindowMinutes = qualityWindowMinutes(props.modelQuality);
+      const qualityTuning = this.resolveAlarmTuning('qualityAlarms', props.qualityAlarms, Duration.minutes(this.qualityWindowMinutes), severity);
+      this.qualityAlarms.push(...defineModelQuality(this, props.modelQuality, {
+        endpointName, variants, capture: capture!, alarmFactory: this.alarmFactory, tuning: qualityTuning,
+        omitDatapointsToAlarm: props.qualityAlarms?.datapointsToAlarm === undefined && props.qualityAlarms?.evaluationPeriods === undefined,
+        metric: (variant, metricName, options) => this.metricModelQuality(variant, metricName, options),
+        grants: {
+          list: grantList,
+          read: (fn, z, keys, why) => grantObjects(fn, z, keys, perms.READ_OBJECT_ACTIONS, false, why),
+          write: (fn, z, keys, why) => grantObjects(fn, z, keys, perms.WRITE_OBJECT_ACTIONS, true, why),
+          putMetrics: grantPutMetrics,
+        },
+      }));
     }
   }
 
@@ -657,30 +550,8 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
     }) ?? windowMinutes;
   }
 
-  const q = props.modelQuality;
-  if (q) {
-    // Required by the types; checked for JavaScript callers.
-    if (!q.groundTruthZone || q.groundTruthPrefix === undefined) {
-      errors.addMessage('modelQuality needs groundTruthZone and groundTruthPrefix: where the ground-truth files land');
-    }
-    if (!q.problemType) {
-      errors.add('modelQuality.problemType', q.problemType, 'ProblemType.BINARY_CLASSIFICATION or ProblemType.REGRESSION');
-    }
-    if (capture && !capture.captureOutput) {
-      errors.add('endpoint', props.endpoint.endpointName, 'an endpoint that captures its responses (captureOutput true) for modelQuality');
-    }
-    if (q.schedule) {
-      checkSchedule(errors, 'modelQuality.schedule', q.schedule, {
-        minRateMinutes: 60, minRateAllowed: 'a rate of at least 1 hour (ground truth arrives in batches)',
-        cron: false, cronReason: 'each run covers the preceding window of that length',
-      });
-    }
-    for (const [prop, v] of [['modelQuality.minAuc', q.minAuc], ['modelQuality.minAccuracy', q.minAccuracy]] as const) {
-      checkNumber(errors, prop, v, { min: 0, minExclusive: true, max: 1 });
-    }
-    for (const [prop, v] of [['modelQuality.maxRmse', q.maxRmse], ['modelQuality.maxMae', q.maxMae]] as const) {
-      checkNumber(errors, prop, v, { min: 0, minExclusive: true });
-    }
+  if (props.modelQuality) {
+    validateModelQuality(errors, props.modelQuality, capture, props.endpoint.endpointName);
   }
   errors.throwIfAny();
   return windowMinutes;

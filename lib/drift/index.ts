@@ -1,1 +1,2 @@
 export * from './drift-monitor';
+export * from './model-quality';

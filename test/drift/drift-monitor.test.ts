@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { FEATURES, driftFixture } from './fixtures';
 import {
-  AlertTopics, DatasetFormat, DriftMonitor, DriftMonitorProps, EndpointDashboard, FeatureType, ModelEndpoint, ProblemType, TrainingPipeline,
+  AlertTopics, DatasetFormat, DriftMonitor, DriftMonitorProps, EndpointDashboard, FeatureType, ModelEndpoint, TrainingPipeline,
 } from '../../lib';
 import { fixture as trainingFixture, minimalProps } from '../training/fixtures';
 import { TEST_ENV, testApp } from '../util';
@@ -122,20 +122,6 @@ describe('DriftMonitor', () => {
     Template.fromStack(f.stack).resourceCountIs('AWS::Lambda::Function', 1);
   });
 
-  test('checks model quality on a daily schedule with AUC alarms', () => {
-    const f = driftFixture();
-    new DriftMonitor(f.stack, 'Drift', {
-      endpoint: f.endpoint, features: FEATURES, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' },
-      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/', problemType: ProblemType.BINARY_CLASSIFICATION, minAccuracy: 0.8 },
-    });
-    const template = Template.fromStack(f.stack);
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 day)' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'churn-variant-champion-quality-auc', Namespace: 'cdk-mlops/ModelQuality', Threshold: 0.7, ComparisonOperator: 'LessThanThreshold',
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-variant-challenger-quality-accuracy', Threshold: 0.8 });
-  });
-
   test('starts the training pipeline when drift alarms (opt-in)', () => {
     const app = testApp();
     const t = trainingFixture(app);
@@ -207,16 +193,6 @@ describe('DriftMonitor bad input', () => {
 
   test('accepts a valid cron with a window', () => {
     expect(() => monitor({ schedule: scheduler.ScheduleExpression.expression('cron(15 * * * ? *)'), window: Duration.hours(1) })).not.toThrow();
-  });
-
-  test('fails when model quality has no ground-truth location or problem type', () => {
-    expect(() => monitor({ modelQuality: { problemType: ProblemType.REGRESSION } as any }))
-      .toThrow(/modelQuality needs groundTruthZone and groundTruthPrefix/);
-    const f = driftFixture();
-    expect(() => new DriftMonitor(f.stack, 'Drift', {
-      endpoint: f.endpoint, features: FEATURES, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' },
-      modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'gt/' } as any,
-    })).toThrow(/modelQuality.problemType must be ProblemType.BINARY_CLASSIFICATION or ProblemType.REGRESSION/);
   });
 
   test('fails when the baseline is given both as a dataset and as a profile, or not at all', () => {
