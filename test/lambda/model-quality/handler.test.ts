@@ -231,3 +231,68 @@ describe('model-quality handler', () => {
     expect(datums()).toEqual([['MAE', 1.5], ['RMSE', Math.sqrt(2.5)], ['JoinedRecords', 2], ['UnmatchedOutputShare', 0]]);
   });
 });
+
+describe('model-quality handler, what it logs and lists', () => {
+  test('warns about malformed and skipped ground-truth lines', async () => {
+    fakeBucket({
+      'capture/churn/AllTraffic/2026/11/23/01/c.jsonl': capture('2026-11-23T01:00:00Z', [['a', '0.9']]),
+      'truth/2026/11/23/05/t.jsonl': { body: `${truth(['a', 'b'], [1, 0]).body}\n{"inferenceId": "c"}\n\n` },
+    });
+    const warn = jest.spyOn(console, 'error');
+    const info = jest.spyOn(console, 'log');
+    await handler({ ...event, maxLabels: 1 });
+    expect(warn.mock.calls.map((c) => JSON.parse(c[0]))).toEqual([
+      { level: 'WARN', message: 'ground-truth lines not used', malformedLabels: 1, skippedLabels: 1, maxLabels: 1 },
+    ]);
+    expect(JSON.parse(info.mock.calls[0][0])).toMatchObject({
+      level: 'INFO', message: 'model quality computed', variantName: 'AllTraffic', labelled: 1, joined: 1, unmatchedOutputs: 0, labelMismatches: 0,
+      reportKey: 'model-quality-reports/churn/AllTraffic/20261123T0000Z-20261124T0000Z.json', putMetricDataCalls: 1,
+    });
+  });
+
+  test('logs nothing but its result when every line was used and no file is flat', async () => {
+    fakeBucket({
+      'capture/churn/AllTraffic/2026/11/23/01/c.jsonl': capture('2026-11-23T01:00:00Z', [['a', '0.9']]),
+      'truth/2026/11/23/05/t.jsonl': truth(['a'], [1]),
+      'truth/2026/11/23/05/': { body: '' },
+    });
+    const warn = jest.spyOn(console, 'error');
+    const result = await handler(event);
+    expect(warn).not.toHaveBeenCalled();
+    expect(result).toEqual({
+      windowStart: '2026-11-23T00:00:00.000Z', windowEnd: '2026-11-24T00:00:00.000Z', labels: 1, unmatchedLabels: 0, passes: 1,
+      variants: [{
+        variantName: 'AllTraffic', joined: 1, unmatchedOutputs: 0, reportKey: 'model-quality-reports/churn/AllTraffic/20261123T0000Z-20261124T0000Z.json',
+        metrics: { problemType: 'binary-classification', count: 1, accuracy: 1, precision: 1, recall: 1, f1: 1, auc: null, positiveShare: 1 },
+      }],
+    });
+    expect(report()).toMatchObject({
+      endpointName: 'churn', variantName: 'AllTraffic', windowStart: '2026-11-23T00:00:00.000Z', windowEnd: '2026-11-24T00:00:00.000Z',
+      output: { scorePaths: [''], scoreColumn: 0 }, groundTruth: { files: 1, duplicateLabels: 0, skippedLabels: 0 }, join: { invalidLabels: 0 },
+    });
+    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).toMatchObject({ Bucket: 'lake', ContentType: 'application/json' });
+  });
+
+  test('flat files without a write time, folder markers and further pages of the flat listing', async () => {
+    fakeBucket({
+      'capture/churn/AllTraffic/2026/11/23/01/c.jsonl': capture('2026-11-23T01:00:00Z', [['a', '0.9'], ['b', '0.2']]),
+      'truth/a.jsonl': { ...truth(['a'], [1]), lastModified: '2026-11-23T01:00:00Z' },
+      'truth/b.jsonl': { ...truth(['b'], [0]), lastModified: '2026-11-23T02:00:00Z' },
+      'truth/c.jsonl': truth(['c'], [0]),
+      'truth/': { body: '' },
+    }, 1);
+    const result = await handler(event);
+    expect(result).toMatchObject({ labels: 2, variants: [{ joined: 2 }] });
+    expect(report().groundTruth).toMatchObject({ files: 2, flatFilesRead: 2, flatFilesOutsideWindow: 1 });
+  });
+
+  test('reads the capture prefix without a base prefix, and a report prefix of its own', async () => {
+    fakeBucket({
+      'churn/AllTraffic/2026/11/23/01/c.jsonl': capture('2026-11-23T01:00:00Z', [['a', '0.9']]),
+      'truth/2026/11/23/05/t.jsonl': truth(['a'], [1]),
+    });
+    const result = await handler({ ...event, capturePrefix: '', reportPrefix: 'r/q/', metricNamespace: 'Mine' });
+    expect(result.variants[0]).toMatchObject({ joined: 1, reportKey: 'r/q/churn/AllTraffic/20261123T0000Z-20261124T0000Z.json' });
+    expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.Namespace).toBe('Mine');
+  });
+});
