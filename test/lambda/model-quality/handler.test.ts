@@ -296,3 +296,32 @@ describe('model-quality handler, what it logs and lists', () => {
     expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.Namespace).toBe('Mine');
   });
 });
+
+describe('model-quality handler warnings, one cause at a time', () => {
+  test('a flat file outside the window alone is warned about', async () => {
+    fakeBucket({ 'truth/old.jsonl': { ...truth(['a'], [1]), lastModified: '2026-10-01T00:00:00Z' } });
+    const warn = jest.spyOn(console, 'error');
+    await handler(event);
+    expect(warn.mock.calls.map((c) => JSON.parse(c[0]))).toEqual([{
+      level: 'WARN', message: 'ground-truth files written flat under the prefix, not in its yyyy/mm/dd/hh/ folders', prefix: 'truth/', readByWriteTime: 0, outsideWindow: 1,
+    }]);
+  });
+
+  test('a flat file inside the window alone is warned about', async () => {
+    fakeBucket({ 'truth/new.jsonl': { ...truth(['a'], [1]), lastModified: '2026-11-23T10:00:00Z' } });
+    const warn = jest.spyOn(console, 'error');
+    await handler(event);
+    expect(warn.mock.calls.map((c) => JSON.parse(c[0]).readByWriteTime)).toEqual([1]);
+  });
+
+  test('malformed lines alone are warned about, and so are skipped ones alone', async () => {
+    fakeBucket({ 'truth/2026/11/23/05/t.jsonl': { body: 'nope' } });
+    const warn = jest.spyOn(console, 'error');
+    await handler(event);
+    expect(warn.mock.calls.map((c) => JSON.parse(c[0]))).toEqual([{ level: 'WARN', message: 'ground-truth lines not used', malformedLabels: 1, skippedLabels: 0, maxLabels: 2_000_000 }]);
+    warn.mockClear();
+    fakeBucket({ 'truth/2026/11/23/05/t.jsonl': truth(['a', 'b'], [1, 0]) });
+    await handler({ ...event, maxLabels: 1 });
+    expect(warn.mock.calls.map((c) => JSON.parse(c[0]))).toEqual([{ level: 'WARN', message: 'ground-truth lines not used', malformedLabels: 0, skippedLabels: 1, maxLabels: 1 }]);
+  });
+});

@@ -4,6 +4,7 @@ describe('label normalisation', () => {
   test.each<[unknown, string | undefined]>([
     [1, '1'], [1.0, '1'], ['1', '1'], ['1.0', '1'], [' 1 ', '1'], [true, '1'], ['true', '1'], ['True', '1'], ['TRUE', '1'],
     [0, '0'], ['0.0', '0'], [false, '0'], ['False', '0'], ['-0', '0'], ['+2', '2'], ['2.50', '2.5'], ['1e1', '10'], ['.5', '0.5'],
+    ['1.', '1'], ['1E2', '100'], ['-.5e-1', '-0.05'], ['1e', '1e'], ['e5', 'e5'], ['1 0', '1 0'], ['.', '.'], ['+-1', '+-1'], ['1.2.', '1.2.'],
     ['yes', 'yes'], [' churned ', 'churned'], ['1.0.0', '1.0.0'], ['0x1', '0x1'],
     ['', undefined], ['   ', undefined], [null, undefined], [undefined, undefined], [NaN, undefined], [{}, undefined], [[1], undefined],
   ])('%p is the label %p', (raw, expected) => {

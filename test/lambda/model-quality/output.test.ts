@@ -48,6 +48,8 @@ describe('output presets', () => {
     ['autopilot-csv', 'label-first JSON', 'json', '{"predictions": [1], "probabilities": [0.85]}', 0.85, '1'],
     ['autopilot-csv', 'Autopilot JSON', 'json', '{"predictions": [{"predicted_label": "0", "probability": "0.7"}]}', 0.7, '0'],
     ['autopilot-csv', 'a label alone', 'csv', 'yes', undefined, 'yes'],
+    ['sklearn-predict-proba', 'predictions as rows', 'json', '{"predictions": [[0.25, 0.75]]}', 0.75, undefined],
+    ['autopilot-csv', 'top-level label and probability', 'json', '{"predicted_label": 1, "probability": 0.66}', 0.66, '1'],
     ['tf-serving', 'a sigmoid output', 'json', '{"predictions": [[0.8]]}', 0.8, undefined],
     ['tf-serving', 'a softmax output', 'json', '{"predictions": [[0.2, 0.8]]}', 0.8, undefined],
     ['tf-serving', 'a flat list', 'json', '{"predictions": [0.35, 0.9]}', 0.35, undefined],

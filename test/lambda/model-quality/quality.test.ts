@@ -20,6 +20,10 @@ describe('ground truth', () => {
       .toEqual({ id: 'i', label: '1' });
     expect(parseGroundTruthLine('{"groundTruthData": {"data": "2", "encoding": "JSON"}, "eventMetadata": {"eventId": "e"}}')).toEqual({ id: 'e', label: '2' });
     expect(parseGroundTruthLine('{"groundTruthData": {"data": "cat", "encoding": "JSON"}, "eventMetadata": {"eventId": "e"}}')).toEqual({ id: 'e', label: 'cat' });
+    expect(parseGroundTruthLine('{"groundTruthData": {"data": "{\\"groundTruth\\": 0}", "encoding": "json"}, "eventMetadata": {"eventId": "e"}}'))
+      .toEqual({ id: 'e', label: '0' });
+    expect(parseGroundTruthLine('{"groundTruthData": {"data": "[1]", "encoding": "JSON"}, "eventMetadata": {"eventId": "e"}}')).toBeUndefined();
+    expect(parseGroundTruthLine('{"groundTruthData": {"data": "null", "encoding": "JSON"}, "eventMetadata": {"eventId": "e"}}')).toBeUndefined();
     expect(parseGroundTruthLine('{"groundTruthData": {"data": "1", "encoding": 5}, "eventMetadata": {"eventId": "e"}}')).toEqual({ id: 'e', label: '1' });
   });
 

@@ -30,6 +30,10 @@ describe('the model-quality event', () => {
     expect(resolveQualityEvent({ ...base, captureLookbackHours: 0 }, NOW).lookbackHours).toBe(0);
   });
 
+  test('fails on no event at all', () => {
+    expect(() => resolveQualityEvent(undefined as any, 0)).toThrow('invalid model-quality event: endpointName is required; captureBucket is required;');
+  });
+
   test('fails with every problem at once', () => {
     expect(() => resolveQualityEvent({ endpointName: 'e', captureBucket: 'c', reportBucket: 'r', groundTruthPrefix: '/' } as any, 0)).toThrow(
       'invalid model-quality event: groundTruthBucket is required; groundTruthPrefix is required; capturePrefix is required; '
