@@ -20,6 +20,8 @@ export const QUALITY_NAMESPACE = 'cdk-mlops/ModelQuality';
 const MAX_LOOKBACK_DAYS = 90;
 /** PutMetricAlarm: Period x EvaluationPeriods can't be more than 604,800 seconds (7 days) for periods of an hour or more. */
 const MAX_ALARM_RANGE_MINUTES = 7 * 24 * 60;
+/** The quality alarms evaluate one window: the alarm factory's tuning allows period x evaluationPeriods of 1 day at most. */
+const MAX_WINDOW_MINUTES = 24 * 60;
 
 /** The grants a DriftMonitor gives its functions, passed in so that model quality uses the monitor's one grant style. */
 export interface QualityGrants {
@@ -96,8 +98,8 @@ export function validateModelQuality(errors: InputErrors, q: ModelQualityOptions
       minRateMinutes: 60, minRateAllowed: 'a rate of at least 1 hour (ground truth arrives in batches)',
       cron: false, cronReason: 'each run covers the preceding window of that length',
     });
-    if (parsed.rateMinutes !== undefined && parsed.rateMinutes > MAX_ALARM_RANGE_MINUTES) {
-      errors.add('modelQuality.schedule', q.schedule.expressionString, 'a rate of at most 7 days (CloudWatch evaluates an alarm over 7 days at most)');
+    if (parsed.rateMinutes !== undefined && parsed.rateMinutes > MAX_WINDOW_MINUTES) {
+      errors.add('modelQuality.schedule', q.schedule.expressionString, 'a rate of at most 1 day (the quality alarms evaluate one window)');
     }
   }
   if (q.outputPreset !== undefined && q.outputMapping !== undefined) {

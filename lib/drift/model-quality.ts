@@ -124,7 +124,7 @@ export interface ModelQualityOptions {
    */
   readonly threshold?: number;
   /**
-   * How often quality is computed, over the preceding window of the same length: a rate of at least 1 hour.
+   * How often quality is computed, over the preceding window of the same length: a rate from 1 hour to 1 day.
    *
    * @default - daily
    */
@@ -147,7 +147,7 @@ export interface ModelQualityOptions {
    * Alarm when no label has joined for this long (labels stopped arriving, or their ids no longer match): at
    * least one window, at most 7 days (CloudWatch evaluates an alarm over 7 days at most).
    *
-   * @default - 3 windows (3 days for the daily schedule), at most 7 days
+   * @default Duration.days(3)
    */
   readonly maxLabelGap?: Duration;
   /**

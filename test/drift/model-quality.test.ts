@@ -125,8 +125,8 @@ describe('DriftMonitor model quality', () => {
     const hourly = quality({ schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)) }).template;
     expect(alarm(hourly, 'churn-variant-champion-quality-labels-not-joining')).toMatchObject({ EvaluationPeriods: 72, Period: 3600 });
     expect(alarm(hourly, 'churn-variant-champion-quality-auc').Metrics[1].MetricStat.Period).toBe(3600);
-    const weekly = quality({ schedule: scheduler.ScheduleExpression.rate(Duration.days(7)) }).template;
-    expect(alarm(weekly, 'churn-variant-champion-quality-labels-not-joining')).toMatchObject({ EvaluationPeriods: 1, Period: 604800 });
+    const sixHourly = quality({ schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)), maxLabelGap: Duration.days(7) }).template;
+    expect(alarm(sixHourly, 'churn-variant-champion-quality-labels-not-joining')).toMatchObject({ EvaluationPeriods: 28, Period: 21600 });
   });
 
   test('multiclass alarms on accuracy and macro F1; regression on RMSE and MAE, above the threshold', () => {
@@ -146,7 +146,7 @@ describe('DriftMonitor model quality', () => {
 
   test('accepts tokens, the edges of every range, and a prefix without its slash', () => {
     const token = Lazy.number({ produce: () => 0.5 });
-    expect(() => quality({ minAuc: token, threshold: token, minJoinedRecords: Lazy.number({ produce: () => 3 }), groundTruthPrefix: Lazy.string({ produce: () => '' }) })).not.toThrow();
+    expect(() => quality({ minAuc: token, threshold: token, groundTruthPrefix: Lazy.string({ produce: () => '' }) })).not.toThrow();
     expect(() => quality({
       threshold: 0, minAuc: 1, minAccuracy: 1, minJoinedRecords: 1, maxUnmatchedOutputShare: 1,
       captureLookback: Duration.days(90), maxLabelGap: Duration.days(7),
@@ -154,7 +154,7 @@ describe('DriftMonitor model quality', () => {
     expect(() => quality({
       threshold: 1, captureLookback: Duration.hours(0), maxLabelGap: Duration.days(1), outputMapping: { labelCsvColumn: 10_000, probabilityIndex: 0 },
     })).not.toThrow();
-    expect(() => quality({ schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), maxLabelGap: Duration.days(7) })).not.toThrow();
+    expect(() => quality({ schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)), maxLabelGap: Duration.hours(1) })).not.toThrow();
   });
 });
 
@@ -193,7 +193,7 @@ describe('DriftMonitor model quality bad input', () => {
     ['a lookback in minutes', { captureLookback: Duration.minutes(90) }, 'modelQuality.captureLookback must be a whole number of hours from 0 to 90 days, got 1 hour 30 minutes'],
     ['a label gap shorter than a window', { maxLabelGap: Duration.hours(12) }, 'modelQuality.maxLabelGap must be a duration from one window (1 day) to 7 days'],
     ['a label gap over 7 days', { maxLabelGap: Duration.days(8) }, 'modelQuality.maxLabelGap must be a duration from one window (1 day) to 7 days (CloudWatch evaluates an alarm over 7 days at most), got 8 days'],
-    ['a schedule over 7 days', { schedule: scheduler.ScheduleExpression.rate(Duration.days(8)) }, 'modelQuality.schedule must be a rate of at most 7 days'],
+    ['a schedule over 1 day', { schedule: scheduler.ScheduleExpression.rate(Duration.days(2)) }, 'modelQuality.schedule must be a rate of at most 1 day'],
     ['a schedule under 1 hour', { schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)) }, 'modelQuality.schedule must be a rate of at least 1 hour'],
     ['a cron schedule', { schedule: scheduler.ScheduleExpression.expression('cron(0 3 * * ? *)') }, 'modelQuality.schedule must be a rate(...)'],
     ['an unknown problem type (JavaScript)', { problemType: 'ranking' },
