@@ -87,21 +87,43 @@ describe('DriftMonitor alarms, exactly', () => {
     expect(alarms['Serve/Drift/Feature-challenger-plan']).toEqual(feature('challenger', 'plan', 1800));
   });
 
+  // Quality alarms are metric math: judged only with at least 100 joined labels, else on the healthy side (1 for a
+  // minimum, 0 for a maximum); a missing AUC with enough labels is 0 (breaching).
+  const metricOf = (variant: string, metric: string, statistic: string) => ({
+    namespace: 'cdk-mlops/ModelQuality', metric, dimensions: variantDims(variant), statistic, period: 86400, returnData: false,
+  });
+  const mathQuality = (variant: string, metric: string, threshold: number, kind: 'min' | 'max', fill = false): AlarmRow => ({
+    metrics: [
+      { id: 'expr_1', expression: `IF(joined >= 100, ${fill ? 'FILL(m, 0)' : 'm'}, ${kind === 'min' ? 1 : 0})`, returnData: true },
+      { id: 'joined', ...metricOf(variant, 'JoinedRecords', 'Sum') },
+      { id: 'm', ...metricOf(variant, metric, kind === 'min' ? 'Minimum' : 'Maximum') },
+    ],
+    comparison: kind === 'min' ? 'LessThanThreshold' : 'GreaterThanThreshold', threshold, evaluationPeriods: 1, treatMissingData: 'notBreaching',
+  } as unknown as AlarmRow);
+  const labelsNotJoining = (variant: string): AlarmRow => ({
+    namespace: 'cdk-mlops/ModelQuality', metric: 'JoinedRecords', dimensions: variantDims(variant), statistic: 'Sum', period: 86400,
+    comparison: 'LessThanThreshold', threshold: 1, evaluationPeriods: 3, datapointsToAlarm: undefined, treatMissingData: 'breaching',
+  });
+  const unmatched = (variant: string): AlarmRow => ({
+    namespace: 'cdk-mlops/ModelQuality', metric: 'UnmatchedOutputShare', dimensions: variantDims(variant), statistic: 'Maximum', period: 86400,
+    comparison: 'GreaterThanThreshold', threshold: 0.05, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
+  });
+
   test('alarm on AUC < 0.7 by default for a classifier, and on accuracy below its minimum, over the day of a run', () => {
     const { r } = monitor((f) => ({
       modelQuality: {
         groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/', problemType: ProblemType.BINARY_CLASSIFICATION, minAccuracy: 0.8,
       },
     }));
-    const quality = (variant: string, metric: string, threshold: number): AlarmRow => ({
-      namespace: 'cdk-mlops/ModelQuality', metric, dimensions: variantDims(variant), statistic: 'Minimum', period: 86400,
-      comparison: 'LessThanThreshold', threshold, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
-    });
     expect(alarmsOf(r, 'Serve/Drift/Quality-', 'Serve/cdk-mlops-model-quality/')).toEqual({
-      'Serve/Drift/Quality-champion-AUC': quality('champion', 'AUC', 0.7),
-      'Serve/Drift/Quality-champion-Accuracy': quality('champion', 'Accuracy', 0.8),
-      'Serve/Drift/Quality-challenger-AUC': quality('challenger', 'AUC', 0.7),
-      'Serve/Drift/Quality-challenger-Accuracy': quality('challenger', 'Accuracy', 0.8),
+      'Serve/Drift/Quality-champion-AUC': mathQuality('champion', 'AUC', 0.7, 'min', true),
+      'Serve/Drift/Quality-champion-Accuracy': mathQuality('champion', 'Accuracy', 0.8, 'min'),
+      'Serve/Drift/Quality-champion-LabelsNotJoining': labelsNotJoining('champion'),
+      'Serve/Drift/Quality-champion-UnmatchedOutputs': unmatched('champion'),
+      'Serve/Drift/Quality-challenger-AUC': mathQuality('challenger', 'AUC', 0.7, 'min', true),
+      'Serve/Drift/Quality-challenger-Accuracy': mathQuality('challenger', 'Accuracy', 0.8, 'min'),
+      'Serve/Drift/Quality-challenger-LabelsNotJoining': labelsNotJoining('challenger'),
+      'Serve/Drift/Quality-challenger-UnmatchedOutputs': unmatched('challenger'),
       'Serve/cdk-mlops-model-quality/Errors': functionErrors('model-quality'),
     });
   });
@@ -110,15 +132,15 @@ describe('DriftMonitor alarms, exactly', () => {
     const { r } = monitor((f) => ({
       modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'gt/', problemType: ProblemType.REGRESSION, maxRmse: 12.5, maxMae: 4 },
     }));
-    const quality = (variant: string, metric: string, threshold: number): AlarmRow => ({
-      namespace: 'cdk-mlops/ModelQuality', metric, dimensions: variantDims(variant), statistic: 'Maximum', period: 86400,
-      comparison: 'GreaterThanThreshold', threshold, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
-    });
     expect(alarmsOf(r, 'Serve/Drift/Quality-')).toEqual({
-      'Serve/Drift/Quality-champion-RMSE': quality('champion', 'RMSE', 12.5),
-      'Serve/Drift/Quality-champion-MAE': quality('champion', 'MAE', 4),
-      'Serve/Drift/Quality-challenger-RMSE': quality('challenger', 'RMSE', 12.5),
-      'Serve/Drift/Quality-challenger-MAE': quality('challenger', 'MAE', 4),
+      'Serve/Drift/Quality-champion-RMSE': mathQuality('champion', 'RMSE', 12.5, 'max'),
+      'Serve/Drift/Quality-champion-MAE': mathQuality('champion', 'MAE', 4, 'max'),
+      'Serve/Drift/Quality-champion-LabelsNotJoining': labelsNotJoining('champion'),
+      'Serve/Drift/Quality-champion-UnmatchedOutputs': unmatched('champion'),
+      'Serve/Drift/Quality-challenger-RMSE': mathQuality('challenger', 'RMSE', 12.5, 'max'),
+      'Serve/Drift/Quality-challenger-MAE': mathQuality('challenger', 'MAE', 4, 'max'),
+      'Serve/Drift/Quality-challenger-LabelsNotJoining': labelsNotJoining('challenger'),
+      'Serve/Drift/Quality-challenger-UnmatchedOutputs': unmatched('challenger'),
     });
   });
 });
@@ -165,7 +187,9 @@ describe('DriftMonitor schedule inputs, parsed', () => {
       groundTruthBucket: '<Serve/Lake/monitoring>',
       groundTruthPrefix: 'ground-truth/churn/',
       problemType: 'binary-classification',
+      outputPreset: 'plain-score',
       windowMinutes: 1440,
+      captureLookbackHours: 48,
       reportBucket: '<Serve/Lake/monitoring>',
       reportPrefix: 'model-quality-reports',
       metricNamespace: 'cdk-mlops/ModelQuality',
