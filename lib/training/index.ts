@@ -2,3 +2,4 @@ export * from './instance-type';
 export * from './model-registry';
 export * from './training-pipeline';
 export * from './training-pipeline-interface';
+export * from './training-options';

@@ -1,0 +1,168 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { defineQualityGate, gateMetadata, gateTerms } from './quality-gate';
+import { PipelineRoles, modelPackagesArn } from './roles';
+import { prune, renderTrainingState } from './training-state';
+import { ValidatedConfig } from './validate';
+import * as perms from '../perms';
+import { ModelApprovalStatus } from '../training-options';
+import type { TrainingPipelineProps } from '../training-pipeline';
+
+/**
+ * Errors of SageMaker API calls that a retry can cure: throttling only. Validation errors, `ResourceLimitExceeded` and the like
+ * fail the run at once.
+ *
+ * - The AWS SDK integration (`aws-sdk:sagemaker:*`, the ReadFinalMetrics and RegisterModel states) names its errors
+ *   `SageMaker.<ErrorCode>Exception`, so throttling is `SageMaker.ThrottlingException`. Its catch-all for unmodeled errors,
+ *   `SageMaker.SageMakerException`, is not retried.
+ * - The optimized integration (`sagemaker:createTrainingJob.sync`, the Train state) reports every SageMaker API error, throttling
+ *   included, as `SageMaker.AmazonSageMakerException` and puts the error code only in the cause. Retrying that name would retry
+ *   every error, so it is not retried: a throttled CreateTrainingJob fails the run, which notifies and can be started again.
+ *   `SageMaker.ThrottlingException` is listed for it too, in case the integration names throttling like the SDK integration does.
+ */
+const THROTTLING_ERRORS = ['SageMaker.ThrottlingException'];
+
+/** What the state machine definition needs beyond the props. */
+export interface DefinitionInputs {
+  readonly roles: PipelineRoles;
+  readonly vpcConfig: any;
+  readonly trainingJobsArn: string;
+}
+
+/**
+ * The states of a run: name the job, train (.sync), read the final metrics, gate, register, notify; every failure notifies and
+ * ends in Failed with the failed step's error and cause.
+ */
+export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg: ValidatedConfig, inputs: DefinitionInputs): sfn.IChainable {
+  const stack = Stack.of(scope);
+  const { roles, trainingJobsArn } = inputs;
+  const gate = props.qualityGate;
+  const { requirement, metricLiteral } = gateTerms(gate);
+  const pathLiteral = JSON.stringify(scope.node.path);
+
+  // One run id per execution (a UUID, 36 characters): the job is named `<prefix>-<runId>` (at most 26 + 1 + 36 = 63 characters,
+  // SageMaker's limit), and the run id is the registration's idempotency token (CreateModelPackage's ClientToken: 1-36 characters).
+  const jobName = `'${cfg.jobNamePrefix}-' & $runId`;
+  const prepare = sfn.Pass.jsonata(scope, 'NameTrainingJob', {
+    comment: 'A run id per execution; the training job is named <prefix>-<runId>, under the prefix the pipeline may use',
+    assign: { runId: '{% $uuid() %}' },
+  });
+  const train = renderTrainingState(scope, props, cfg, roles, inputs.vpcConfig, jobName);
+
+  const describeJob = tasks.CallAwsService.jsonata(scope, 'ReadFinalMetrics', {
+    comment: 'Reads the final metrics and the model artifacts of the job',
+    service: 'sagemaker',
+    action: 'describeTrainingJob',
+    iamAction: 'sagemaker:DescribeTrainingJob',
+    iamResources: [trainingJobsArn],
+    parameters: { TrainingJobName: '{% $trainingJobName %}' },
+    assign: {
+      modelDataUrl: '{% $states.result.ModelArtifacts.S3ModelArtifacts %}',
+      metric: `{% ($v := $states.result.FinalMetricDataList[MetricName = ${metricLiteral}].Value; $exists($v) ? $v[0] : null) %}`,
+    },
+    outputs: '{% $states.input %}',
+  });
+
+  const packagesArn = modelPackagesArn(stack, props.registry.modelPackageGroupName);
+  roles.machineAcks.add(packagesArn, 'CreateModelPackage on new versions of the target model package group only; SageMaker numbers the versions.');
+  const register = tasks.CallAwsService.jsonata(scope, 'RegisterModel', {
+    comment: 'Registers a model package: the inference image and the model artifacts of the job',
+    service: 'sagemaker',
+    action: 'createModelPackage',
+    iamAction: 'sagemaker:CreateModelPackage',
+    iamResources: [packagesArn],
+    parameters: prune({
+      ModelPackageGroupName: props.registry.modelPackageGroupName,
+      ModelPackageDescription: `{% 'Trained by ' & $trainingJobName & '; ' & ${metricLiteral} & ' = ' & $string($metric) %}`,
+      ModelApprovalStatus: props.approvalStatus ?? ModelApprovalStatus.PENDING_MANUAL_APPROVAL,
+      // Idempotent retries: one model package per run. The run id is a UUID, which fits the token's 1-36 characters [a-zA-Z0-9-].
+      ClientToken: '{% $runId %}',
+      InferenceSpecification: {
+        Containers: [{ Image: roles.inferenceImageUri, ModelDataUrl: '{% $modelDataUrl %}' }],
+        SupportedContentTypes: props.supportedContentTypes,
+        SupportedResponseMIMETypes: props.supportedResponseTypes,
+      },
+      CustomerMetadataProperties: { TrainingJobName: '{% $trainingJobName %}', ...gateMetadata(gate) },
+    }),
+    assign: { modelPackageArn: '{% $states.result.ModelPackageArn %}' },
+  });
+
+  for (const task of [describeJob, register]) {
+    task.addRetry({
+      errors: THROTTLING_ERRORS, interval: Duration.seconds(5), maxAttempts: 6, backoffRate: 2,
+      maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL,
+    });
+  }
+  train.addRetry({
+    errors: THROTTLING_ERRORS, interval: Duration.seconds(10), maxAttempts: 6, backoffRate: 2,
+    maxDelay: Duration.minutes(5), jitterStrategy: sfn.JitterType.FULL,
+  });
+
+  const topic = props.notificationTopic;
+  if (topic?.masterKey) {
+    // Publishing to an encrypted topic uses its key; exact actions rather than grantPublish's kms:GenerateDataKey*.
+    roles.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.TOPIC_KEY_ACTIONS, resources: [topic.masterKey.keyArn] }));
+  }
+  const notify = (notifyId: string, status: string, fields: string): tasks.SnsPublish | undefined => {
+    if (!topic) {
+      return undefined;
+    }
+    const publish = tasks.SnsPublish.jsonata(scope, notifyId, {
+      topic,
+      subject: `Training pipeline ${status}`.slice(0, 100),
+      message: sfn.TaskInput.fromText(
+        `{% $string({"pipeline": ${pathLiteral}, "status": "${status}", "execution": $states.context.Execution.Id${fields}}) %}`,
+      ),
+      outputs: '{% $states.input %}',
+    });
+    publish.addRetry({
+      errors: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException'],
+      interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2,
+    });
+    return publish;
+  };
+
+  const failed = sfn.Fail.jsonata(scope, 'Failed', {
+    comment: 'A step failed; the error and cause are those of the failed step',
+    error: '{% $states.input.Error %}',
+    cause: '{% $states.input.Cause %}',
+  });
+  const notifyFailure = notify('NotifyFailure', 'FAILED', ', "error": $states.input.Error, "cause": $states.input.Cause');
+  // A notification that cannot be sent must not hide the step's error: Failed gets the original error and cause (this state's input).
+  notifyFailure?.addCatch(failed, { errors: [sfn.Errors.ALL], outputs: '{% $states.input %}' });
+  const onFailure = chain(notifyFailure, failed);
+  for (const task of [train, describeJob, register]) {
+    task.addCatch(onFailure, { errors: [sfn.Errors.ALL] });
+  }
+
+  const succeeded = new sfn.Succeed(scope, 'Registered');
+  const notifySuccess = notify('NotifySuccess', 'SUCCEEDED',
+    `, "trainingJobName": $trainingJobName, "metric": ${metricLiteral}, "value": $metric, "modelPackageArn": $modelPackageArn`);
+  if (notifySuccess) {
+    // The model is registered: a notification that cannot be sent must not fail the run. The error stays in the execution log.
+    notifySuccess.addCatch(sfn.Succeed.jsonata(scope, 'RegisteredWithoutNotification', {
+      comment: 'The model was registered, but the success notification could not be sent',
+      outputs: '{% {"modelPackageArn": $modelPackageArn, "notificationError": $states.input.Error, "notificationCause": $states.input.Cause} %}',
+    }), { errors: [sfn.Errors.ALL] });
+  }
+  const { choice } = defineQualityGate(scope, gate, chain(register, chain(notifySuccess, succeeded)), (gateFailed) => {
+    const notifyGateFailed = notify('NotifyQualityGateFailed', 'QUALITY_GATE_FAILED',
+      `, "trainingJobName": $trainingJobName, "metric": ${metricLiteral}, "value": $metric, "required": "${requirement}"`);
+    // The run fails with QualityGateFailed whether or not the notification could be sent.
+    notifyGateFailed?.addCatch(gateFailed, { errors: [sfn.Errors.ALL] });
+    return chain(notifyGateFailed, gateFailed);
+  });
+
+  return prepare.next(train).next(describeJob).next(choice);
+}
+
+/** `first.next(second)`, or `second` alone when there is no first state. */
+function chain(first: sfn.IChainable | undefined, second: sfn.IChainable): sfn.IChainable {
+  if (!first) {
+    return second;
+  }
+  return sfn.Chain.start(first).next(second);
+}

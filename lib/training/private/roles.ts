@@ -1,0 +1,183 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ValidatedConfig } from './validate';
+import { ILakeZone } from '../../data-lake';
+import * as perms from '../perms';
+import { WildcardAcknowledgments } from '../private-acknowledgments';
+import type { TrainingPipelineProps } from '../training-pipeline';
+
+/** The two roles of a pipeline and what the states need from them. */
+export interface PipelineRoles {
+  /** The role SageMaker assumes for the training job. */
+  readonly trainingRole: iam.Role;
+  /** The role the state machine runs as. */
+  readonly stateMachineRole: iam.Role;
+  /** Acknowledgments of the state machine role's wildcard resources (the states add theirs). */
+  readonly machineAcks: WildcardAcknowledgments;
+  /** The training image, pullable by the training role. */
+  readonly trainingImageUri: string;
+  /** The image registered for inference. */
+  readonly inferenceImageUri: string;
+}
+
+/**
+ * The training role (what the job may do) and the state machine role (what the orchestration may do), each with exactly the
+ * grants its calls need; the AWS pages for each action are cited in ../perms.ts.
+ */
+export function definePipelineRoles(scope: Construct, props: TrainingPipelineProps, cfg: ValidatedConfig, trainingJobsArn: string): PipelineRoles {
+  const stack = Stack.of(scope);
+  const models = cfg.modelsZone!;
+  const outputPrefix = cfg.outputPrefix;
+
+  // --- The training role: what the training job itself may do. -----------------------------------------------------------
+  const trainingRole = new iam.Role(scope, 'TrainingRole', {
+    assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+    description: `SageMaker training jobs ${cfg.jobNamePrefix}-* of ${scope.node.path}`,
+  });
+  const trainingAcks = new WildcardAcknowledgments(trainingRole);
+  for (const channel of props.channels) {
+    const objects = grantObjects(trainingRole, cfg.zones.get(channel.zone)!, channel.prefix, { read: true });
+    trainingAcks.add(objects, `The objects of channel '${channel.name}' (zone ${channel.zone}, prefix ${channel.prefix}): a training job reads `
+      + 'every object under its channel prefix, and the keys are not known in advance.');
+  }
+  const outputObjects = grantObjects(trainingRole, models, `${outputPrefix}output/`, { write: true });
+  trainingAcks.add(outputObjects, 'Write-only under the pipeline\'s output prefix: SageMaker writes <job-name>/output/model.tar.gz, '
+    + 'and job names are generated per execution.');
+  if (models.encryptionKey) {
+    // OutputDataConfig.KmsKeyId is the models zone's key: SageMaker's API reference says the execution role then needs kms:Encrypt
+    // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html).
+    trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: perms.KMS_OUTPUT_KEY_ACTIONS,
+      resources: [models.encryptionKey.keyArn],
+    }));
+  }
+  if (cfg.spot) {
+    const checkpoints = grantObjects(trainingRole, models, `${outputPrefix}checkpoints/`, { read: true, write: true, delete: true });
+    trainingAcks.add(checkpoints, 'Managed spot training syncs checkpoints (file names chosen by the training code) under the pipeline\'s '
+      + 'checkpoint prefix, reads them back after an interruption and removes those deleted locally.');
+  }
+  if (props.tensorBoard) {
+    const tensorboard = grantObjects(trainingRole, models, `${outputPrefix}tensorboard/`, { write: true });
+    trainingAcks.add(tensorboard, 'Write-only under the pipeline\'s TensorBoard prefix: the event files are named by TensorBoard.');
+  }
+  const trainingLogGroupArn = stack.formatArn({
+    service: 'logs', resource: 'log-group', resourceName: `${perms.TRAINING_LOG_GROUP}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.LOG_GROUP_ACTIONS, resources: [trainingLogGroupArn] }));
+  trainingAcks.add(trainingLogGroupArn, `CreateLogGroup and DescribeLogStreams on SageMaker's fixed training log group ${perms.TRAINING_LOG_GROUP} only; `
+    + 'the ":*" suffix is the ARN form CloudWatch Logs authorizes log-group actions against.');
+  const logStreams = logStreamsArn(stack, cfg.jobNamePrefix);
+  trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.LOG_STREAM_ACTIONS, resources: [logStreams] }));
+  trainingAcks.add(logStreams, 'Only the log streams of this pipeline\'s training jobs (<job-name>/algo-<n>-<time>), whose names are '
+    + 'generated per execution.');
+  trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: perms.METRIC_ACTIONS,
+    resources: ['*'],
+    conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
+  }));
+  trainingAcks.add('*', 'cloudwatch:PutMetricData supports no resource-level permissions; a condition limits it to the /aws/sagemaker/* '
+    + 'namespaces.');
+  trainingAcks.add('*', 'ecr:GetAuthorizationToken supports no resource-level permissions; image pulls are limited to the image\'s repository.');
+  if (cfg.volumeKey) {
+    trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: perms.KMS_VOLUME_ACTIONS,
+      resources: [cfg.volumeKey.keyArn],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }));
+  }
+  if (props.vpc) {
+    trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.VPC_ACTIONS, resources: ['*'] }));
+    trainingAcks.add('*', 'The EC2 network-interface actions that SageMaker needs to attach the job to the VPC are granted on * as in the '
+      + 'SageMaker documentation: the Describe actions support no resource-level permissions and the interfaces do not exist yet.');
+  }
+  const trainingImageUri = props.image.bind(trainingRole).imageUri;
+
+  // --- The state machine role: what the orchestration may do. -------------------------------------------------------------
+  const stateMachineRole = new iam.Role(scope, 'StateMachineRole', {
+    assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+    description: `Step Functions state machine of the training pipeline ${scope.node.path}`,
+  });
+  const machineAcks = new WildcardAcknowledgments(stateMachineRole);
+  stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.TRAINING_JOB_ACTIONS, resources: [trainingJobsArn] }));
+  machineAcks.add(trainingJobsArn, `Only training jobs named by this pipeline (${cfg.jobNamePrefix}-<uuid>, a new name per execution).`);
+  machineAcks.add('*', 'Step Functions log delivery (logs:*LogDelivery, DescribeLogGroups, ...) and X-Ray tracing (xray:PutTraceSegments, ...) '
+    + 'support no resource-level permissions; these statements are the ones aws-stepfunctions generates for logging and tracing.');
+  stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: perms.SYNC_RULE_ACTIONS,
+    resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: perms.SYNC_RULE_NAME })],
+  }));
+  stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['iam:PassRole'],
+    resources: [trainingRole.roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+  }));
+  // Registering a model package reads the job's model artifacts.
+  const registered = grantObjects(stateMachineRole, models, `${outputPrefix}output/`, { read: true });
+  machineAcks.add(registered, 'Read-only: the model artifacts of this pipeline\'s jobs, which it registers; '
+    + 'job names are generated per execution.');
+  let inferenceImageUri = trainingImageUri;
+  if (props.inferenceImage) {
+    // So that registration can check the image of the model package.
+    inferenceImageUri = props.inferenceImage.bind(stateMachineRole).imageUri;
+    machineAcks.add('*', 'ecr:GetAuthorizationToken supports no resource-level permissions; '
+      + 'image reads are limited to the inference image\'s repository.');
+  }
+
+  return { trainingRole, stateMachineRole, machineAcks, trainingImageUri, inferenceImageUri };
+}
+
+interface ObjectAccess {
+  readonly read?: boolean;
+  readonly write?: boolean;
+  readonly delete?: boolean;
+}
+
+/**
+ * Grants exactly the object actions a training job or registration needs under one prefix of a zone (narrower than the zone's
+ * `grantRead`/`grantWrite`, which add wildcard actions): GetObject and a prefix-scoped ListBucket to read; PutObject to write;
+ * the zone key's Decrypt / GenerateDataKey.
+ */
+export function grantObjects(grantee: iam.IGrantable, zone: ILakeZone, prefix: string, access: ObjectAccess): string {
+  const objects = zone.bucket.arnForObjects(`${prefix}*`);
+  const actions: string[] = [];
+  if (access.read) {
+    actions.push(...perms.S3_READ_OBJECT_ACTIONS);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: perms.S3_LIST_ACTIONS,
+      resourceArns: [zone.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    });
+  }
+  if (access.write) {
+    actions.push(...perms.S3_WRITE_OBJECT_ACTIONS);
+  }
+  if (access.delete) {
+    actions.push(...perms.S3_DELETE_OBJECT_ACTIONS);
+  }
+  iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [objects] });
+  if (zone.encryptionKey) {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: access.write ? perms.KMS_ENCRYPT_ACTIONS : perms.KMS_DECRYPT_ACTIONS,
+      resourceArns: [zone.encryptionKey.keyArn],
+    });
+  }
+  return objects;
+}
+
+function logStreamsArn(stack: Stack, jobNamePrefix: string): string {
+  // Training log streams are named `<job-name>/algo-<n>-<timestamp>`.
+  return stack.formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: `${perms.TRAINING_LOG_GROUP}:log-stream:${jobNamePrefix}-*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/** The versions of a model package group. Group names are lowercase (ModelRegistry checks it), as in SageMaker's ARNs. */
+export function modelPackagesArn(stack: Stack, groupName: string): string {
+  return stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${groupName}/*` });
+}

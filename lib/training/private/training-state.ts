@@ -1,0 +1,97 @@
+import { Aws, Token } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { PipelineRoles } from './roles';
+import { ValidatedConfig } from './validate';
+import { TrainingInputMode } from '../training-options';
+import type { TrainingPipelineProps } from '../training-pipeline';
+
+/** Where SageMaker collects TensorBoard logs in the container. */
+const TENSORBOARD_LOCAL_PATH = '/opt/ml/output/tensorboard';
+
+/**
+ * The Train state: CreateTrainingJob with `.sync` (the optimized integration, which waits for the job to end), rendered from the
+ * validated props. Fields that are not set are left out. `jobName` is the JSONata expression of the job's name.
+ */
+export function renderTrainingState(scope: Construct, props: TrainingPipelineProps, cfg: ValidatedConfig, roles: PipelineRoles,
+  vpcConfig: any, jobName: string): sfn.CustomState {
+  const models = cfg.modelsZone!;
+  const outputPrefix = cfg.outputPrefix;
+  const trainingImageUri = roles.trainingImageUri;
+  const outputUri = models.s3Uri(`${outputPrefix}output/`);
+  const modelsKey = models.encryptionKey;
+  const trainingArguments: any = {
+    TrainingJobName: `{% ${jobName} %}`,
+    RoleArn: roles.trainingRole.roleArn,
+    AlgorithmSpecification: {
+      TrainingImage: trainingImageUri,
+      TrainingInputMode: TrainingInputMode.FILE,
+      MetricDefinitions: props.metricDefinitions.map((m) => ({ Name: m.name, Regex: m.regex })),
+    },
+    InputDataConfig: props.channels.map((channel) => ({
+      ChannelName: channel.name,
+      DataSource: {
+        S3DataSource: {
+          S3DataType: 'S3Prefix',
+          S3Uri: cfg.zones.get(channel.zone)!.s3Uri(channel.prefix),
+          S3DataDistributionType: channel.shardByS3Key ? 'ShardedByS3Key' : 'FullyReplicated',
+        },
+      },
+      InputMode: channel.inputMode,
+      ContentType: channel.contentType,
+    })),
+    OutputDataConfig: { S3OutputPath: outputUri, KmsKeyId: modelsKey?.keyArn },
+    ResourceConfig: {
+      InstanceType: props.instanceType.name,
+      InstanceCount: cfg.instanceCount,
+      VolumeSizeInGB: cfg.volumeGb,
+      VolumeKmsKeyId: cfg.volumeKey?.keyArn,
+    },
+    StoppingCondition: {
+      MaxRuntimeInSeconds: cfg.maxRuntime.toSeconds(),
+      MaxWaitTimeInSeconds: cfg.spot ? cfg.maxWait!.toSeconds() : undefined,
+    },
+    HyperParameters: cfg.hyperparameters,
+    Environment: props.environment,
+    EnableManagedSpotTraining: cfg.spot || undefined,
+    CheckpointConfig: cfg.spot ? {
+      S3Uri: `{% '${models.s3Uri(`${outputPrefix}checkpoints/`)}' & ${jobName} & '/' %}`,
+      LocalPath: props.checkpointLocalPath ?? '/opt/ml/checkpoints',
+    } : undefined,
+    TensorBoardOutputConfig: props.tensorBoard ? {
+      S3OutputPath: `{% '${models.s3Uri(`${outputPrefix}tensorboard/`)}' & ${jobName} & '/' %}`,
+      LocalPath: TENSORBOARD_LOCAL_PATH,
+    } : undefined,
+    VpcConfig: vpcConfig,
+    EnableNetworkIsolation: props.networkIsolation ?? false,
+    EnableInterContainerTrafficEncryption: props.interContainerTrafficEncryption ?? true,
+  };
+  const train = new sfn.CustomState(scope, 'Train', {
+    stateJson: {
+      Type: 'Task',
+      Comment: 'Runs the training job and waits for it to end (.sync)',
+      Resource: `arn:${Aws.PARTITION}:states:::sagemaker:createTrainingJob.sync`,
+      Arguments: prune(trainingArguments),
+      Assign: { trainingJobName: `{% ${jobName} %}` },
+      Output: '{% $states.input %}',
+    },
+  });
+  return train;
+}
+
+/** Drops undefined values (recursively), so that the rendered task has only the fields that were set. */
+export function prune(value: any): any {
+  if (Array.isArray(value)) {
+    return value.map(prune);
+  }
+  if (value && typeof value === 'object' && !Token.isUnresolved(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: any = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== undefined) {
+        out[k] = prune(v);
+      }
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,305 @@
+import { Annotations, Duration, Names, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ILakeZone } from '../../data-lake';
+import { lookupInstance } from '../../private/instance-catalog';
+import { InputErrors, describe, isToken } from '../../private/validation';
+import type { TrainingPipelineProps } from '../training-pipeline';
+
+/*
+ * Validation of TrainingPipelineProps: every limit below is SageMaker's (CreateTrainingJob, CreateModelPackage API references)
+ * unless it says otherwise. Bad input fails at synth with the construct path, the prop, the value and what is allowed.
+ */
+
+/** SageMaker's limit on MaxRuntimeInSeconds (28 days). */
+export const MAX_TRAINING_RUNTIME = Duration.days(28);
+const MAX_VOLUME_GB = 16384;
+const MAX_CHANNELS = 20;
+const MAX_METRICS = 40;
+const MAX_HYPERPARAMETERS = 100;
+const MAX_ENVIRONMENT = 100;
+const CHANNEL_NAME = /^[A-Za-z0-9.\-_]{1,64}$/;
+const JOB_NAME_PREFIX = /^[a-z0-9](-*[a-z0-9]){0,25}$/;
+const ENV_NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,511}$/;
+
+/** Keys and values of a model package's `CustomerMetadataProperties`: letters, spaces, digits and `_.:/=+-@`. */
+export const METADATA_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const MAX_METADATA_VALUE = 256;
+
+/** The props, checked, with their defaults applied. */
+export interface ValidatedConfig {
+  readonly jobNamePrefix: string;
+  readonly outputPrefix: string;
+  readonly modelsZone?: ILakeZone;
+  readonly zones: Map<string, ILakeZone>;
+  readonly instanceCount: number;
+  readonly volumeGb: number;
+  readonly volumeKey?: kms.IKey;
+  readonly maxRuntime: Duration;
+  readonly spot: boolean;
+  readonly maxWait?: Duration;
+  readonly hyperparameters?: { [key: string]: string };
+}
+
+/** Checks the props (collecting every problem in `errors`) and applies their defaults. */
+export function validate(scope: Construct, errors: InputErrors, props: TrainingPipelineProps): ValidatedConfig {
+  // Job names and prefixes.
+  const jobNamePrefix = props.jobNamePrefix ?? defaultJobNamePrefix(scope);
+  if (!isToken(jobNamePrefix) && !JOB_NAME_PREFIX.test(jobNamePrefix)) {
+    errors.add('jobNamePrefix', jobNamePrefix, '1-26 lowercase letters, digits and hyphens, starting and ending with a letter or digit '
+      + '(job names are "<prefix>-<uuid>", at most 63 characters)');
+  }
+  const outputPrefix = props.outputPrefix ?? `training/${jobNamePrefix}/`;
+  if (!isToken(outputPrefix) && (!outputPrefix.endsWith('/') || outputPrefix.startsWith('/') || outputPrefix.length > 512)) {
+    errors.add('outputPrefix', outputPrefix, 'a key prefix ending with "/", not starting with "/", at most 512 characters');
+  }
+
+  // Lake zones.
+  const zones = new Map<string, ILakeZone>();
+  const zoneOf = (name: string, prop: string): ILakeZone | undefined => {
+    if (zones.has(name)) {
+      return zones.get(name);
+    }
+    if (!props.lake.zoneNames.includes(name)) {
+      errors.add(prop, name, `one of the lake's zones ${describe(props.lake.zoneNames)}`);
+      return undefined;
+    }
+    const zone = props.lake.zone(name);
+    zones.set(name, zone);
+    return zone;
+  };
+  const groupName = props.registry.modelPackageGroupName;
+  if (!isToken(groupName) && groupName !== groupName.toLowerCase()) {
+    errors.add('registry', groupName, 'a model package group with a lowercase name (the IAM policies grant on its model package ARNs)');
+  }
+  const modelsZone = props.lake.zoneNames.includes('models') ? zoneOf('models', 'lake') : undefined;
+  if (!modelsZone) {
+    errors.add('lake', props.lake.zoneNames, "a lake with a 'models' zone, which receives the models, checkpoints and TensorBoard logs");
+  }
+
+  // Resources.
+  const instanceCount = props.instanceCount ?? 1;
+  if (!isToken(instanceCount)) {
+    errors.check(Number.isInteger(instanceCount) && instanceCount >= 1, 'instanceCount', instanceCount, 'a whole number >= 1');
+  }
+  const volumeSize = props.volumeSize ?? Size.gibibytes(50);
+  let volumeGb = 50;
+  if (!volumeSize.isUnresolved()) {
+    volumeGb = volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    errors.check(Number.isInteger(volumeGb) && volumeGb >= 1 && volumeGb <= MAX_VOLUME_GB, 'volumeSize', `${volumeGb} GiB`,
+      `a whole number of GiB from 1 to ${MAX_VOLUME_GB}`);
+  }
+  const type = props.instanceType;
+  const facts = lookupInstance(type.name);
+  if (facts?.known && !facts.training) {
+    errors.add('instanceType', type.name, `a SageMaker training instance type (ml.${facts.family}.* is offered for hosting only; `
+      + 'see ResourceConfig.InstanceType in the CreateTrainingJob API reference)');
+  }
+  const nvme = type.hasLocalNvme;
+  if (props.volumeEncryptionKey && nvme) {
+    errors.add('volumeEncryptionKey', type.name, 'omitted: the instance type has local NVMe storage, which SageMaker encrypts '
+      + 'in hardware and for which it rejects a volume KMS key (choose an EBS-only type such as ml.p3 or ml.m5 to use a key)');
+  }
+  const localGb = type.localStorageSize?.toGibibytes();
+  if (nvme && localGb !== undefined && !volumeSize.isUnresolved() && volumeGb > localGb) {
+    errors.add('volumeSize', `${volumeGb} GiB`, `at most the ${localGb} GB of local NVMe storage of ${type.name} (SageMaker uses the instance `
+      + 'storage instead of an EBS volume and rejects a larger VolumeSizeInGB)');
+  }
+  if (facts && !facts.known) {
+    Annotations.of(scope).addWarningV2('cdk-mlops:unknown-instance-type', `${type.name} is not in this library's instance catalog: whether it `
+      + 'has local NVMe storage is unknown, so no volume KMS key is set (SageMaker would reject one on NVMe storage). Give '
+      + 'volumeEncryptionKey if the type is EBS-backed.');
+  }
+  // Fail closed: a volume key only where the type is known to be EBS-backed (SageMaker rejects one on local NVMe storage).
+  const volumeKey = props.volumeEncryptionKey ?? (nvme || !type.hasKnownStorage ? undefined : props.lake.encryptionKey);
+
+  // Time limits.
+  const maxRuntime = props.maxRuntime ?? Duration.hours(24);
+  const spot = props.spot ?? false;
+  let maxWait = props.maxWait;
+  if (!maxRuntime.isUnresolved()) {
+    const s = maxRuntime.toSeconds({ integral: false });
+    errors.check(Number.isInteger(s) && s >= 1 && s <= MAX_TRAINING_RUNTIME.toSeconds(), 'maxRuntime', maxRuntime,
+      `a whole number of seconds from 1 second to ${MAX_TRAINING_RUNTIME.toHumanString()} (SageMaker's limit)`);
+  }
+  if (!spot && props.maxWait !== undefined) {
+    errors.add('maxWait', props.maxWait, 'omitted unless spot is true (it is the limit on waiting for spot capacity)');
+  }
+  if (spot) {
+    if (maxWait === undefined && !maxRuntime.isUnresolved()) {
+      const seconds = Math.max(maxRuntime.toSeconds(), Math.min(2 * maxRuntime.toSeconds(), MAX_TRAINING_RUNTIME.toSeconds()));
+      maxWait = Duration.seconds(seconds);
+    } else if (maxWait !== undefined && !maxWait.isUnresolved() && !maxRuntime.isUnresolved()) {
+      const w = maxWait.toSeconds({ integral: false });
+      errors.check(Number.isInteger(w) && w >= maxRuntime.toSeconds(), 'maxWait', maxWait,
+        `a whole number of seconds >= maxRuntime (${maxRuntime.toHumanString()})`);
+    }
+    maxWait = maxWait ?? maxRuntime;
+  }
+
+  // Channels.
+  errors.check(props.channels.length <= MAX_CHANNELS, 'channels', `${props.channels.length} channels`, `at most ${MAX_CHANNELS} channels`);
+  const channelNames = new Set<string>();
+  props.channels.forEach((channel, i) => {
+    if (!isToken(channel.name)) {
+      errors.check(CHANNEL_NAME.test(channel.name), `channels[${i}].name`, channel.name, '1-64 letters, digits, ".", "-" and "_"');
+    }
+    if (channelNames.has(channel.name)) {
+      errors.add(`channels[${i}].name`, channel.name, 'unique, but another channel has this name');
+    }
+    channelNames.add(channel.name);
+    zoneOf(channel.zone, `channels[${i}].zone`);
+    if (!isToken(channel.prefix)) {
+      const ok = channel.prefix.length > 0 && !channel.prefix.startsWith('/') && !channel.prefix.includes('*');
+      errors.check(ok, `channels[${i}].prefix`, channel.prefix,
+        'a non-empty key prefix, not starting with "/" and without "*" (the training role may read only this prefix)');
+    }
+  });
+
+  // Metrics and the gate.
+  const metricCount = props.metricDefinitions.length;
+  errors.check(metricCount <= MAX_METRICS, 'metricDefinitions', `${metricCount} definitions`, `at most ${MAX_METRICS}`);
+  const metricNames = new Set<string>();
+  props.metricDefinitions.forEach((metric, i) => {
+    if (!isToken(metric.name)) {
+      errors.check(metric.name.length >= 1 && metric.name.length <= 255, `metricDefinitions[${i}].name`, metric.name, '1-255 characters');
+    }
+    if (metricNames.has(metric.name)) {
+      errors.add(`metricDefinitions[${i}].name`, metric.name, 'unique, but another definition has this name');
+    }
+    metricNames.add(metric.name);
+    if (!isToken(metric.regex)) {
+      const problem = regexProblem(metric.regex);
+      if (problem) {
+        errors.add(`metricDefinitions[${i}].regex`, metric.regex,
+          `a valid regular expression of 1-500 characters with a capturing group for the value (${problem})`);
+      }
+    }
+  });
+  const gate = props.qualityGate;
+  if (!isToken(gate.metricName) && !metricNames.has(gate.metricName)) {
+    errors.add('qualityGate.metricName', gate.metricName, `one of the metricDefinitions names ${describe([...metricNames])}`);
+  } else if (!isToken(gate.metricName) && (!METADATA_TEXT.test(gate.metricName) || gate.metricName.length > MAX_METADATA_VALUE)) {
+    errors.add('qualityGate.metricName', gate.metricName, `at most ${MAX_METADATA_VALUE} letters, spaces, digits and "_.:/=+-@" `
+      + '(it is recorded in the model package\'s metadata, which allows no other characters)');
+  }
+  if (!isToken(gate.threshold)) {
+    errors.check(typeof gate.threshold === 'number' && Number.isFinite(gate.threshold), 'qualityGate.threshold', gate.threshold, 'a finite number');
+  }
+
+  // Hyperparameters and environment.
+  let hyperparameters: { [key: string]: string } | undefined;
+  if (props.hyperparameters) {
+    hyperparameters = {};
+    const entries = Object.entries(props.hyperparameters);
+    errors.check(entries.length <= MAX_HYPERPARAMETERS, 'hyperparameters', `${entries.length} entries`, `at most ${MAX_HYPERPARAMETERS} entries`);
+    for (const [key, value] of entries) {
+      errors.check(key.length >= 1 && key.length <= 256, 'hyperparameters', key, 'keys of 1-256 characters');
+      const converted = hyperparameterString(value);
+      if (converted === undefined) {
+        errors.add(`hyperparameters['${key}']`, safeDescribe(value), 'a string, a finite number or a boolean (SageMaker takes strings only)');
+      } else if (!isToken(converted) && converted.length > 2500) {
+        errors.add(`hyperparameters['${key}']`, `${converted.length} characters`, 'at most 2500 characters');
+      } else {
+        hyperparameters[key] = converted;
+      }
+    }
+  }
+  if (props.environment) {
+    const entries = Object.entries(props.environment);
+    errors.check(entries.length <= MAX_ENVIRONMENT, 'environment', `${entries.length} entries`, `at most ${MAX_ENVIRONMENT} entries`);
+    for (const [key, value] of entries) {
+      errors.check(ENV_NAME.test(key), 'environment', key, 'names of up to 512 letters, digits and "_", not starting with a digit');
+      if (typeof value !== 'string') {
+        errors.add(`environment['${key}']`, safeDescribe(value), 'a string');
+      } else if (!isToken(value)) {
+        errors.check(value.length <= 512, `environment['${key}']`, `${value.length} characters`, 'at most 512 characters');
+      }
+    }
+  }
+
+  // VPC.
+  if (!props.vpc && (props.securityGroups || props.vpcSubnets)) {
+    errors.add(props.securityGroups ? 'securityGroups' : 'vpcSubnets', 'set without vpc', 'given only together with vpc');
+  }
+  if (props.securityGroups) {
+    const count = props.securityGroups.length;
+    errors.check(count >= 1 && count <= 5, 'securityGroups', `${count} groups`, '1 to 5 security groups');
+  }
+
+  // Schedule: a run must end before the next one starts.
+  if (props.schedule) {
+    const interval = rateSeconds(props.schedule.expressionString);
+    const longest = spot ? maxWait : maxRuntime;
+    if (interval !== undefined && longest && !longest.isUnresolved() && interval < longest.toSeconds()) {
+      errors.add('schedule', props.schedule.expressionString, `no more frequent than the longest run (${spot ? 'maxWait' : 'maxRuntime'}, `
+        + `${longest.toHumanString()}), so that runs do not overlap`);
+    }
+  }
+
+  return { jobNamePrefix, outputPrefix, modelsZone, zones, instanceCount, volumeGb, volumeKey, maxRuntime, spot, maxWait, hyperparameters };
+}
+
+/** A default job-name prefix from the construct path: lowercase, hyphens, at most 26 characters, unique per app. */
+function defaultJobNamePrefix(scope: Construct): string {
+  const name = Names.uniqueResourceName(scope, { maxLength: 26, separator: '-' }).toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  return name || 'training';
+}
+
+/** A hyperparameter value as SageMaker's string, or undefined if it has none. */
+function hyperparameterString(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? String(value) : undefined;
+  }
+  if (typeof value === 'boolean') {
+    return String(value);
+  }
+  return undefined;
+}
+
+function safeDescribe(value: unknown): string {
+  if (value === null || value === undefined || typeof value !== 'object') {
+    return describe(value);
+  }
+  try {
+    return JSON.stringify(value).slice(0, 100);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Why a metric regex is unusable, or undefined if it is fine. */
+function regexProblem(regex: string): string | undefined {
+  if (regex.length < 1 || regex.length > 500) {
+    return `it has ${regex.length} characters`;
+  }
+  let compiled: RegExp;
+  try {
+    compiled = new RegExp(regex);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  // Count the capturing groups: a regex that matches the empty string has one match entry per group.
+  const groups = new RegExp(`${compiled.source}|`).exec('')!.length - 1;
+  if (groups < 1) {
+    return 'it has no capturing group';
+  }
+  return undefined;
+}
+
+/** The interval of a `rate(...)` schedule in seconds; undefined for cron expressions and tokens. */
+function rateSeconds(expression: string): number | undefined {
+  if (Token.isUnresolved(expression)) {
+    return undefined;
+  }
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) {
+    return undefined;
+  }
+  const unit = match[2].startsWith('minute') ? 60 : match[2].startsWith('hour') ? 3600 : 86400;
+  return Number(match[1]) * unit;
+}
