@@ -1,9 +1,9 @@
 /**
  * A seeded simulation of A/B experiments: hourly traffic split by the experiment's current weights, decided by the
- * handler's own pure `decide` (lambda/ab-experiment/decision.ts), with the weights it sets applied to the next hour.
+ * handler's own pure `decide` (lambda/ab-experiment/decide.ts), with the weights it sets applied to the next hour.
  * Measures how often the decision is right. Run with `npm run -s simulate:experiment -- [options]`.
  */
-import { Decision, ExperimentPolicy, ExperimentState, VariantWindow, Weights, decide } from '../lambda/ab-experiment/decision';
+import { Decision, ExperimentPolicy, ExperimentState, VariantWindow, Weights, decide } from '../lambda/ab-experiment/decide';
 
 export interface SimulationOptions {
   readonly runs: number;

@@ -4,7 +4,7 @@ import { ContainerImage, InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
 import { DriftMonitor, FeatureType, ProblemType } from '../../lib/drift';
-import { AbExperiment } from '../../lib/experiments';
+import { AbExperiment, SuccessMeasure } from '../../lib/experiments';
 import { TrainingPipeline } from '../../lib/training';
 import { IModelRegistry } from '../../lib/training/model-registry';
 import { AlertTopics, EndpointAlarms, EndpointDashboard } from '../../lib/monitoring';
@@ -151,11 +151,13 @@ export class ServingStack extends Stack {
     });
     this.dashboard.addDriftMonitor(this.drift);
 
-    // Hourly champion/challenger evaluation: shifts traffic to the challenger on evidence, rolls back on harm.
+    // Hourly champion/challenger evaluation on the churn ground truth (joined by inference id): shifts traffic to the
+    // challenger on evidence, rolls back on harm (5XX errors, latency).
     this.experiment = new AbExperiment(this, 'ChurnChallenger', {
       endpoint: this.endpoint,
       championVariant: 'champion',
       challengerVariant: 'challenger',
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: props.lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/' }),
       alerts: props.alerts,
     });
   }

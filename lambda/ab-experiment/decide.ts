@@ -1,71 +1,134 @@
 /**
- * The statistics and the decision of an A/B experiment between a champion and a challenger variant. Pure: no AWS,
- * no clock, no I/O, so that every rule is tested on tables of inputs.
+ * The lifecycle and the decision of an A/B experiment between a champion and a challenger variant. Pure: no AWS, no
+ * clock, no I/O, so that every rule is tested on tables of inputs and simulated (scripts/simulate-experiment-core.ts).
+ *
+ * An experiment runs in epochs: an epoch starts when the weights are set (start, shift) and pools every window since.
+ * Each run adds one window to the epoch and tests, in this order:
+ * 1. the error guardrail: is the challenger's 5XX rate more than (1 + errorMargin) times the champion's?
+ * 2. the latency guardrail: is the challenger's share of requests slower than the champion's p99 of the epoch's first
+ *    window more than (1 + latencyMargin) times the champion's share?
+ * 3. the success measure (ground truth joined by inference id): is the challenger's success proportion different?
+ * Guardrails are one-sided sequential non-inferiority tests, the success measure a two-sided mSPRT (stats.ts); all
+ * are always valid, so looking every hour does not inflate alpha. A guardrail breach or a worse challenger rolls back;
+ * a better challenger gains one step of traffic (a new epoch) and at the end of the ramp is promoted (or held).
  */
+import {
+  GuardrailBatch, GuardrailState, ProportionEvidence, emptyGuardrail, proportionDifferenceTest, rateRatio, updateGuardrail,
+} from './stats';
 
 /** What a run decides. */
-export type Action = 'CONTINUE' | 'SHIFT' | 'PROMOTE' | 'HOLD' | 'ROLLBACK';
+export type Action = 'START' | 'RESTART' | 'CONTINUE' | 'SHIFT' | 'PROMOTE' | 'HOLD' | 'ROLLBACK' | 'DUPLICATE' | 'STOPPED';
+
+/** The actions that change the weights on the endpoint (when they differ from the current ones). */
+export const WEIGHT_ACTIONS: readonly Action[] = ['START', 'SHIFT', 'PROMOTE', 'ROLLBACK'];
 
 /** What to do once the challenger has won and the ramp would reach 100%. */
 export type OnCompletion = 'PROMOTE' | 'HOLD';
 
-/** What one variant did over the window. */
-export interface VariantObservation {
-  /** Trials: SageMaker Invocations, or the application's own trial metric. */
-  readonly samples: number;
-  /** Successes among the trials: non-error responses, or the application's conversions. */
-  readonly successes: number;
-  /** Requests answered with a 5XX error (for the error-rate guardrail). */
-  readonly errors: number;
-  /** Requests seen by SageMaker (the denominator of the error rate). */
-  readonly invocations: number;
-  /** The p99 model latency over the window, in any unit (the same for both variants); undefined if unknown. */
-  readonly p99Latency?: number;
-}
+export type Status = 'RUNNING' | 'PROMOTED' | 'HELD' | 'ROLLED_BACK';
 
 export interface ExperimentPolicy {
-  /** No decision (other than the latency guardrail) until each variant has this many samples. */
-  readonly minimumSamples: number;
-  /** The significance level alpha, in (0, 0.5]. */
+  /** The significance level alpha of every test, in (0, 0.5]. */
   readonly significance: number;
-  /** Roll back when the challenger's p99 latency is more than this many percent above the champion's. */
-  readonly latencyGuardrailPercent: number;
+  /** The challenger's 5XX rate may be up to (1 + errorMargin) times the champion's (> 0). */
+  readonly errorMargin: number;
+  /** The challenger's share of slow requests may be up to (1 + latencyMargin) times the champion's (> 0). */
+  readonly latencyMargin: number;
+  /** The champion requests the first window of an epoch needs to set the latency threshold (its p99). */
+  readonly latencyMinimumSamples: number;
+  /** The labelled requests each variant needs in the epoch before the success measure is tested. */
+  readonly minimumSamples: number;
+  /** The relative lift the success test is tuned for (the mixing standard deviation, relative to the pooled rate). */
+  readonly mixtureRelativeEffect: number;
   /** The challenger's share of the pair's traffic grows by this many percentage points per shift, in (0, 100]. */
   readonly stepPercent: number;
   readonly onCompletion: OnCompletion;
-  /** No shift or promotion within this many minutes of the endpoint's last change (0: no cooldown). */
-  readonly cooldownMinutes: number;
 }
 
-export interface CurrentWeights {
+export interface Weights {
   readonly champion: number;
   readonly challenger: number;
 }
 
+/** What one variant did in one window. */
+export interface VariantWindow {
+  /** Requests (SageMaker Invocations). */
+  readonly requests: number;
+  /** Requests answered with a 5XX error. */
+  readonly errors: number;
+  /** Requests slower than the epoch's latency threshold (CloudWatch TC(threshold:)); undefined when not measured. */
+  readonly slowRequests?: number;
+  /** The window's latency quantile (p99), used to set the threshold in an epoch's first window; undefined if unknown. */
+  readonly latencyQuantile?: number;
+  /** Requests whose ground truth arrived in the window (joined by inference id); undefined without a success measure. */
+  readonly trials?: number;
+  /** Those of `trials` whose ground truth is a success. */
+  readonly successes?: number;
+}
+
+export interface WindowObservation {
+  /** ISO time; windows are processed in order, one run each. */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly champion: VariantWindow;
+  readonly challenger: VariantWindow;
+}
+
+export interface SuccessState {
+  readonly championTrials: number;
+  readonly championSuccesses: number;
+  readonly challengerTrials: number;
+  readonly challengerSuccesses: number;
+  /** The always-valid two-sided p-value (running minimum since the epoch started). */
+  readonly pValue: number;
+}
+
+export interface LatencyState extends GuardrailState {
+  /** The champion's p99 in the epoch's first window with enough requests; undefined until then. */
+  readonly threshold?: number;
+}
+
+/** What the experiment remembers between runs (kept in the lake). */
+export interface ExperimentState {
+  readonly stateVersion: 1;
+  readonly status: Status;
+  /** The identity of the challenger's model: a new model starts a new experiment. */
+  readonly challengerModel: string;
+  /** The weights of the current epoch. */
+  readonly weights: Weights;
+  /** The weights the experiment started from. */
+  readonly initialWeights: Weights;
+  /** When the current epoch started (ISO); windows before it are not pooled. */
+  readonly epochStart: string;
+  /** The end of the last window processed (ISO). */
+  readonly lastWindowEnd: string;
+  /** The epoch's number: 1 at the start, +1 at each shift. */
+  readonly epoch: number;
+  readonly windows: number;
+  readonly success: SuccessState;
+  readonly errors: GuardrailState;
+  readonly latency: LatencyState;
+}
+
 export interface DecisionInput {
-  readonly champion: VariantObservation;
-  readonly challenger: VariantObservation;
+  /** The state of the previous run; undefined for the first run. */
+  readonly state?: ExperimentState;
+  /** The challenger's model now on the endpoint. */
+  readonly challengerModel: string;
   /** The variants' current weights (DescribeEndpoint ProductionVariants[].CurrentWeight). */
-  readonly weights: CurrentWeights;
-  /** Minutes since the endpoint last changed (DescribeEndpoint LastModifiedTime); undefined if unknown. */
-  readonly minutesSinceLastChange?: number;
+  readonly weights: Weights;
+  /** The weights of the endpoint configuration (its InitialVariantWeight), where a new experiment starts. */
+  readonly initialWeights: Weights;
+  /** The window of this run; for START and RESTART it marks where the new epoch starts and is not pooled. */
+  readonly window: WindowObservation;
   readonly policy: ExperimentPolicy;
 }
 
-/** A pooled two-proportion z-test of p2 - p1 (2 = challenger, 1 = champion). */
-export interface ZTest {
-  readonly p1: number;
-  readonly p2: number;
-  readonly pooled: number;
-  readonly standardError: number;
-  /** (p2 - p1) / standardError; 0 when the standard error is 0. */
-  readonly z: number;
-  /** P(|Z| >= |z|). */
-  readonly pTwoSided: number;
-  /** P(Z >= z): small when p2 is significantly above p1. */
-  readonly pGreater: number;
-  /** P(Z <= z): small when p2 is significantly below p1. */
-  readonly pLess: number;
+/** The evidence of a run, for the report and the metrics. */
+export interface Evidence {
+  readonly success?: ProportionEvidence & { readonly pValue: number };
+  readonly errors: GuardrailState & { readonly rateRatio?: number };
+  readonly latency: LatencyState & { readonly rateRatio?: number };
 }
 
 export interface Decision {
@@ -73,185 +136,191 @@ export interface Decision {
   /** Why, in one sentence, for logs and notifications. */
   readonly reason: string;
   /** The weights to set (equal to the current weights when nothing changes). */
-  readonly targetWeights: CurrentWeights;
+  readonly targetWeights: Weights;
   /** Whether the target weights differ from the current ones (an update is needed). */
   readonly changed: boolean;
   /** The challenger's share of the pair's traffic after the decision, in percent. */
   readonly challengerSharePercent: number;
-  /** The test on the success measure, when both variants have the minimum samples. */
-  readonly successTest?: ZTest;
-  /** The one-sided test of the error rates (guardrail), when both variants have the minimum samples. */
-  readonly errorTest?: ZTest;
-  /** Challenger p99 / champion p99, when both are known. */
-  readonly latencyRatio?: number;
+  /** The state to keep (write it only once the weights are applied). */
+  readonly state: ExperimentState;
+  readonly evidence?: Evidence;
 }
-
-/**
- * A p99 needs about 100 samples to mean anything: below this many invocations per variant (or `minimumSamples`, if
- * smaller) the latency guardrail does not judge.
- */
-export const LATENCY_GUARDRAIL_MIN_SAMPLES = 100;
 
 const WEIGHT_EPSILON = 1e-6;
 
-/**
- * The standard normal upper tail Q(x) = 1 - Phi(x) for x >= 0, by Abramowitz and Stegun, Handbook of Mathematical
- * Functions (1964), formula 26.2.17: Q(x) = phi(x) (b1 t + b2 t^2 + b3 t^3 + b4 t^4 + b5 t^5), t = 1 / (1 + p x),
- * with |error| < 7.5e-8 for all x >= 0.
- */
-function upperTail(x: number): number {
-  const p = 0.2316419;
-  const b = [0.319381530, -0.356563782, 1.781477937, -1.821255978, 1.330274429];
-  const t = 1 / (1 + p * x);
-  const poly = t * (b[0] + t * (b[1] + t * (b[2] + t * (b[3] + t * b[4]))));
-  const density = Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
-  return density * poly;
-}
-
-/** The standard normal CDF Phi(x), absolute error < 7.5e-8 (Abramowitz-Stegun 26.2.17). */
-export function normalCdf(x: number): number {
-  if (Number.isNaN(x)) {
-    return NaN;
-  }
-  if (x === Infinity) {
-    return 1;
-  }
-  if (x === -Infinity) {
-    return 0;
-  }
-  return x >= 0 ? 1 - upperTail(x) : upperTail(-x);
-}
-
-/**
- * The pooled two-proportion z-test of x2/n2 against x1/n1 (e.g. Agresti, Categorical Data Analysis; OpenIntro
- * Statistics 6.2.3): pooled p = (x1 + x2) / (n1 + n2), SE = sqrt(p (1 - p) (1/n1 + 1/n2)), z = (p2 - p1) / SE.
- * With SE = 0 (both proportions 0 or both 1) the test has no evidence: z = 0, every p-value 1 (two-sided) or 0.5.
- */
-export function twoProportionZTest(x1: number, n1: number, x2: number, n2: number): ZTest {
-  if (!(n1 > 0 && n2 > 0) || x1 < 0 || x2 < 0 || x1 > n1 || x2 > n2) {
-    throw new Error(`twoProportionZTest needs 0 <= x <= n and n > 0, got ${x1}/${n1} and ${x2}/${n2}`);
-  }
-  const p1 = x1 / n1;
-  const p2 = x2 / n2;
-  const pooled = (x1 + x2) / (n1 + n2);
-  const standardError = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  if (!(standardError > 0)) {
-    return { p1, p2, pooled, standardError: 0, z: 0, pTwoSided: 1, pGreater: 0.5, pLess: 0.5 };
-  }
-  const z = (p2 - p1) / standardError;
-  const tail = z >= 0 ? upperTail(z) : upperTail(-z);
-  return {
-    p1, p2, pooled, standardError, z,
-    pTwoSided: Math.min(1, 2 * tail),
-    pGreater: z >= 0 ? tail : 1 - tail,
-    pLess: z >= 0 ? 1 - tail : tail,
-  };
-}
-
 /** Rounds a weight so that repeated arithmetic (0.1 + 0.2) does not produce spurious changes. */
-function roundWeight(w: number): number {
+export function roundWeight(w: number): number {
   return Math.round(w * 1e6) / 1e6;
 }
 
-/**
- * Decides one run of the experiment:
- * 1. the latency guardrail (challenger p99 more than X% above the champion's) rolls back at once;
- * 2. below the minimum samples of either variant: continue, no decision;
- * 3. a challenger error rate significantly above the champion's (one-sided, alpha) rolls back;
- * 4. the success measure, two-sided at alpha: challenger significantly worse rolls back; significantly better shifts
- *    the challenger's share of the pair's traffic up by one step, and when that reaches 100% promotes (or holds);
- *    otherwise continue.
- * Shifts and promotions wait for the cooldown after the endpoint's last change; rollbacks never wait.
- * Targets are computed from the current weights, keeping the pair's total weight (other variants are untouched):
- * a run that repeats on the same weights and data reaches the same target.
- */
-export function decide(input: DecisionInput): Decision {
-  const { champion, challenger, weights, policy } = input;
-  const total = weights.champion + weights.challenger > 0 ? weights.champion + weights.challenger : 1;
-  const share = weights.challenger / total;
-  const result = (action: Action, reason: string, targetShare: number, extra: Partial<Decision> = {}): Decision => {
-    const target = {
-      champion: roundWeight(total * (1 - targetShare)),
-      challenger: roundWeight(total * targetShare),
-    };
-    const changed = Math.abs(target.champion - weights.champion) > WEIGHT_EPSILON
-      || Math.abs(target.challenger - weights.challenger) > WEIGHT_EPSILON;
-    return {
-      action, reason, targetWeights: changed ? target : { ...weights }, changed,
-      challengerSharePercent: roundWeight(100 * (changed ? targetShare : share)), ...extra,
-    };
+export function sameWeights(a: Weights, b: Weights): boolean {
+  return Math.abs(a.champion - b.champion) <= WEIGHT_EPSILON && Math.abs(a.challenger - b.challenger) <= WEIGHT_EPSILON;
+}
+
+/** An epoch's empty tests. */
+function emptyEpoch(): Pick<ExperimentState, 'success' | 'errors' | 'latency'> {
+  return {
+    success: { championTrials: 0, championSuccesses: 0, challengerTrials: 0, challengerSuccesses: 0, pValue: 1 },
+    errors: emptyGuardrail(),
+    latency: emptyGuardrail(),
   };
-
-  // 1. Latency guardrail.
-  let latencyRatio: number | undefined;
-  const latencyMin = Math.min(LATENCY_GUARDRAIL_MIN_SAMPLES, policy.minimumSamples);
-  if (isPositive(champion.p99Latency) && isFinite(challenger.p99Latency)) {
-    latencyRatio = challenger.p99Latency! / champion.p99Latency!;
-    const limit = 1 + policy.latencyGuardrailPercent / 100;
-    if (latencyRatio > limit && champion.invocations >= latencyMin && challenger.invocations >= latencyMin) {
-      return result('ROLLBACK', `challenger p99 latency is ${pct(latencyRatio - 1)} above the champion's, more than the `
-        + `${policy.latencyGuardrailPercent}% guardrail`, 0, { latencyRatio });
-    }
-  }
-
-  // 2. Minimum samples.
-  const fewest = Math.min(champion.samples, challenger.samples);
-  if (!(fewest >= policy.minimumSamples)) {
-    return result('CONTINUE', `not enough samples: champion ${champion.samples}, challenger ${challenger.samples}, `
-      + `each needs ${policy.minimumSamples}`, share, { latencyRatio });
-  }
-
-  // 3. Error-rate guardrail, one-sided: is the challenger's error rate significantly higher?
-  let errorTest: ZTest | undefined;
-  if (champion.invocations > 0 && challenger.invocations > 0) {
-    errorTest = twoProportionZTest(
-      Math.min(champion.errors, champion.invocations), champion.invocations,
-      Math.min(challenger.errors, challenger.invocations), challenger.invocations);
-    if (errorTest.pGreater < policy.significance) {
-      return result('ROLLBACK', `challenger error rate ${pct(errorTest.p2)} is significantly above the champion's ${pct(errorTest.p1)} `
-        + `(one-sided p = ${errorTest.pGreater.toPrecision(3)} < ${policy.significance})`, 0, { latencyRatio, errorTest });
-    }
-  }
-
-  // 4. The success measure, two-sided.
-  const successTest = twoProportionZTest(
-    Math.min(champion.successes, champion.samples), champion.samples,
-    Math.min(challenger.successes, challenger.samples), challenger.samples);
-  const extra = { latencyRatio, errorTest, successTest };
-  const rates = `challenger ${pct(successTest.p2)} vs champion ${pct(successTest.p1)}, two-sided p = ${successTest.pTwoSided.toPrecision(3)}`;
-  if (successTest.pTwoSided >= policy.significance) {
-    return result('CONTINUE', `no significant difference (${rates} >= ${policy.significance})`, share, extra);
-  }
-  if (successTest.z < 0) {
-    return result('ROLLBACK', `challenger is significantly worse (${rates})`, 0, extra);
-  }
-  const next = share + policy.stepPercent / 100;
-  const cooling = input.minutesSinceLastChange !== undefined && input.minutesSinceLastChange < policy.cooldownMinutes;
-  if (next >= 1 - WEIGHT_EPSILON) {
-    if (policy.onCompletion === 'HOLD') {
-      return result('HOLD', `challenger is significantly better (${rates}); the ramp is complete and the experiment holds its weights`, share, extra);
-    }
-    if (cooling && share < 1 - WEIGHT_EPSILON) {
-      return result('CONTINUE', `challenger is significantly better (${rates}), but the endpoint changed `
-        + `${input.minutesSinceLastChange} min ago, within the ${policy.cooldownMinutes} min cooldown`, share, extra);
-    }
-    return result('PROMOTE', `challenger is significantly better (${rates}); promoted to all of the pair's traffic`, 1, extra);
-  }
-  if (cooling) {
-    return result('CONTINUE', `challenger is significantly better (${rates}), but the endpoint changed `
-      + `${input.minutesSinceLastChange} min ago, within the ${policy.cooldownMinutes} min cooldown`, share, extra);
-  }
-  return result('SHIFT', `challenger is significantly better (${rates}); its share grows by ${policy.stepPercent} points`, next, extra);
 }
 
-function isFinite(v: number | undefined): boolean {
-  return v !== undefined && Number.isFinite(v);
+/** A new experiment (or epoch) at these weights, starting at `at`. */
+export function newState(challengerModel: string, weights: Weights, initialWeights: Weights, at: string, epoch: number): ExperimentState {
+  return {
+    stateVersion: 1, status: 'RUNNING', challengerModel, weights: { ...weights }, initialWeights: { ...initialWeights },
+    epochStart: at, lastWindowEnd: at, epoch, windows: 0, ...emptyEpoch(),
+  };
 }
 
-function isPositive(v: number | undefined): boolean {
-  return isFinite(v) && v! > 0;
+function count(v: number | undefined): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0;
+}
+
+function errorBatch(w: WindowObservation): GuardrailBatch {
+  return {
+    championRequests: count(w.champion.requests), challengerRequests: count(w.challenger.requests),
+    championEvents: count(w.champion.errors), challengerEvents: count(w.challenger.errors),
+  };
+}
+
+/** Adds the window to the latency guardrail, or sets its threshold from the champion's first window with enough requests. */
+function updateLatency(s: LatencyState, w: WindowObservation, policy: ExperimentPolicy): LatencyState {
+  if (s.threshold === undefined) {
+    const q = w.champion.latencyQuantile;
+    if (count(w.champion.requests) >= policy.latencyMinimumSamples && typeof q === 'number' && Number.isFinite(q) && q > 0) {
+      return { ...s, threshold: q };
+    }
+    return s;
+  }
+  if (w.champion.slowRequests === undefined || w.challenger.slowRequests === undefined) {
+    return s;
+  }
+  const next = updateGuardrail(s, {
+    championRequests: count(w.champion.requests), challengerRequests: count(w.challenger.requests),
+    championEvents: count(w.champion.slowRequests), challengerEvents: count(w.challenger.slowRequests),
+  }, policy.latencyMargin);
+  return { ...next, threshold: s.threshold };
+}
+
+function updateSuccess(s: SuccessState, w: WindowObservation): SuccessState {
+  const n1 = count(w.champion.trials);
+  const n2 = count(w.challenger.trials);
+  return {
+    championTrials: s.championTrials + n1,
+    championSuccesses: s.championSuccesses + Math.min(count(w.champion.successes), n1),
+    challengerTrials: s.challengerTrials + n2,
+    challengerSuccesses: s.challengerSuccesses + Math.min(count(w.challenger.successes), n2),
+    pValue: s.pValue,
+  };
 }
 
 function pct(share: number): string {
   return `${(100 * share).toFixed(2)}%`;
+}
+
+function ratioText(g: GuardrailBatch): string {
+  const r = rateRatio(g);
+  return r === undefined ? 'n/a' : r.toFixed(3);
+}
+
+/**
+ * Decides one run. Idempotent: a window that ends no later than the last one processed is a DUPLICATE and changes
+ * nothing; the returned state is to be written only after the target weights are applied, so a failed or refused
+ * update is retried by the next run on the same state.
+ */
+export function decide(input: DecisionInput): Decision {
+  const { state, weights, policy, window: w } = input;
+  const total = weights.champion + weights.challenger > 0 ? weights.champion + weights.challenger : 1;
+  const share = weights.challenger / total;
+  const result = (action: Action, reason: string, targetShare: number, next: ExperimentState, evidence?: Evidence): Decision => {
+    const target = { champion: roundWeight(total * (1 - targetShare)), challenger: roundWeight(total * targetShare) };
+    // A pair without weight carries no traffic: the experiment does not give it any.
+    const changed = weights.champion + weights.challenger > 0 && !sameWeights(target, weights);
+    const targetWeights = changed ? target : { ...weights };
+    return {
+      action, reason, targetWeights, changed, challengerSharePercent: roundWeight(100 * targetWeights.challenger / total),
+      state: changed ? { ...next, weights: targetWeights } : next, evidence,
+    };
+  };
+
+  // A first run, or a new challenger model: a new experiment from the configuration's weights.
+  if (!state || state.challengerModel !== input.challengerModel) {
+    const initial = input.initialWeights;
+    const initialTotal = initial.champion + initial.challenger;
+    const initialShare = initialTotal > 0 ? initial.challenger / initialTotal : share;
+    const fresh = newState(input.challengerModel, weights, initial, w.windowEnd, 1);
+    const why = state ? `a new challenger model ${input.challengerModel} (was ${state.challengerModel}) starts a new experiment`
+      : `the experiment starts with challenger model ${input.challengerModel}`;
+    return result(state ? 'RESTART' : 'START', `${why} at ${pct(initialShare)} of the pair's traffic`, initialShare, fresh);
+  }
+  if (state.status !== 'RUNNING') {
+    return result('STOPPED', `the experiment on challenger model ${state.challengerModel} ended (${state.status}); deploy a new `
+      + 'challenger model to start another', share, state);
+  }
+  if (Date.parse(w.windowEnd) <= Date.parse(state.lastWindowEnd)) {
+    return result('DUPLICATE', `window ending ${w.windowEnd} was already processed (last ${state.lastWindowEnd}): nothing done`, share, state);
+  }
+  if (!sameWeights(weights, state.weights)) {
+    const fresh = newState(state.challengerModel, weights, state.initialWeights, w.windowEnd, state.epoch + 1);
+    return result('CONTINUE', `the weights changed outside the experiment (${state.weights.champion}/${state.weights.challenger} to `
+      + `${weights.champion}/${weights.challenger}): a new epoch starts, earlier data is not pooled`, share, fresh);
+  }
+
+  const errors = updateGuardrail(state.errors, errorBatch(w), policy.errorMargin);
+  const latency = updateLatency(state.latency, w, policy);
+  let success = updateSuccess(state.success, w);
+  let successEvidence: Evidence['success'];
+  if (Math.min(success.championTrials, success.challengerTrials) >= policy.minimumSamples) {
+    const t = proportionDifferenceTest(success.championTrials, success.championSuccesses, success.challengerTrials,
+      success.challengerSuccesses, policy.mixtureRelativeEffect);
+    success = { ...success, pValue: Math.min(success.pValue, t.pValueAtLook) };
+    successEvidence = { ...t, pValue: success.pValue };
+  }
+  const next: ExperimentState = { ...state, lastWindowEnd: w.windowEnd, windows: state.windows + 1, errors, latency, success };
+  const evidence: Evidence = {
+    errors: { ...errors, rateRatio: rateRatio(errors) },
+    latency: { ...latency, rateRatio: rateRatio(latency) },
+    success: successEvidence,
+  };
+  const alpha = policy.significance;
+
+  if (errors.pValue <= alpha) {
+    return result('ROLLBACK', `challenger 5XX rate ${pct(errors.challengerEvents / errors.challengerRequests)} is more than `
+      + `${1 + policy.errorMargin} times the champion's ${pct(errors.championEvents / Math.max(1, errors.championRequests))} `
+      + `(ratio ${ratioText(errors)}, always-valid p = ${errors.pValue.toPrecision(3)} <= ${alpha})`, 0, { ...next, status: 'ROLLED_BACK' }, evidence);
+  }
+  if (latency.pValue <= alpha) {
+    return result('ROLLBACK', `challenger requests slower than the champion's p99 (${latency.threshold}) are more than `
+      + `${1 + policy.latencyMargin} times the champion's share (ratio ${ratioText(latency)}, always-valid p = `
+      + `${latency.pValue.toPrecision(3)} <= ${alpha})`, 0, { ...next, status: 'ROLLED_BACK' }, evidence);
+  }
+  if (!successEvidence) {
+    const why = input.window.champion.trials === undefined && input.window.challenger.trials === undefined
+      ? 'guardrails hold; no success measure, so the experiment never promotes'
+      : `guardrails hold; not enough labelled requests for the success measure: champion ${success.championTrials}, challenger `
+        + `${success.challengerTrials}, each needs ${policy.minimumSamples}`;
+    return result('CONTINUE', why, share, next, evidence);
+  }
+  const rates = `challenger ${pct(success.challengerSuccesses / success.challengerTrials)} vs champion `
+    + `${pct(success.championSuccesses / success.championTrials)}, always-valid p = ${success.pValue.toPrecision(3)}`;
+  if (success.pValue > alpha) {
+    return result('CONTINUE', `no significant difference yet (${rates} > ${alpha})`, share, next, evidence);
+  }
+  if (successEvidence.difference < 0) {
+    return result('ROLLBACK', `challenger is significantly worse (${rates})`, 0, { ...next, status: 'ROLLED_BACK' }, evidence);
+  }
+  const after = share + policy.stepPercent / 100;
+  if (after >= 1 - WEIGHT_EPSILON) {
+    if (policy.onCompletion === 'HOLD') {
+      return result('HOLD', `challenger is significantly better (${rates}); the ramp is complete and the experiment holds its weights`,
+        share, { ...next, status: 'HELD' }, evidence);
+    }
+    return result('PROMOTE', `challenger is significantly better (${rates}); promoted to all of the pair's traffic`, 1,
+      { ...next, status: 'PROMOTED' }, evidence);
+  }
+  const epoch = newState(state.challengerModel, weights, state.initialWeights, w.windowEnd, state.epoch + 1);
+  return result('SHIFT', `challenger is significantly better (${rates}); its share grows by ${policy.stepPercent} points and a `
+    + 'new epoch starts', after, { ...epoch, windows: next.windows }, evidence);
 }

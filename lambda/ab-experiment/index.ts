@@ -1,20 +1,27 @@
 /**
- * A/B experiment handler: one run reads both variants' metrics over the window, decides (continue, shift toward the
- * challenger, promote, hold, roll back to the champion) with the pure `decide`, applies the weights with
- * UpdateEndpointWeightsAndCapacities, and records the decision (a JSON log line, CloudWatch metrics, and an SNS
- * notification on promote and rollback).
+ * A/B experiment handler: one run reads the experiment's state from the lake, the endpoint's weights and challenger
+ * model, the variants' metrics since the last run and (with a success measure) the ground truth that arrived, joined
+ * to the captured requests by inference id; decides with the pure `decide` (start, continue, shift, promote, hold,
+ * roll back); applies the weights with UpdateEndpointWeightsAndCapacities; then writes the state, a JSON report and
+ * CloudWatch metrics, and notifies restarts, promotions and rollbacks.
  *
- * Safe to repeat and to overlap: it acts only on an InService endpoint; the target is computed from the current
- * weights, so a run on unchanged weights and data reaches the same target and does nothing; shifts wait for a cooldown
- * after the endpoint's last change, so a duplicate delivery does not shift twice; an update refused because the
- * endpoint is being updated (another run won the race, or a deployment) is a no-op.
+ * Safe to repeat and to overlap: windows are processed once, in order (the state remembers the last one); the state
+ * is written only after the weights are applied, with a conditional write (If-Match / If-None-Match) so that a run
+ * that lost a race to another does not overwrite it; an update refused because the endpoint is being updated is a
+ * no-op that the next run retries.
  */
 import { CloudWatchClient, GetMetricDataCommand, MetricDataResult, MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeEndpointCommand, SageMakerClient, UpdateEndpointWeightsAndCapacitiesCommand } from '@aws-sdk/client-sagemaker';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeEndpointCommand, DescribeEndpointConfigCommand, SageMakerClient, UpdateEndpointWeightsAndCapacitiesCommand,
+} from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { Action, Decision, ExperimentState, VariantWindow, decide } from './decide';
+import {
+  ExperimentEvent, OutcomeJoin, Role, SuccessMeasureConfig, inWindow, metricQueries, observations, parseEvent, reportKey, stateKey, windowBounds,
+} from './request';
+import { hourPrefixes, parseCaptureLine } from '../shared/capture';
 import { log } from '../shared/log';
-import { Action, Decision, decide } from './decide';
-import { ExperimentEvent, metricQueries, observations, parseEvent, windowBounds } from './request';
 
 export type { ExperimentEvent } from './request';
 
@@ -23,10 +30,8 @@ export type { ExperimentEvent } from './request';
 const clientConfig = { maxAttempts: 5 };
 export const cloudwatch = new CloudWatchClient(clientConfig);
 export const sagemaker = new SageMakerClient(clientConfig);
+export const s3 = new S3Client(clientConfig);
 export const sns = new SNSClient(clientConfig);
-
-/** The namespace of the decision metrics, unless the event names one. */
-export const DEFAULT_METRIC_NAMESPACE = 'cdk-mlops/Experiments';
 
 export interface ExperimentResult {
   readonly experimentName: string;
@@ -38,12 +43,102 @@ export interface ExperimentResult {
   readonly applied: boolean;
   readonly weightsBefore?: { champion: number; challenger: number };
   readonly weightsAfter?: { champion: number; challenger: number };
+  /** The report written, if any. */
+  readonly reportKey?: string;
 }
 
 /** True for SageMaker's refusal to update an endpoint that is not InService (a deployment or another run is under way). */
 export function isEndpointBusy(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
   return e?.name === 'ValidationException' && /in-progress|in progress|being updated|updating|status/i.test(e.message ?? '');
+}
+
+/** True for S3's answer to a conditional write that lost: 412 PreconditionFailed, or 409 ConditionalRequestConflict. */
+export function isWriteConflict(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'PreconditionFailed' || e?.name === 'ConditionalRequestConflict'
+    || e?.$metadata?.httpStatusCode === 412 || e?.$metadata?.httpStatusCode === 409;
+}
+
+/** The state and its ETag; undefined state when there is none yet. */
+async function readState(bucket: string, key: string): Promise<{ state?: ExperimentState; etag?: string }> {
+  try {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = await res.Body!.transformToString('utf-8');
+    const state = JSON.parse(text) as ExperimentState;
+    if (state?.stateVersion !== 1) {
+      throw new Error(`s3://${bucket}/${key} is not an experiment state (stateVersion ${JSON.stringify(state?.stateVersion)})`);
+    }
+    return { state, etag: res.ETag };
+  } catch (err) {
+    if ((err as { name?: string })?.name === 'NoSuchKey') {
+      return {};
+    }
+    throw err;
+  }
+}
+
+/** Every object under `prefix` with its LastModified (ListObjectsV2, all pages). */
+async function listObjects(bucket: string, prefix: string): Promise<Array<{ key: string; lastModified?: Date }>> {
+  const out: Array<{ key: string; lastModified?: Date }> = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) {
+      if (o.Key && !o.Key.endsWith('/')) out.push({ key: o.Key, lastModified: o.LastModified });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+async function objectText(bucket: string, key: string): Promise<string> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await res.Body?.transformToString('utf-8')) ?? '';
+}
+
+function join(prefix: string, rest: string): string {
+  const p = prefix.replace(/\/+$/, '');
+  return p === '' ? rest : `${p}/${rest}`;
+}
+
+/**
+ * The success measure of the window: ground-truth files whose LastModified is in [start, end), joined to the requests
+ * each variant captured from `captureLookbackHours` before the window to its end.
+ */
+type Counts = { trials: number; successes: number };
+
+async function successOf(e: ExperimentEvent, m: SuccessMeasureConfig, start: Date, end: Date):
+Promise<Record<Role, Counts> & { labels: number; unmatched: number; malformed: number }> {
+  const outcomes = new OutcomeJoin(m.positiveLabel);
+  // A file lands in the hour folder of its arrival or just before: list one hour more, keep the window's files.
+  for (const hour of hourPrefixes(start.getTime() - 3_600_000, end.getTime())) {
+    for (const o of await listObjects(m.groundTruthBucket, join(m.groundTruthPrefix, `${hour}/`))) {
+      if (!inWindow(o.lastModified, start, end)) continue;
+      for (const line of (await objectText(m.groundTruthBucket, o.key)).split('\n')) {
+        outcomes.addLabelLine(line);
+      }
+    }
+  }
+  const labels = outcomes.labelCount;
+  if (labels > 0) {
+    for (const role of ['champion', 'challenger'] as const) {
+      const variant = role === 'champion' ? e.championVariant : e.challengerVariant;
+      for (const hour of hourPrefixes(start.getTime() - m.captureLookbackHours * 3_600_000, end.getTime())) {
+        for (const o of await listObjects(m.captureBucket, join(m.capturePrefix, `${e.endpointName}/${variant}/${hour}/`))) {
+          for (const line of (await objectText(m.captureBucket, o.key)).split('\n')) {
+            if (line.trim() === '') continue;
+            const r = parseCaptureLine(line);
+            if (r.ok) outcomes.addCapture(role, r.value.inferenceId ?? r.value.eventId);
+          }
+        }
+      }
+    }
+  }
+  return {
+    champion: outcomes.result('champion'), challenger: outcomes.result('challenger'), labels, unmatched: outcomes.unmatched,
+    malformed: outcomes.malformedLines,
+  };
 }
 
 export async function handler(event: ExperimentEvent): Promise<ExperimentResult> {
@@ -57,47 +152,64 @@ export async function handler(event: ExperimentEvent): Promise<ExperimentResult>
     return { ...base, action: 'SKIPPED', reason, applied: false };
   }
   const variants = endpoint.ProductionVariants ?? [];
-  const find = (name: string) => variants.find((v) => v.VariantName === name);
-  const champion = find(e.championVariant);
-  const challenger = find(e.challengerVariant);
-  if (!champion || !challenger) {
-    const missing = [e.championVariant, e.challengerVariant].filter((n) => !find(n));
+  const config = await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
+  const configured = config.ProductionVariants ?? [];
+  const missing = [e.championVariant, e.challengerVariant]
+    .filter((n) => !variants.some((v) => v.VariantName === n) || !configured.some((v) => v.VariantName === n));
+  if (missing.length > 0) {
     const message = `endpoint ${e.endpointName} has no production variant ${missing.join(', ')} (it has ${variants.map((v) => v.VariantName).join(', ')})`;
     log('ERROR', 'experiment misconfigured', { ...base, error: message });
     throw new Error(message);
   }
-  const weightsBefore = { champion: champion.CurrentWeight ?? 0, challenger: challenger.CurrentWeight ?? 0 };
+  const current = (n: string) => variants.find((v) => v.VariantName === n)!;
+  const initial = (n: string) => configured.find((v) => v.VariantName === n)!;
+  const weightsBefore = { champion: current(e.championVariant).CurrentWeight ?? 0, challenger: current(e.challengerVariant).CurrentWeight ?? 0 };
+  const initialWeights = {
+    champion: initial(e.championVariant).InitialVariantWeight ?? 1,
+    challenger: initial(e.challengerVariant).InitialVariantWeight ?? 1,
+  };
+  const challengerModel = initial(e.challengerVariant).ModelName ?? `${endpoint.EndpointConfigName}/${e.challengerVariant}`;
 
-  const now = Date.now();
-  const { start, end } = windowBounds(now, e.windowMinutes);
-  const results: MetricDataResult[] = [];
-  let token: string | undefined;
-  do {
-    const page = await cloudwatch.send(new GetMetricDataCommand({
-      MetricDataQueries: metricQueries(e), StartTime: start, EndTime: end, NextToken: token,
-    }));
-    results.push(...page.MetricDataResults ?? []);
-    token = page.NextToken;
-  } while (token);
-  const observed = observations(e, results);
+  const key = stateKey(e);
+  const { state, etag } = await readState(e.stateBucket, key);
+  const { start, end } = windowBounds(e.runAt !== undefined ? Date.parse(e.runAt) : Date.now(), e.windowMinutes, state?.lastWindowEnd);
+  const pools = state !== undefined && state.status === 'RUNNING' && state.challengerModel === challengerModel && start < end;
 
-  const lastModified = endpoint.LastModifiedTime?.getTime();
+  let champion: VariantWindow = { requests: 0, errors: 0 };
+  let challenger: VariantWindow = { requests: 0, errors: 0 };
+  let join: Awaited<ReturnType<typeof successOf>> | undefined;
+  if (pools) {
+    const results: MetricDataResult[] = [];
+    let token: string | undefined;
+    do {
+      const page = await cloudwatch.send(new GetMetricDataCommand({
+        MetricDataQueries: metricQueries(e, start, end, state.latency.threshold), StartTime: start, EndTime: end, NextToken: token,
+      }));
+      results.push(...page.MetricDataResults ?? []);
+      token = page.NextToken;
+    } while (token);
+    const observed = observations(results);
+    join = e.successMeasure ? await successOf(e, e.successMeasure, start, end) : undefined;
+    champion = { ...observed.champion, ...join?.champion };
+    challenger = { ...observed.challenger, ...join?.challenger };
+  }
+
   const decision = decide({
-    ...observed,
-    weights: weightsBefore,
-    minutesSinceLastChange: lastModified === undefined ? undefined : Math.max(0, (now - lastModified) / 60_000),
-    policy: e.policy,
+    state, challengerModel, weights: weightsBefore, initialWeights, policy: e.policy,
+    window: { windowStart: start.toISOString(), windowEnd: end.toISOString(), champion, challenger },
   });
   const record = {
-    ...base,
-    championVariant: e.championVariant,
-    challengerVariant: e.challengerVariant,
-    windowStart: start.toISOString(),
-    windowEnd: end.toISOString(),
-    observations: observed,
-    weightsBefore,
-    ...summary(decision),
+    ...base, championVariant: e.championVariant, challengerVariant: e.challengerVariant, challengerModel,
+    windowStart: start.toISOString(), windowEnd: end.toISOString(), observations: { champion, challenger },
+    groundTruth: join && { labels: join.labels, unmatched: join.unmatched, malformed: join.malformed },
+    weightsBefore, action: decision.action, reason: decision.reason, targetWeights: decision.targetWeights,
+    challengerSharePercent: decision.challengerSharePercent, epoch: decision.state.epoch, evidence: decision.evidence,
   };
+
+  if (decision.action === 'DUPLICATE' || decision.action === 'STOPPED') {
+    log('INFO', 'experiment decision', { ...record, applied: false });
+    return { ...base, action: decision.action, reason: decision.reason, applied: false, weightsBefore, weightsAfter: weightsBefore };
+  }
 
   let applied = false;
   if (decision.changed) {
@@ -120,43 +232,58 @@ export async function handler(event: ExperimentEvent): Promise<ExperimentResult>
       throw err;
     }
   }
-  const weightsAfter = applied ? decision.targetWeights : weightsBefore;
-  log('INFO', 'experiment decision', { ...record, applied, weightsAfter });
 
-  await putDecisionMetrics(e.metricNamespace ?? DEFAULT_METRIC_NAMESPACE, e.endpointName, e.experimentName, decision, new Date(end));
-  if (applied && (decision.action === 'PROMOTE' || decision.action === 'ROLLBACK') && e.topicArn) {
+  try {
+    await s3.send(new PutObjectCommand({
+      Bucket: e.stateBucket, Key: key, Body: JSON.stringify(decision.state), ContentType: 'application/json',
+      ...etag ? { IfMatch: etag } : { IfNoneMatch: '*' },
+    }));
+  } catch (err) {
+    if (isWriteConflict(err)) {
+      const reason = 'another run wrote the state first: this run\'s decision is dropped, the next run decides on the new state';
+      log('WARN', 'experiment state conflict', { ...record, applied, reason });
+      return { ...base, action: 'SKIPPED', reason, applied, weightsBefore };
+    }
+    throw err;
+  }
+  const weightsAfter = applied ? decision.targetWeights : weightsBefore;
+  const report = reportKey(e, end, decision.action);
+  await s3.send(new PutObjectCommand({
+    Bucket: e.stateBucket, Key: report, ContentType: 'application/json',
+    Body: JSON.stringify({ reportFormatVersion: 1, ...record, applied, weightsAfter, state: decision.state }, null, 2),
+  }));
+  log('INFO', 'experiment decision', { ...record, applied, weightsAfter, reportKey: report });
+
+  await cloudwatch.send(new PutMetricDataCommand({ Namespace: e.metricNamespace, MetricData: decisionMetrics(e, decision, end) }));
+  if (e.topicArn && (decision.action === 'PROMOTE' || decision.action === 'ROLLBACK' || decision.action === 'RESTART' || decision.action === 'HOLD')) {
+    const verb = { PROMOTE: 'Promoted', ROLLBACK: 'Rolled back', RESTART: 'New experiment', HOLD: 'Challenger won, holding' }[decision.action];
     await sns.send(new PublishCommand({
       TopicArn: e.topicArn,
-      Subject: truncate(`[cdk-mlops] ${decision.action === 'PROMOTE' ? 'Promoted' : 'Rolled back'}: ${e.experimentName} on ${e.endpointName}`, 100),
-      Message: JSON.stringify({ ...record, weightsAfter }, null, 2),
+      Subject: truncate(`[cdk-mlops] ${verb}: ${e.experimentName} on ${e.endpointName}`, 100),
+      Message: JSON.stringify({ ...record, applied, weightsAfter, reportKey: `s3://${e.stateBucket}/${report}` }, null, 2),
     }));
   }
-  return { ...base, action: decision.action, reason: decision.reason, applied, weightsBefore, weightsAfter };
+  return { ...base, action: decision.action, reason: decision.reason, applied, weightsBefore, weightsAfter, reportKey: report };
 }
 
-function summary(d: Decision) {
-  return {
-    action: d.action,
-    reason: d.reason,
-    targetWeights: d.targetWeights,
-    challengerSharePercent: d.challengerSharePercent,
-    successTest: d.successTest && { z: d.successTest.z, pTwoSided: d.successTest.pTwoSided, p1: d.successTest.p1, p2: d.successTest.p2 },
-    errorTest: d.errorTest && { z: d.errorTest.z, pGreater: d.errorTest.pGreater, p1: d.errorTest.p1, p2: d.errorTest.p2 },
-    latencyRatio: d.latencyRatio,
-  };
-}
-
-/** ExperimentDecision (1 per run, dimension Decision), ChallengerWeight (the challenger's share in percent) and PValue. */
-async function putDecisionMetrics(namespace: string, endpointName: string, experiment: string, d: Decision, timestamp: Date): Promise<void> {
-  const dims = [{ Name: 'EndpointName', Value: endpointName }, { Name: 'Experiment', Value: experiment }];
+/**
+ * ExperimentDecision (1 per run, dimension Decision), ChallengerWeight (the challenger's share in percent), and the
+ * always-valid p-values: PValue (success measure, when tested), ErrorGuardrailPValue, LatencyGuardrailPValue.
+ */
+export function decisionMetrics(e: ExperimentEvent, d: Decision, timestamp: Date): MetricDatum[] {
+  const dims = [{ Name: 'EndpointName', Value: e.endpointName }, { Name: 'Experiment', Value: e.experimentName }];
   const data: MetricDatum[] = [
     { MetricName: 'ExperimentDecision', Dimensions: [...dims, { Name: 'Decision', Value: d.action }], Value: 1, Unit: 'Count', Timestamp: timestamp },
     { MetricName: 'ChallengerWeight', Dimensions: dims, Value: d.challengerSharePercent, Unit: 'Percent', Timestamp: timestamp },
   ];
-  if (d.successTest) {
-    data.push({ MetricName: 'PValue', Dimensions: dims, Value: d.successTest.pTwoSided, Unit: 'None', Timestamp: timestamp });
+  if (d.evidence) {
+    if (d.evidence.success) {
+      data.push({ MetricName: 'PValue', Dimensions: dims, Value: d.evidence.success.pValue, Unit: 'None', Timestamp: timestamp });
+    }
+    data.push({ MetricName: 'ErrorGuardrailPValue', Dimensions: dims, Value: d.evidence.errors.pValue, Unit: 'None', Timestamp: timestamp });
+    data.push({ MetricName: 'LatencyGuardrailPValue', Dimensions: dims, Value: d.evidence.latency.pValue, Unit: 'None', Timestamp: timestamp });
   }
-  await cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data }));
+  return data;
 }
 
 function truncate(s: string, n: number): string {

@@ -1,4 +1,4 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,13 +7,14 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as perms from './perms';
+import { ILakeZone } from '../data-lake';
 import { AlarmSeverity, IAlertTopics } from '../monitoring';
 import { AlarmFactory } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { checkSchedule } from '../private/schedules';
-import { InputErrors, requireProps, checkDuration, checkNumber, checkWholeNumber, describe, isToken } from '../private/validation';
-import { IModelEndpoint } from '../serving';
+import { InputErrors, checkDuration, checkNumber, checkWholeNumber, describe, isToken, requireProps } from '../private/validation';
+import { EndpointDataCapture, IModelEndpoint } from '../serving';
 
 /** What the experiment does once the challenger has won and the next step would give it all of the pair's traffic. */
 export enum ExperimentCompletion {
@@ -23,54 +24,50 @@ export enum ExperimentCompletion {
   HOLD = 'HOLD',
 }
 
-/** A business metric that the application publishes per variant. */
-export interface BusinessMetricOptions {
-  /** The CloudWatch namespace of the application's metrics (not an `AWS/` namespace). */
-  readonly namespace: string;
-
+/** Ground truth that says, per request, whether it succeeded (e.g. converted), joined to the request by inference id. */
+export interface GroundTruthSuccessOptions {
   /**
-   * The metric counting successes (e.g. conversions), published with the dimensions `EndpointName` and `VariantName`;
-   * its Sum over the window is the number of successes.
+   * The zone where ground-truth files land: JSON lines `{"inferenceId": "...", "label": 1}` (or SageMaker's ground-truth
+   * shape), under `<groundTruthPrefix>yyyy/mm/dd/hh/`, the layout the model-quality check of `DriftMonitor` reads. The
+   * inference id is the `InferenceId` the application passed to InvokeEndpoint (else the capture's event id).
    */
-  readonly successMetricName: string;
+  readonly groundTruthZone: ILakeZone;
+
+  /** The key prefix of the ground-truth files, e.g. `ground-truth/churn/`. */
+  readonly groundTruthPrefix: string;
 
   /**
-   * The metric counting trials (e.g. offers shown), with the same dimensions; its Sum over the window is the number of
-   * trials. Successes must be a subset of trials.
+   * The label of a success.
    *
-   * @default - SageMaker's Invocations of the variant
+   * @default '1'
    */
-  readonly trialMetricName?: string;
+  readonly positiveLabel?: string;
+
+  /**
+   * How long before a label arrives its request may have been served (the lookback over the captured requests).
+   *
+   * @default Duration.hours(48)
+   */
+  readonly captureLookback?: Duration;
 }
 
 /**
- * What "better" means in an experiment: a proportion of successes per trial, compared between the variants.
+ * What "better" means in an experiment: a success proportion per request, compared between the variants. The 5XX
+ * error rate and the latency are guardrails, never the success measure.
  */
 export class SuccessMeasure {
   /**
-   * The share of invocations answered without a 5XX error (SageMaker's Invocations and Invocation5XXErrors).
+   * The share of requests whose ground truth is a success, from ground-truth files joined by inference id with the
+   * requests each variant served (its data capture). Each request counts for the variant that served it, whenever its
+   * ground truth arrives.
    */
-  public static errorRate(): SuccessMeasure {
-    return new SuccessMeasure('errorRate');
-  }
-
-  /**
-   * The share of trials that succeed, from metrics the application publishes per variant (e.g. conversions per
-   * invocation). The 5XX error rate stays a guardrail.
-   */
-  public static businessMetric(options: BusinessMetricOptions): SuccessMeasure {
-    return new SuccessMeasure('businessMetric', options.namespace, options.successMetricName, options.trialMetricName);
+  public static groundTruth(options: GroundTruthSuccessOptions): SuccessMeasure {
+    return new SuccessMeasure(options);
   }
 
   private constructor(
-    /** `errorRate` or `businessMetric`. */
-    public readonly kind: string,
-    /** The namespace of a business metric. */
-    public readonly namespace?: string,
-    /** The success metric of a business metric. */
-    public readonly successMetricName?: string,
-    /** The trial metric of a business metric, if not SageMaker's Invocations. */
-    public readonly trialMetricName?: string,
+    /** Where the ground truth lands, and what a success is. */
+    public readonly groundTruthOptions: GroundTruthSuccessOptions,
   ) {}
 }
 
@@ -86,52 +83,87 @@ export interface AbExperimentProps {
   readonly challengerVariant: string;
 
   /**
-   * What "better" means.
+   * What "better" means: without it the experiment only guards (rolls back a challenger that errs or is slow) and
+   * never promotes.
    *
-   * @default SuccessMeasure.errorRate()
+   * @default - no success measure: guardrails only
    */
   readonly successMeasure?: SuccessMeasure;
 
   /**
-   * No decision (other than the latency guardrail) until each variant has this many samples in the window.
+   * Where the endpoint captures its requests, for an imported endpoint (the success measure joins ground truth to them).
    *
-   * @default 1000
+   * @default - the data capture of the `ModelEndpoint`
    */
-  readonly minimumSamples?: number;
+  readonly dataCapture?: EndpointDataCapture;
 
   /**
-   * The significance level alpha of the tests, in (0, 0.5].
+   * The zone that keeps the experiment's state and its JSON reports, under `experiments/<endpoint>/<experiment>/`.
+   *
+   * @default - the zone the endpoint captures into
+   */
+  readonly reportZone?: ILakeZone;
+
+  /**
+   * The significance level alpha of every test, in (0, 0.5]: over the whole experiment, however many runs look at the
+   * data, an identical challenger is promoted or rolled back with probability at most about alpha.
    *
    * @default 0.05
    */
   readonly significance?: number;
 
   /**
-   * Roll back when the challenger's p99 model latency is more than this many percent above the champion's (>= 0).
+   * The non-inferiority margin of the error guardrail, > 0: roll back only when the challenger's 5XX rate is
+   * significantly more than (1 + errorMargin) times the champion's.
    *
-   * @default 20
+   * @default 0.25
    */
-  readonly latencyGuardrailPercent?: number;
+  readonly errorMargin?: number;
 
   /**
-   * How many percentage points of the pair's traffic the challenger gains per shift, in (0, 100].
+   * The non-inferiority margin of the latency guardrail, > 0: roll back only when the challenger's share of requests
+   * slower than the champion's p99 is significantly more than (1 + latencyMargin) times the champion's (1%).
+   *
+   * @default 0.5
+   */
+  readonly latencyMargin?: number;
+
+  /**
+   * Whether the latency guardrail runs.
+   *
+   * @default true
+   */
+  readonly latencyGuardrail?: boolean;
+
+  /**
+   * The labelled requests each variant needs in an epoch before the success measure is tested (a floor for the normal
+   * approximation, not a stopping rule).
+   *
+   * @default 1000
+   */
+  readonly minimumSamples?: number;
+
+  /**
+   * How many percentage points of the pair's traffic the challenger gains per shift, in (0, 100]. Each step starts a new
+   * epoch that must confirm the challenger again; 100 promotes at the first significant result.
    *
    * @default 10
    */
   readonly stepPercent?: number;
 
   /**
-   * When the experiment is evaluated.
+   * When the experiment is evaluated: a rate of at least 10 minutes (SageMaker buffers captures for minutes) or a cron.
+   * Runs are cheap to add: the tests stay valid however often they look.
    *
    * @default ScheduleExpression.rate(Duration.hours(1))
    */
   readonly schedule?: scheduler.ScheduleExpression;
 
   /**
-   * The window of metrics each run evaluates, ending at the run, in whole minutes. For a rate schedule, at most the
-   * rate, so that each decision rests on its own data.
+   * The most a run reads back, after a gap between runs (older minutes are skipped, never pooled twice). At least the
+   * schedule's rate, at most 14 days.
    *
-   * @default - the rate of the schedule; 1 hour for a cron schedule
+   * @default Duration.days(1)
    */
   readonly window?: Duration;
 
@@ -143,15 +175,22 @@ export interface AbExperimentProps {
   readonly onCompletion?: ExperimentCompletion;
 
   /**
-   * Where the failure alarm of the function goes (warning topic); promotions and rollbacks are published to the warning
-   * topic too, unless `notificationTopic` is given.
+   * Whether the schedule runs; false stops the experiment where it is (its state is kept).
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Where the failure alarm of the function goes (warning topic); restarts, promotions and rollbacks are published to
+   * the warning topic too, unless `notificationTopic` is given.
    *
    * @default - the failure alarm has no action, and no notifications unless `notificationTopic`
    */
   readonly alerts?: IAlertTopics;
 
   /**
-   * The topic that receives a message at each promotion and rollback.
+   * The topic that receives a message at each restart, promotion and rollback.
    *
    * @default - the warning topic of `alerts`; none without alerts
    */
@@ -175,22 +214,24 @@ export interface AbExperimentProps {
 
 /** The namespace of the decision metrics. */
 const METRIC_NAMESPACE = 'cdk-mlops/Experiments';
-/** SageMaker publishes invocation metrics per minute: the shortest meaningful window. */
-const METRIC_PERIOD_MINUTES = 1;
+/** SageMaker writes capture files every few minutes and CloudWatch needs minutes to settle: the shortest useful rate. */
+const MIN_RATE_MINUTES = 10;
 /** CloudWatch keeps 1-minute datapoints for 15 days. */
 const MAX_WINDOW_MINUTES = 14 * 24 * 60;
+const DEFAULT_WINDOW_MINUTES = 24 * 60;
 const HANDLER = 'ab-experiment';
-/** Alarms already routed to a set of alert topics (one function, and one failure alarm, serve many experiments). */
-/** Policies whose wildcard resource is already acknowledged. */
-const acknowledged = new WeakSet<Construct>();
+/** Policies whose wildcard resources are already acknowledged, by pattern. */
+const acknowledged = new WeakMap<Construct, Set<string>>();
 
 /**
- * An automated A/B evaluation of a challenger variant against the champion of an endpoint: on a schedule, a Lambda
- * function reads both variants' metrics over the window, tests the difference of their success proportions (pooled
- * two-proportion z-test), and moves traffic step by step toward a challenger that is significantly better, promotes
- * it at the end of the ramp (or holds), and rolls back to the champion at once when the challenger is significantly
- * worse, errs significantly more or breaches the latency guardrail. Each decision is logged, published as metrics
- * (`cdk-mlops/Experiments`) and, for promotions and rollbacks, notified.
+ * An automated champion/challenger experiment on an endpoint. On a schedule, a Lambda function pools the variants'
+ * metrics and (with a success measure) the ground truth joined to their requests since the weights were last set, and
+ * runs always-valid sequential tests: a two-sided mSPRT on the success proportion and one-sided non-inferiority tests
+ * with a margin on the 5XX rate and on the share of slow requests. A guardrail breach or a worse challenger rolls back
+ * to the champion; a better challenger gains a step of traffic (a new epoch, tested afresh) and at the end of the ramp
+ * is promoted (or held). The state is kept in the lake; each run writes a JSON report there and publishes metrics
+ * (`cdk-mlops/Experiments`); restarts, promotions and rollbacks are notified. A new challenger model starts a new
+ * experiment and resets the weights to the endpoint configuration's.
  *
  * The weights the experiment sets live on the running endpoint: a deployment of the endpoint's stack resets them to the
  * weights in code unless the endpoint retains them (`ModelEndpoint` `retainWeightsOnDeploy: true`).
@@ -200,7 +241,7 @@ const acknowledged = new WeakSet<Construct>();
  *   endpoint,
  *   championVariant: 'champion',
  *   challengerVariant: 'challenger',
- *   successMeasure: SuccessMeasure.businessMetric({ namespace: 'Shop', successMetricName: 'Conversions' }),
+ *   successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/' }),
  *   alerts,
  * });
  */
@@ -213,12 +254,15 @@ export class AbExperiment extends Construct {
   public readonly failureAlarm: cloudwatch.IAlarm;
   /** The schedule of the runs. */
   public readonly schedule: scheduler.Schedule;
-  /** The topic notified at promotions and rollbacks, if any. */
+  /** The topic notified at restarts, promotions and rollbacks, if any. */
   public readonly notificationTopic?: sns.ITopic;
-  /** The window each run evaluates. */
-  public readonly window: Duration;
+  /** The zone of the state and the reports. */
+  public readonly reportZone: ILakeZone;
+  /** The key prefix of the state (`state.json`) and the reports (`reports/`) in `reportZone`. */
+  public readonly reportPrefix: string;
 
   private readonly endpointName: string;
+  private readonly period: Duration;
 
   constructor(scope: Construct, id: string, props: AbExperimentProps) {
     super(scope, id);
@@ -227,10 +271,12 @@ export class AbExperiment extends Construct {
       championVariant: 'the name of the champion variant', challengerVariant: 'the name of the challenger variant',
     });
     this.experimentName = props.experimentName ?? id;
-    const { windowMinutes, intervalMinutes } = validate(this, props, this.experimentName);
-    this.window = Duration.minutes(windowMinutes);
+    const capture = props.dataCapture ?? props.endpoint.dataCapture;
+    const { windowMinutes, intervalMinutes, reportZone } = validate(this, props, this.experimentName, capture);
+    this.period = Duration.minutes(intervalMinutes);
     this.endpointName = props.endpoint.endpointName;
-    const measure = props.successMeasure ?? SuccessMeasure.errorRate();
+    this.reportZone = reportZone;
+    this.reportPrefix = `experiments/${this.endpointName}/${this.experimentName}/`;
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
 
     if (resetsWeightsOnDeploy(props.endpoint)) {
@@ -242,8 +288,8 @@ export class AbExperiment extends Construct {
     const fn = HandlerFunction.of(this, {
       handler: HANDLER,
       description: 'cdk-mlops: evaluates A/B experiments of SageMaker endpoints and shifts traffic between variants',
-      memorySize: 256,
-      timeout: Duration.minutes(1),
+      memorySize: 512,
+      timeout: Duration.minutes(5),
       runtime,
     });
     if (fn.function.runtime.name !== runtime.name) {
@@ -255,22 +301,8 @@ export class AbExperiment extends Construct {
     this.failureAlarm = fn.errorsAlarm;
     new AlarmFactory(this, props.alerts).route(fn.errorsAlarm, AlarmSeverity.WARNING);
 
-    // Least privilege: read metrics (no resource-level permissions), publish decision metrics to our namespace only,
-    // read and set the weights of this endpoint only, publish to this experiment's topic only.
-    fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: perms.GET_METRIC_ACTIONS, resources: ['*'] }));
-    fn.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: perms.PUT_METRIC_ACTIONS,
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
-    }));
-    fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: perms.ENDPOINT_WEIGHT_ACTIONS, resources: [props.endpoint.endpointArn] }));
-    const policy = fn.role.node.tryFindChild('DefaultPolicy');
-    if (policy && !acknowledged.has(policy)) {
-      // Once per policy: the acknowledgment is keyed by the resource '*', shared by both statements.
-      acknowledged.add(policy);
-      acknowledgeWildcardResources(policy, ['*'], 'cloudwatch:GetMetricData and cloudwatch:PutMetricData have no resource-level '
-        + `permissions; PutMetricData is limited by a condition to the ${METRIC_NAMESPACE} namespace.`);
-    }
+    const measure = props.successMeasure?.groundTruthOptions;
+    this.grant(fn, props, reportZone, capture, measure);
 
     this.notificationTopic = props.notificationTopic ?? props.alerts?.topic(AlarmSeverity.WARNING);
     if (this.notificationTopic) {
@@ -286,26 +318,33 @@ export class AbExperiment extends Construct {
       endpointName: this.endpointName,
       championVariant: props.championVariant,
       challengerVariant: props.challengerVariant,
-      successMeasure: {
-        type: measure.kind,
-        namespace: measure.namespace,
-        successMetricName: measure.successMetricName,
-        trialMetricName: measure.trialMetricName,
-      },
-      minimumSamples: props.minimumSamples ?? 1000,
       significance: props.significance ?? 0.05,
-      latencyGuardrailPercent: props.latencyGuardrailPercent ?? 20,
+      errorMargin: props.errorMargin ?? 0.25,
+      latencyMargin: props.latencyMargin ?? 0.5,
+      latencyMinimumSamples: 1000,
+      minimumSamples: props.minimumSamples ?? 1000,
+      mixtureRelativeEffect: 0.1,
       stepPercent: props.stepPercent ?? 10,
       onCompletion: props.onCompletion ?? ExperimentCompletion.PROMOTE,
       windowMinutes,
-      // A shift waits half an interval after the endpoint's last change: a duplicate or retried run does not shift twice.
-      cooldownMinutes: Math.floor(intervalMinutes / 2),
+      stateBucket: reportZone.bucket.bucketName,
+      statePrefix: this.reportPrefix,
+      successMeasure: measure && capture ? {
+        captureBucket: capture.zone.bucket.bucketName,
+        capturePrefix: capture.prefix.replace(/\/+$/, ''),
+        groundTruthBucket: measure.groundTruthZone.bucket.bucketName,
+        groundTruthPrefix: measure.groundTruthPrefix.replace(/\/+$/, ''),
+        positiveLabel: measure.positiveLabel ?? '1',
+        captureLookbackHours: measure.captureLookback?.toHours() ?? 48,
+      } : undefined,
       metricNamespace: METRIC_NAMESPACE,
       topicArn: this.notificationTopic?.topicArn,
+      latencyGuardrail: props.latencyGuardrail ?? true,
     };
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `cdk-mlops A/B experiment ${this.experimentName} on endpoint ${this.endpointName}`,
       schedule: props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      enabled: props.enabled ?? true,
       target: new schedulerTargets.LambdaInvoke(fn.function, {
         input: scheduler.ScheduleTargetInput.fromObject(event),
         retryAttempts: 2,
@@ -319,18 +358,28 @@ export class AbExperiment extends Construct {
     return this.metric('ChallengerWeight', { statistic: 'Maximum', ...props });
   }
 
-  /** The two-sided p-value of the success measure at each run that had the minimum samples. */
+  /** The always-valid two-sided p-value of the success measure, at each run that tested it. */
   public metricPValue(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('PValue', { statistic: 'Minimum', ...props });
   }
 
-  /** Runs that reached a decision: CONTINUE, SHIFT, PROMOTE, HOLD or ROLLBACK. */
+  /** The always-valid p-value of the error guardrail (a rollback at or below the significance). */
+  public metricErrorGuardrailPValue(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ErrorGuardrailPValue', { statistic: 'Minimum', ...props });
+  }
+
+  /** The always-valid p-value of the latency guardrail (a rollback at or below the significance). */
+  public metricLatencyGuardrailPValue(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('LatencyGuardrailPValue', { statistic: 'Minimum', ...props });
+  }
+
+  /** Runs that reached a decision: START, RESTART, CONTINUE, SHIFT, PROMOTE, HOLD or ROLLBACK. */
   public metricDecisions(decision: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: METRIC_NAMESPACE,
       metricName: 'ExperimentDecision',
       statistic: 'Sum',
-      period: this.window,
+      period: this.period,
       ...props,
       dimensionsMap: { EndpointName: this.endpointName, Experiment: this.experimentName, Decision: decision, ...props?.dimensionsMap },
     });
@@ -340,11 +389,81 @@ export class AbExperiment extends Construct {
     return new cloudwatch.Metric({
       namespace: METRIC_NAMESPACE,
       metricName,
-      period: this.window,
+      period: this.period,
       ...props,
       dimensionsMap: { EndpointName: this.endpointName, Experiment: this.experimentName, ...props.dimensionsMap },
     });
   }
+
+  /**
+   * Least privilege: read metrics (no resource-level permissions), publish decision metrics to our namespace only, read
+   * and set the weights of this endpoint only, read endpoint configurations, read and write this experiment's state and
+   * reports, read this endpoint's captures and the ground truth.
+   */
+  private grant(fn: HandlerFunction, props: AbExperimentProps, reportZone: ILakeZone, capture: EndpointDataCapture | undefined,
+    measure: GroundTruthSuccessOptions | undefined): void {
+    const f = fn.function;
+    const stack = Stack.of(this);
+    f.addToRolePolicy(new iam.PolicyStatement({ actions: perms.GET_METRIC_ACTIONS, resources: ['*'] }));
+    f.addToRolePolicy(new iam.PolicyStatement({
+      actions: perms.PUT_METRIC_ACTIONS,
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+    }));
+    f.addToRolePolicy(new iam.PolicyStatement({ actions: perms.ENDPOINT_WEIGHT_ACTIONS, resources: [props.endpoint.endpointArn] }));
+    // The configuration's name is generated by CloudFormation at each change: any configuration of the account, read only.
+    const configs = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: '*' });
+    f.addToRolePolicy(new iam.PolicyStatement({ actions: perms.ENDPOINT_CONFIG_ACTIONS, resources: [configs] }));
+    acknowledge(fn.role, ['*'], 'cloudwatch:GetMetricData and cloudwatch:PutMetricData have no resource-level permissions; '
+      + `PutMetricData is limited by a condition to the ${METRIC_NAMESPACE} namespace.`);
+    acknowledge(fn.role, [configs], 'sagemaker:DescribeEndpointConfig only (read): the endpoint configuration is named by CloudFormation '
+      + 'at each deployment, so its name is not known when the policy is written.');
+
+    grantList(f, reportZone, this.reportPrefix);
+    grantObjects(fn, reportZone, `${this.reportPrefix}*`, [...perms.READ_OBJECT_ACTIONS, ...perms.WRITE_OBJECT_ACTIONS], true,
+      'reads and writes this experiment\'s state and reports');
+    if (measure && capture) {
+      const capturePrefix = `${capture.prefix}${this.endpointName}/`;
+      grantList(f, capture.zone, capturePrefix);
+      grantObjects(fn, capture.zone, `${capturePrefix}*`, perms.READ_OBJECT_ACTIONS, false, 'reads the capture files, named by SageMaker');
+      grantList(f, measure.groundTruthZone, measure.groundTruthPrefix);
+      grantObjects(fn, measure.groundTruthZone, `${measure.groundTruthPrefix}*`, perms.READ_OBJECT_ACTIONS, false,
+        'reads the ground-truth files, named by the application');
+    }
+  }
+}
+
+/** Acknowledges wildcard resources of the shared function's policy once per pattern. */
+function acknowledge(role: iam.IRole, patterns: string[], reason: string): void {
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (!policy) return;
+  const done = acknowledged.get(policy) ?? new Set<string>();
+  const key = JSON.stringify(Stack.of(policy).resolve(patterns));
+  if (!done.has(key)) {
+    done.add(key);
+    acknowledged.set(policy, done);
+    acknowledgeWildcardResources(policy, patterns, reason);
+  }
+}
+
+function grantList(fn: lambda.IFunction, zone: ILakeZone, prefix: string): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    actions: perms.LIST_ACTIONS,
+    resources: [zone.bucket.bucketArn],
+    conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+  }));
+}
+
+function grantObjects(fn: HandlerFunction, zone: ILakeZone, pattern: string, actions: string[], write: boolean, why: string): void {
+  const arn = zone.bucket.arnForObjects(pattern);
+  fn.function.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [arn] }));
+  if (zone.encryptionKey) {
+    fn.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: write ? perms.KMS_ENCRYPT_ACTIONS : perms.KMS_DECRYPT_ACTIONS,
+      resources: [zone.encryptionKey.keyArn],
+    }));
+  }
+  acknowledge(fn.role, [arn], `The function ${why}: ${actions.join(', ')} only, under this prefix.`);
 }
 
 /** True for an endpoint known to apply the weights in code at each deployment (DesiredWeight not retained). */
@@ -352,10 +471,11 @@ function resetsWeightsOnDeploy(endpoint: IModelEndpoint): boolean {
   return endpoint.retainsWeightsOnDeploy === false;
 }
 
-/** Checks the props; returns the window and the interval between runs, in minutes. */
-function validate(scope: Construct, props: AbExperimentProps, experimentName: string): { windowMinutes: number; intervalMinutes: number } {
+/** Checks the props; returns the window and the interval between runs, in minutes, and the report zone. */
+function validate(scope: Construct, props: AbExperimentProps, experimentName: string, capture: EndpointDataCapture | undefined):
+{ windowMinutes: number; intervalMinutes: number; reportZone: ILakeZone } {
   const errors = new InputErrors(scope, 'AbExperiment');
-  const known = props.endpoint.variantNames;
+  const known = props.endpoint.variantNames ?? [];
   for (const prop of ['championVariant', 'challengerVariant'] as const) {
     const name = props[prop];
     if (!isToken(name) && known.length > 0 && !known.includes(name)) {
@@ -367,37 +487,44 @@ function validate(scope: Construct, props: AbExperimentProps, experimentName: st
   }
   checkWholeNumber(errors, 'minimumSamples', props.minimumSamples, { min: 1 });
   checkNumber(errors, 'significance', props.significance, { min: 0, minExclusive: true, max: 0.5, allowed: 'a level in (0, 0.5], e.g. 0.05' });
-  checkNumber(errors, 'latencyGuardrailPercent', props.latencyGuardrailPercent, { min: 0, allowed: 'a percentage >= 0' });
+  checkNumber(errors, 'errorMargin', props.errorMargin, { min: 0, minExclusive: true, allowed: 'a relative margin > 0, e.g. 0.25' });
+  checkNumber(errors, 'latencyMargin', props.latencyMargin, { min: 0, minExclusive: true, allowed: 'a relative margin > 0, e.g. 0.5' });
   checkNumber(errors, 'stepPercent', props.stepPercent, { min: 0, minExclusive: true, max: 100, allowed: 'a percentage in (0, 100]' });
   if (!isToken(experimentName) && !/^[A-Za-z0-9_.:/ -]{1,255}$/.test(experimentName)) {
     errors.add('experimentName', experimentName, '1-255 letters, digits, spaces and _ . : / - (a CloudWatch dimension value)');
   }
-  const measure = props.successMeasure;
-  if (measure?.kind === 'businessMetric') {
-    if (!isToken(measure.namespace) && (!measure.namespace || measure.namespace.startsWith('AWS/') || measure.namespace.length > 255)) {
-      errors.add('successMeasure.namespace', measure.namespace ?? '', 'the application\'s own CloudWatch namespace (1-255 characters, not AWS/...)');
+
+  const measure = props.successMeasure?.groundTruthOptions;
+  if (props.successMeasure) {
+    if (!measure?.groundTruthZone || measure.groundTruthPrefix === undefined || measure.groundTruthPrefix === null) {
+      errors.addMessage('successMeasure needs groundTruthZone and groundTruthPrefix: where the ground-truth files land');
+    } else if (!isToken(measure.groundTruthPrefix) && (measure.groundTruthPrefix.startsWith('/') || measure.groundTruthPrefix.includes('*')
+      || (measure.groundTruthPrefix !== '' && !measure.groundTruthPrefix.endsWith('/')))) {
+      errors.add('successMeasure.groundTruthPrefix', measure.groundTruthPrefix, 'a key prefix ending with \'/\', without a leading slash or wildcards');
     }
-    for (const [prop, v] of [['successMeasure.successMetricName', measure.successMetricName], ['successMeasure.trialMetricName', measure.trialMetricName]] as const) {
-      if (v !== undefined && !isToken(v) && !(v.length >= 1 && v.length <= 255)) {
-        errors.add(prop, v, 'a metric name of 1-255 characters');
-      }
+    if (measure?.positiveLabel !== undefined && !isToken(measure.positiveLabel) && measure.positiveLabel.trim() === '') {
+      errors.add('successMeasure.positiveLabel', measure.positiveLabel, 'a non-empty label');
     }
+    checkDuration(errors, 'successMeasure.captureLookback', measure?.captureLookback, { unit: 'hours', min: 0, max: 14 * 24 });
+    if (!capture) {
+      errors.add('endpoint', props.endpoint.endpointName, 'an endpoint with data capture (ModelEndpoint dataCapture), or give dataCapture: '
+        + 'the success measure joins ground truth to the captured requests');
+    }
+  }
+  const reportZone = props.reportZone ?? capture?.zone;
+  if (!reportZone) {
+    errors.addMessage('reportZone is needed (where the experiment keeps its state and reports) when the endpoint has no data capture');
   }
 
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
   const rate = checkSchedule(errors, 'schedule', schedule, {
-    minRateMinutes: METRIC_PERIOD_MINUTES, minRateAllowed: 'a rate of at least 1 minute, the period of SageMaker\'s metrics', at: true,
+    minRateMinutes: MIN_RATE_MINUTES,
+    minRateAllowed: `a rate of at least ${MIN_RATE_MINUTES} minutes (SageMaker writes capture files and CloudWatch settles its metrics over minutes)`,
   }).rateMinutes;
-  let windowMinutes = rate ?? 60;
-  windowMinutes = checkDuration(errors, 'window', props.window, {
-    unit: 'minutes', min: METRIC_PERIOD_MINUTES, max: MAX_WINDOW_MINUTES,
-    allowed: `a whole number of minutes from ${METRIC_PERIOD_MINUTES} to 14 days (SageMaker's metrics have a 1-minute period)`,
-  }) ?? windowMinutes;
-  if (rate !== undefined && rate < windowMinutes) {
-    errors.add('schedule', schedule.expressionString, `a rate at least as long as the window (${describe(Duration.minutes(windowMinutes))}), `
-      + 'so that each decision rests on its own data; shorten the window or lengthen the rate');
-  }
+  const windowMinutes = checkDuration(errors, 'window', props.window, {
+    unit: 'minutes', min: rate ?? MIN_RATE_MINUTES, max: MAX_WINDOW_MINUTES,
+    allowed: `a whole number of minutes from ${describe(Duration.minutes(rate ?? MIN_RATE_MINUTES))} (the schedule's rate) to 14 days`,
+  }) ?? Math.max(DEFAULT_WINDOW_MINUTES, rate ?? 0);
   errors.throwIfAny();
-  return { windowMinutes, intervalMinutes: rate ?? windowMinutes };
+  return { windowMinutes, intervalMinutes: rate ?? 60, reportZone: reportZone! };
 }
-

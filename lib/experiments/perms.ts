@@ -1,14 +1,34 @@
 import { CLOUDWATCH_GET_METRIC_ACTIONS, CLOUDWATCH_PUT_METRIC_ACTIONS, KMS_ENCRYPT_ACTIONS } from '../private/perms';
 
-/** IAM actions of the experiments capability, in one place so that reviews see every permission we grant. */
-
+/**
+ * IAM actions of the experiments capability, in one place so that reviews see every permission we grant. Sources:
+ * Service Authorization Reference, "Actions, resources, and condition keys for Amazon SageMaker AI", "... for Amazon
+ * CloudWatch", "... for Amazon S3", "... for Amazon SNS" and "... for AWS KMS".
+ */
+>>>>>>> c8263ab (Experiments: the handler decides with the sequential tests, on state kept in the lake)
 /** Reading the variants' metrics (no resource-level permissions in IAM). */
 export const GET_METRIC_ACTIONS = CLOUDWATCH_GET_METRIC_ACTIONS;
 /** Publishing the decision metrics (no resource-level permissions; limited by a namespace condition). */
 export const PUT_METRIC_ACTIONS = CLOUDWATCH_PUT_METRIC_ACTIONS;
 /** Reading the endpoint's status and current weights, and setting its weights: on the experiment's endpoint only. */
 export const ENDPOINT_WEIGHT_ACTIONS = ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities'];
-/** Publishing promotions and rollbacks: on the experiment's topic only. */
+/** Reading the endpoint configuration: the challenger's model and the initial weights (resource type endpoint-config). */
+export const ENDPOINT_CONFIG_ACTIONS = ['sagemaker:DescribeEndpointConfig'];
+/**
+ * Listing keys under a prefix (with an `s3:prefix` condition). Also what makes GetObject of a missing state answer
+ * 404 NoSuchKey instead of 403 AccessDenied (S3 GetObject: "If you don't have the s3:ListBucket permission, Amazon S3
+ * returns an HTTP status code 403").
+ */
+export const LIST_ACTIONS = ['s3:ListBucket'];
+/** Reading objects: the state, captures, ground truth. */
+export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
+/** Writing the state and the reports (conditional writes need no other permission). */
+export const WRITE_OBJECT_ACTIONS = ['s3:PutObject'];
+/** Decrypting objects of a KMS-encrypted zone. */
+export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'];
+/** Encrypting objects into a KMS-encrypted zone (S3 asks for a data key, and bucket keys need Decrypt too). */
+export const KMS_ENCRYPT_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+/** Publishing restarts, promotions and rollbacks: on the experiment's topic only. */
 export const PUBLISH_ACTIONS = ['sns:Publish'];
 /** Publishing to a KMS-encrypted topic (exact actions: SNS encrypts each message with a data key). */
 export const TOPIC_KEY_ACTIONS = KMS_ENCRYPT_ACTIONS;

@@ -34,13 +34,13 @@ test('a minimal A/B experiment is compliant', () => {
   expect(result.acknowledgments.map((a) => a.rule)).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']));
 });
 
-test('an A/B experiment with a business metric, alerts and a second experiment is compliant', () => {
+test('an A/B experiment with ground truth, alerts and a second experiment is compliant', () => {
   const app = complianceApp();
-  const { stack, endpoint } = experimentFixture(app, { retainWeightsOnDeploy: true });
+  const { stack, endpoint, lake } = experimentFixture(app, { retainWeightsOnDeploy: true });
   const alerts = new AlertTopics(stack, 'Alerts');
   new AbExperiment(stack, 'ChurnV4', {
     endpoint, championVariant: 'champion', challengerVariant: 'challenger',
-    successMeasure: SuccessMeasure.businessMetric({ namespace: 'Shop', successMetricName: 'Conversions', trialMetricName: 'Offers' }),
+    successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: lake.zone('curated'), groundTruthPrefix: 'ground-truth/churn/' }),
     minimumSamples: 2000, significance: 0.01, stepPercent: 20, schedule: scheduler.ScheduleExpression.rate(Duration.hours(2)),
     onCompletion: ExperimentCompletion.HOLD, alerts,
   });

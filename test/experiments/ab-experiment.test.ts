@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { experimentFixture } from './fixtures';
-import { AlertTopics, ModelEndpoint } from '../../lib';
+import { AlertTopics, DataLake, ModelEndpoint } from '../../lib';
 import { AbExperiment, AbExperimentProps, ExperimentCompletion, SuccessMeasure } from '../../lib/experiments';
 import { TEST_ENV, testApp } from '../util';
 
@@ -37,8 +37,8 @@ describe('AbExperiment', () => {
       Architectures: ['arm64'],
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
-      MemorySize: 256,
-      Timeout: 60,
+      MemorySize: 512,
+      Timeout: 300,
       Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') },
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^cdkmlopsabexperimentLogs') } }),
     });
@@ -60,15 +60,19 @@ describe('AbExperiment', () => {
       endpointName: 'churn',
       championVariant: 'champion',
       challengerVariant: 'challenger',
-      successMeasure: { type: 'errorRate' },
-      minimumSamples: 1000,
       significance: 0.05,
-      latencyGuardrailPercent: 20,
+      errorMargin: 0.25,
+      latencyMargin: 0.5,
+      latencyMinimumSamples: 1000,
+      minimumSamples: 1000,
+      mixtureRelativeEffect: 0.1,
       stepPercent: 10,
       onCompletion: 'PROMOTE',
-      windowMinutes: 60,
-      cooldownMinutes: 30,
+      windowMinutes: 1440,
+      stateBucket: expect.stringMatching(/^Ref:LakeMonitoring|^Ref:Lake/),
+      statePrefix: 'experiments/churn/ChurnV4/',
       metricNamespace: 'cdk-mlops/Experiments',
+      latencyGuardrail: true,
     });
   });
 
@@ -77,28 +81,37 @@ describe('AbExperiment', () => {
     const alerts = new AlertTopics(f.stack, 'Alerts');
     new AbExperiment(f.stack, 'ChurnV4', {
       endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
-      successMeasure: SuccessMeasure.businessMetric({ namespace: 'Shop', successMetricName: 'Conversions', trialMetricName: 'Offers' }),
-      minimumSamples: 5000, significance: 0.01, latencyGuardrailPercent: 10, stepPercent: 25,
-      schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)), window: Duration.hours(4),
-      onCompletion: ExperimentCompletion.HOLD, alerts, experimentName: 'churn-v4',
+      successMeasure: SuccessMeasure.groundTruth({
+        groundTruthZone: f.lake.zone('curated'), groundTruthPrefix: 'ground-truth/churn/', positiveLabel: 'yes', captureLookback: Duration.hours(72),
+      }),
+      minimumSamples: 5000, significance: 0.01, errorMargin: 0.1, latencyMargin: 1, latencyGuardrail: false, stepPercent: 25,
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)), window: Duration.hours(12),
+      onCompletion: ExperimentCompletion.HOLD, alerts, experimentName: 'churn-v4', enabled: false,
     });
     const template = Template.fromStack(f.stack);
     expect(input(template)).toMatchObject({
       experimentName: 'churn-v4',
-      successMeasure: { type: 'businessMetric', namespace: 'Shop', successMetricName: 'Conversions', trialMetricName: 'Offers' },
-      minimumSamples: 5000, significance: 0.01, latencyGuardrailPercent: 10, stepPercent: 25, onCompletion: 'HOLD',
-      windowMinutes: 240, cooldownMinutes: 180,
+      successMeasure: {
+        captureBucket: expect.stringMatching(/^Ref:Lake/), capturePrefix: 'data-capture', groundTruthBucket: expect.stringMatching(/^Ref:Lakecurated/),
+        groundTruthPrefix: 'ground-truth/churn', positiveLabel: 'yes', captureLookbackHours: 72,
+      },
+      minimumSamples: 5000, significance: 0.01, errorMargin: 0.1, latencyMargin: 1, latencyGuardrail: false, stepPercent: 25, onCompletion: 'HOLD',
+      windowMinutes: 720, statePrefix: 'experiments/churn/churn-v4/',
       topicArn: expect.stringMatching(/^Ref:AlertsWarning/),
     });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(6 hours)', State: 'DISABLED' });
   });
 
-  test('uses a one-hour window with a cron schedule', () => {
-    const { template } = experiment({ schedule: scheduler.ScheduleExpression.cron({ minute: '5' }) });
-    expect(input(template)).toMatchObject({ windowMinutes: 60, cooldownMinutes: 30 });
+  test('pools at most a day after a gap by default, or the rate when it is longer', () => {
+    expect(input(experiment({ schedule: scheduler.ScheduleExpression.cron({ minute: '5' }) }).template).windowMinutes).toBe(1440);
+    expect(input(experiment({ schedule: scheduler.ScheduleExpression.rate(Duration.days(2)) }).template).windowMinutes).toBe(2880);
+    const tenMinutes = experiment({ schedule: scheduler.ScheduleExpression.rate(Duration.minutes(10)), window: Duration.minutes(10) });
+    expect(input(tenMinutes.template).windowMinutes).toBe(10);
   });
 
-  test('grants exactly: metrics read, metrics write to its namespace, this endpoint\'s weights, its logs', () => {
+  test('grants exactly: metrics read, metrics write to its namespace, this endpoint, configurations read, its state and reports, its logs', () => {
     const { template } = experiment();
+    const stateArn = (suffix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Lake/), 'Arn'] }, suffix]] });
     expect(experimentPolicy(template)).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^cdkmlopsabexperimentLogs/), 'Arn'] } },
       { Action: 'cloudwatch:GetMetricData', Effect: 'Allow', Resource: '*' },
@@ -108,7 +121,35 @@ describe('AbExperiment', () => {
         Effect: 'Allow',
         Resource: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn',
       },
-    ].map((s) => expect.objectContaining(s)));
+      { Action: 'sagemaker:DescribeEndpointConfig', Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*' },
+      {
+        Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Lake/), 'Arn'] },
+        Condition: { StringLike: { 's3:prefix': ['experiments/churn/ChurnV4/*'] } },
+      },
+      { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: stateArn('/experiments/churn/ChurnV4/*') },
+      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Lake.*Key/), 'Arn'] } },
+    ]);
+  });
+
+  test('with a success measure also reads this endpoint\'s captures and the ground truth, nothing more', () => {
+    const f = experimentFixture();
+    new AbExperiment(f.stack, 'ChurnV4', {
+      endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: f.lake.zone('curated'), groundTruthPrefix: 'ground-truth/churn/' }),
+    });
+    const statements = experimentPolicy(Template.fromStack(f.stack));
+    const s3Statements = statements.filter((x) => JSON.stringify(x.Action).includes('s3:'));
+    // Object ARNs as `<bucket logical id prefix>:<key pattern>`; list grants as `<prefix condition>`.
+    const where = (x: any): string[] => (x.Condition ? x.Condition.StringLike['s3:prefix']
+      : [x.Resource].flat().map((r: any) => `${r['Fn::Join'][1][0]['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '')}:${r['Fn::Join'][1][1]}`));
+    expect(s3Statements.map((x) => [x.Action, where(x)])).toEqual([
+      ['s3:ListBucket', ['experiments/churn/ChurnV4/*']],
+      [['s3:GetObject', 's3:PutObject'], ['Lakemonitoring:/experiments/churn/ChurnV4/*']],
+      ['s3:ListBucket', ['data-capture/churn/*']],
+      ['s3:GetObject', ['Lakecurated:/ground-truth/churn/*', 'Lakemonitoring:/data-capture/churn/*']],
+      ['s3:ListBucket', ['ground-truth/churn/*']],
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('s3:DeleteObject');
   });
 
   test('may publish to its notification topic only, with the topic key', () => {
@@ -118,7 +159,10 @@ describe('AbExperiment', () => {
     const statements = experimentPolicy(Template.fromStack(f.stack));
     expect(statements).toEqual(expect.arrayContaining([
       expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: expect.stringMatching(/^AlertsWarning/) } }),
-      expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AlertsKey/), 'Arn'] } }),
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/^AlertsKey/), 'Arn'] }]),
+      }),
     ]));
     expect(JSON.stringify(statements)).not.toContain('AlertsCritical');
   });
@@ -167,13 +211,28 @@ describe('AbExperiment', () => {
     expect(a.experimentFunction).toBe(b.experimentFunction);
   });
 
-  test('grants an imported endpoint by its ARN, without checking unknown variants', () => {
+  test('grants an imported endpoint by its ARN, without checking unknown variants, with a report zone', () => {
     const stack = new Stack(testApp(), 'Serve', { env: TEST_ENV });
+    const lake = new DataLake(stack, 'Lake');
     const endpoint = ModelEndpoint.fromEndpointName(stack, 'E', 'Fraud');
-    new AbExperiment(stack, 'X', { endpoint, championVariant: 'a', challengerVariant: 'b' });
+    const e = new AbExperiment(stack, 'X', { endpoint, championVariant: 'a', challengerVariant: 'b', reportZone: lake.zone('curated') });
+    expect(e.reportZone).toBe(lake.zone('curated'));
+    expect(e.reportPrefix).toBe('experiments/Fraud/X/');
     expect(experimentPolicy(Template.fromStack(stack))).toEqual(expect.arrayContaining([
       expect.objectContaining({ Resource: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/fraud' }),
     ]));
+  });
+
+  test('joins ground truth to the captures given for an imported endpoint', () => {
+    const stack = new Stack(testApp(), 'Serve', { env: TEST_ENV });
+    const lake = new DataLake(stack, 'Lake');
+    const endpoint = ModelEndpoint.fromEndpointName(stack, 'E', 'fraud');
+    new AbExperiment(stack, 'X', {
+      endpoint, championVariant: 'a', challengerVariant: 'b',
+      dataCapture: { zone: lake.zone('raw'), prefix: 'captures/', captureInput: true, captureOutput: true, samplingPercentage: 5 },
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: lake.zone('curated'), groundTruthPrefix: '' }),
+    });
+    expect(input(Template.fromStack(stack)).successMeasure).toMatchObject({ capturePrefix: 'captures', groundTruthPrefix: '', positiveLabel: '1', captureLookbackHours: 48 });
   });
 
   test('exposes its decision metrics', () => {
@@ -184,6 +243,9 @@ describe('AbExperiment', () => {
     });
     expect(e.metricDecisions('ROLLBACK').dimensions).toEqual({ EndpointName: 'churn', Experiment: 'ChurnV4', Decision: 'ROLLBACK' });
     expect(e.metricPValue().metricName).toBe('PValue');
+    expect(e.metricErrorGuardrailPValue().metricName).toBe('ErrorGuardrailPValue');
+    expect(e.metricLatencyGuardrailPValue().metricName).toBe('LatencyGuardrailPValue');
+    expect(e.metricDecisions('SHIFT').period.toMinutes()).toBe(60);
   });
 
   test('warns when a deployment of the endpoint would reset the weights it shifts', () => {
@@ -231,28 +293,83 @@ describe('AbExperiment bad input', () => {
     expect(() => experiment({ minimumSamples })).toThrow(new RegExp(`minimumSamples must be a whole number >= 1, got ${minimumSamples}`));
   });
 
-  test('fails when the schedule is shorter than the metric window', () => {
-    expect(() => experiment({ schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)), window: Duration.hours(1) }))
-      .toThrow(/schedule must be a rate at least as long as the window \(1 hour\).*got 'rate\(30 minutes\)'/);
+  test.each([0, -0.25])('fails when the error margin is not > 0: %d', (errorMargin) => {
+    expect(() => experiment({ errorMargin })).toThrow(new RegExp(`errorMargin must be a relative margin > 0, e.g. 0.25, got ${errorMargin}`));
   });
 
-  test('fails when the schedule is shorter than SageMaker\'s 1-minute metric period', () => {
-    expect(() => experiment({ schedule: scheduler.ScheduleExpression.expression('rate(0 minutes)'), window: Duration.minutes(1) }))
-      .toThrow(/schedule must be a rate of at least 1 minute, the period of SageMaker's metrics, got 'rate\(0 minutes\)'/);
+  test.each([0, -1])('fails when the latency margin is not > 0: %d', (latencyMargin) => {
+    expect(() => experiment({ latencyMargin })).toThrow(new RegExp(`latencyMargin must be a relative margin > 0, e.g. 0.5, got ${latencyMargin}`));
   });
 
-  test('fails when the window is not whole minutes within 14 days', () => {
-    expect(() => experiment({ window: Duration.seconds(90) })).toThrow(/window must be a whole number of minutes from 1 to 14 days/);
-    expect(() => experiment({ window: Duration.days(20), schedule: scheduler.ScheduleExpression.rate(Duration.days(30)) })).toThrow(/window must be/);
+  test('accepts the boundaries: significance 0.5, step 100, tiny margins', () => {
+    expect(() => experiment({ significance: 0.5, stepPercent: 100, errorMargin: 0.001, latencyMargin: 0.001, minimumSamples: 1 })).not.toThrow();
   });
 
-  test('fails when the latency guardrail is negative', () => {
-    expect(() => experiment({ latencyGuardrailPercent: -1 })).toThrow(/latencyGuardrailPercent must be a percentage >= 0, got -1/);
+  test('fails when the schedule is more frequent than the metrics and captures can fill', () => {
+    expect(() => experiment({ schedule: scheduler.ScheduleExpression.rate(Duration.minutes(9)) }))
+      .toThrow(/AbExperiment Serve\/ChurnV4: schedule must be a rate of at least 10 minutes \(SageMaker writes capture files.*got 'rate\(9 minutes\)'/);
+    expect(() => experiment({ schedule: scheduler.ScheduleExpression.rate(Duration.minutes(10)), window: Duration.minutes(10) })).not.toThrow();
   });
 
-  test('fails when the business metric is in an AWS namespace', () => {
-    expect(() => experiment({ successMeasure: SuccessMeasure.businessMetric({ namespace: 'AWS/SageMaker', successMetricName: 'Invocations' }) }))
-      .toThrow(/successMeasure.namespace must be the application's own CloudWatch namespace/);
+  test('fails on a cron schedule that EventBridge would reject, as DriftMonitor does', () => {
+    expect(() => experiment({ schedule: scheduler.ScheduleExpression.expression('cron(0 * * * * *)') }))
+      .toThrow(/schedule must be a rate\(...\) or a cron\(.*exactly one of day-of-month and day-of-week must be '\?', got 'cron\(0 \* \* \* \* \*\)'/);
+  });
+
+  test('fails when the window is shorter than the rate, fractional, or over 14 days', () => {
+    expect(() => experiment({ schedule: scheduler.ScheduleExpression.rate(Duration.hours(2)), window: Duration.hours(1) }))
+      .toThrow(/window must be a whole number of minutes from 2 hours \(the schedule's rate\) to 14 days, got 1 hour/);
+    expect(() => experiment({ window: Duration.seconds(3630) })).toThrow(/window must be a whole number of minutes/);
+    expect(() => experiment({ window: Duration.days(15) })).toThrow(/window must be/);
+    expect(() => experiment({ window: Duration.days(14) })).not.toThrow();
+  });
+
+  test('fails when the success measure has no ground truth location', () => {
+    const f = experimentFixture();
+    expect(() => new AbExperiment(f.stack, 'X', {
+      endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthPrefix: 'gt/' } as any),
+    })).toThrow(/AbExperiment Serve\/X: successMeasure needs groundTruthZone and groundTruthPrefix: where the ground-truth files land/);
+    expect(() => new AbExperiment(f.stack, 'Y', {
+      endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: f.lake.zone('curated') } as any),
+    })).toThrow(/successMeasure needs groundTruthZone and groundTruthPrefix/);
+  });
+
+  test.each(['gt', '/gt/', 'gt/*/'])('fails when the ground-truth prefix is not a key prefix: %s', (groundTruthPrefix) => {
+    const f = experimentFixture();
+    expect(() => new AbExperiment(f.stack, 'X', {
+      endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: f.lake.zone('curated'), groundTruthPrefix }),
+    })).toThrow(new RegExp(`successMeasure.groundTruthPrefix must be a key prefix ending with '/', without a leading slash or wildcards, got '${groundTruthPrefix.replace('*', '\\*')}'`));
+  });
+
+  test('fails on an empty positive label and a fractional lookback', () => {
+    const f = experimentFixture();
+    expect(() => new AbExperiment(f.stack, 'X', {
+      endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: f.lake.zone('curated'), groundTruthPrefix: 'gt/', positiveLabel: ' ', captureLookback: Duration.minutes(90) }),
+    })).toThrow(/2 problems:\n  - successMeasure.positiveLabel must be a non-empty label, got ' '\n  - successMeasure.captureLookback must be a whole number of hours from 0 to 336, got 1 hour 30 minutes/);
+  });
+
+  test('fails when a success measure has no captured requests to join to', () => {
+    const f = experimentFixture(testApp(), { capture: false });
+    expect(() => new AbExperiment(f.stack, 'X', {
+      endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger', reportZone: f.lake.zone('curated'),
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: f.lake.zone('curated'), groundTruthPrefix: 'gt/' }),
+    })).toThrow(/endpoint must be an endpoint with data capture \(ModelEndpoint dataCapture\), or give dataCapture: the success measure joins ground truth/);
+  });
+
+  test('fails without a place for its state and reports', () => {
+    const f = experimentFixture(testApp(), { capture: false });
+    expect(() => new AbExperiment(f.stack, 'X', { endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger' }))
+      .toThrow(/reportZone is needed \(where the experiment keeps its state and reports\) when the endpoint has no data capture/);
+  });
+
+  test('fails when JavaScript callers omit a required prop', () => {
+    const f = experimentFixture();
+    expect(() => new AbExperiment(f.stack, 'X', { endpoint: f.endpoint, championVariant: 'champion' } as any))
+      .toThrow(/AbExperiment Serve\/X: challengerVariant must be a variant name, got undefined/);
   });
 
   test('fails when two experiments of a stack ask for different runtimes', () => {
@@ -278,8 +395,8 @@ describe('AbExperiment snapshots', () => {
     const alerts = new AlertTopics(f.stack, 'Alerts');
     new AbExperiment(f.stack, 'ChurnV4', {
       endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
-      successMeasure: SuccessMeasure.businessMetric({ namespace: 'Shop', successMetricName: 'Conversions' }),
-      minimumSamples: 2000, significance: 0.01, latencyGuardrailPercent: 15, stepPercent: 20,
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: f.lake.zone('curated'), groundTruthPrefix: 'ground-truth/churn/' }),
+      minimumSamples: 2000, significance: 0.01, errorMargin: 0.2, stepPercent: 20,
       schedule: scheduler.ScheduleExpression.rate(Duration.hours(2)), onCompletion: ExperimentCompletion.HOLD, alerts, experimentName: 'churn-v4',
     });
     expect(Template.fromStack(f.stack).toJSON()).toMatchSnapshot();

@@ -1,57 +1,81 @@
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeEndpointCommand, SageMakerClient, SageMakerServiceException, UpdateEndpointWeightsAndCapacitiesCommand } from '@aws-sdk/client-sagemaker';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeEndpointCommand, DescribeEndpointConfigCommand, SageMakerClient, SageMakerServiceException, UpdateEndpointWeightsAndCapacitiesCommand,
+} from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ExperimentEvent, handler, sagemaker as sagemakerClient } from '../../../lambda/ab-experiment';
+import { EVENT } from './fixtures';
+import { ExperimentState, newState } from '../../../lambda/ab-experiment/decide';
+import { decisionMetrics, handler, isEndpointBusy, isWriteConflict } from '../../../lambda/ab-experiment/index';
+import { emptyGuardrail } from '../../../lambda/ab-experiment/stats';
 
 const cw = mockClient(CloudWatchClient);
 const sm = mockClient(SageMakerClient);
+const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
 
-const NOW = Date.parse('2026-11-23T10:00:30Z');
+const NOW = Date.parse('2026-11-23T10:05:30Z');
+const END = '2026-11-23T10:00:00.000Z';
+const LAST = '2026-11-23T09:00:00.000Z';
+const STATE_KEY = 'experiments/churn/churn-v4/state.json';
+const GUARD_ONLY = { ...EVENT, successMeasure: undefined };
 
-const event: ExperimentEvent = {
-  experimentName: 'churn-v4', endpointName: 'churn', championVariant: 'champion', challengerVariant: 'challenger',
-  successMeasure: { type: 'errorRate' }, minimumSamples: 1000, significance: 0.05, latencyGuardrailPercent: 20, stepPercent: 10,
-  onCompletion: 'PROMOTE', windowMinutes: 60, cooldownMinutes: 30, metricNamespace: 'cdk-mlops/Experiments',
-  topicArn: 'arn:aws:sns:us-east-1:123456789012:alerts',
-};
-
-function endpoint(status: string, weights: [number, number], lastModified = new Date(NOW - 3 * 3600_000)) {
-  return {
-    EndpointName: 'churn', EndpointStatus: status, LastModifiedTime: lastModified,
+function endpoint(status: string, weights: [number, number]) {
+  sm.on(DescribeEndpointCommand).resolves({
+    EndpointName: 'churn', EndpointStatus: status, EndpointConfigName: 'churn-config-2',
     ProductionVariants: [
       { VariantName: 'champion', CurrentWeight: weights[0], DesiredWeight: weights[0] },
       { VariantName: 'challenger', CurrentWeight: weights[1], DesiredWeight: weights[1] },
     ],
-  } as any;
+  } as any);
+  sm.on(DescribeEndpointConfigCommand).resolves({
+    EndpointConfigName: 'churn-config-2',
+    ProductionVariants: [
+      { VariantName: 'champion', ModelName: 'model-a', InitialVariantWeight: 90 },
+      { VariantName: 'challenger', ModelName: 'model-b', InitialVariantWeight: 10 },
+    ],
+  } as any);
 }
 
-interface Window { invocations: [number, number]; errors: [number, number]; p99?: [number, number] }
+const body = (text: string) => ({ transformToString: async () => text }) as any;
 
-/** GetMetricData answers per query id; values split over two datapoints to check that counts are summed. */
+function stored(state: ExperimentState | undefined) {
+  s3.on(GetObjectCommand, { Key: STATE_KEY }).callsFake(async () => {
+    if (!state) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+    return { Body: body(JSON.stringify(state)), ETag: '"etag-1"' };
+  });
+}
+
+interface Window { requests: [number, number]; errors: [number, number]; p99?: [number, number]; slow?: [number, number] }
+
 function metrics(w: Window) {
   cw.on(GetMetricDataCommand).callsFake((input) => ({
     MetricDataResults: input.MetricDataQueries.map((q: any) => {
       const [role, kind] = q.Id.split('_');
       const i = role === 'champion' ? 0 : 1;
-      const v = kind === 'invocations' ? w.invocations[i] : kind === 'errors' ? w.errors[i] : w.p99?.[i];
-      return { Id: q.Id, Values: v === undefined ? [] : kind === 'latency' ? [v] : [v - Math.floor(v / 2), Math.floor(v / 2)], StatusCode: 'Complete' };
+      const v = { invocations: w.requests, errors: w.errors, p99: w.p99, slow: w.slow }[kind as 'invocations']?.[i];
+      return { Id: q.Id, Values: v === undefined ? [] : [v], StatusCode: 'Complete' };
     }),
   }));
 }
 
 let logs: string[];
+const records = () => logs.map((l) => JSON.parse(l));
+const puts = () => s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
 
 beforeEach(() => {
   cw.reset();
   sm.reset();
+  s3.reset();
   sns.reset();
   logs = [];
   jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'queueMicrotask'] });
   jest.spyOn(console, 'log').mockImplementation((l) => { logs.push(l); });
   jest.spyOn(console, 'error').mockImplementation((l) => { logs.push(l); });
   cw.on(PutMetricDataCommand).resolves({});
+  s3.on(PutObjectCommand).resolves({ ETag: '"etag-2"' });
+  s3.on(ListObjectsV2Command).resolves({ Contents: [] });
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({ EndpointArn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn' });
 });
@@ -61,181 +85,287 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const records = () => logs.map((l) => JSON.parse(l));
+describe('the experiment handler', () => {
+  test('does nothing while the endpoint is not InService', async () => {
+    endpoint('Updating', [90, 10]);
+    const r = await handler(EVENT);
+    expect(r).toEqual({ experimentName: 'churn-v4', endpointName: 'churn', action: 'SKIPPED', applied: false,
+      reason: 'endpoint is Updating, not InService: nothing done, the next run decides' });
+    expect(sm.commandCalls(DescribeEndpointConfigCommand)).toHaveLength(0);
+    expect(puts()).toHaveLength(0);
+  });
 
-describe('ab-experiment handler', () => {
-  test('shifts one step toward a better challenger, from the current weights, and records the decision', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [90, 10]));
-    metrics({ invocations: [5000, 5000], errors: [100, 50], p99: [100_000, 105_000] });
+  test('says so when the endpoint status is unknown', async () => {
+    endpoint(undefined as any, [90, 10]);
+    expect((await handler(EVENT)).reason).toBe('endpoint is in an unknown state, not InService: nothing done, the next run decides');
+  });
 
-    const result = await handler(event);
+  test('fails when a variant is not on the endpoint', async () => {
+    endpoint('InService', [90, 10]);
+    await expect(handler({ ...EVENT, challengerVariant: 'other' })).rejects.toThrow('endpoint churn has no production variant other (it has champion, challenger)');
+    expect(records().find((l) => l.message === 'experiment misconfigured')).toBeDefined();
+  });
 
-    expect(result).toMatchObject({ action: 'SHIFT', applied: true, weightsBefore: { champion: 90, challenger: 10 }, weightsAfter: { champion: 80, challenger: 20 } });
+  test('starts an experiment: reads the configuration, writes the state only if none exists, and a report', async () => {
+    endpoint('InService', [90, 10]);
+    stored(undefined);
+    const r = await handler(EVENT);
+    expect(r).toMatchObject({ action: 'START', applied: false, weightsBefore: { champion: 90, challenger: 10 }, weightsAfter: { champion: 90, challenger: 10 },
+      reportKey: 'experiments/churn/churn-v4/reports/20261123T100000Z-start.json' });
+    expect(sm.commandCalls(DescribeEndpointConfigCommand)[0].args[0].input).toEqual({ EndpointConfigName: 'churn-config-2' });
+    expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+    const [state, report] = puts();
+    expect(state).toMatchObject({ Bucket: 'lake', Key: STATE_KEY, IfNoneMatch: '*', ContentType: 'application/json' });
+    expect(state.IfMatch).toBeUndefined();
+    expect(JSON.parse(state.Body as string)).toEqual(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, END, 1));
+    expect(report.Key).toBe('experiments/churn/churn-v4/reports/20261123T100000Z-start.json');
+    expect(JSON.parse(report.Body as string)).toMatchObject({ reportFormatVersion: 1, action: 'START', challengerModel: 'model-b', applied: false });
+    expect(sm.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand)).toHaveLength(0);
+  });
+
+  test('restarts on a new challenger model: resets the weights to the configuration and notifies', async () => {
+    endpoint('InService', [100, 0]);
+    stored({ ...newState('model-old', { champion: 100, challenger: 0 }, { champion: 90, challenger: 10 }, LAST, 2), status: 'ROLLED_BACK' });
+    const r = await handler(EVENT);
+    expect(r).toMatchObject({ action: 'RESTART', applied: true, weightsAfter: { champion: 90, challenger: 10 } });
     expect(sm.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand)[0].args[0].input).toEqual({
       EndpointName: 'churn',
-      DesiredWeightsAndCapacities: [{ VariantName: 'champion', DesiredWeight: 80 }, { VariantName: 'challenger', DesiredWeight: 20 }],
+      DesiredWeightsAndCapacities: [{ VariantName: 'champion', DesiredWeight: 90 }, { VariantName: 'challenger', DesiredWeight: 10 }],
     });
-    // The window: the last 60 whole minutes, one period per query, plain MetricStat queries.
-    const query = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
-    expect(query.StartTime).toEqual(new Date('2026-11-23T09:00:00Z'));
-    expect(query.EndTime).toEqual(new Date('2026-11-23T10:00:00Z'));
-    expect(query.MetricDataQueries!.map((q) => `${q.Id}:${q.MetricStat!.Metric!.MetricName}:${q.MetricStat!.Stat}:${q.MetricStat!.Period}`)).toEqual([
-      'champion_invocations:Invocations:Sum:3600', 'champion_errors:Invocation5XXErrors:Sum:3600', 'champion_latency:ModelLatency:p99:3600',
-      'challenger_invocations:Invocations:Sum:3600', 'challenger_errors:Invocation5XXErrors:Sum:3600', 'challenger_latency:ModelLatency:p99:3600',
+    expect(puts()[0]).toMatchObject({ IfMatch: '"etag-1"' });
+    const msg = sns.commandCalls(PublishCommand)[0].args[0].input;
+    expect(msg.Subject).toBe('[cdk-mlops] New experiment: churn-v4 on churn');
+    expect(JSON.parse(msg.Message!)).toMatchObject({ action: 'RESTART', reportKey: 's3://lake/experiments/churn/churn-v4/reports/20261123T100000Z-restart.json' });
+  });
+
+  test('rolls back a challenger that errs far more, pooling the window since the last run', async () => {
+    endpoint('InService', [90, 10]);
+    stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
+    metrics({ requests: [18000, 2000], errors: [18, 40], p99: [100, 110] });
+    const r = await handler(GUARD_ONLY);
+    expect(r).toMatchObject({ action: 'ROLLBACK', applied: true, weightsAfter: { champion: 100, challenger: 0 } });
+    const q = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
+    expect(q.StartTime).toEqual(new Date(LAST));
+    expect(q.EndTime).toEqual(new Date(END));
+    const state = JSON.parse(puts()[0].Body as string);
+    expect(state).toMatchObject({ status: 'ROLLED_BACK', lastWindowEnd: END, weights: { champion: 100, challenger: 0 } });
+    expect(state.errors).toMatchObject({ championRequests: 18000, challengerRequests: 2000, championEvents: 18, challengerEvents: 40 });
+    expect(state.latency.threshold).toBe(100);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('[cdk-mlops] Rolled back: churn-v4 on churn');
+    const data = cw.commandCalls(PutMetricDataCommand)[0].args[0].input;
+    expect(data.Namespace).toBe('cdk-mlops/Experiments');
+    expect(data.MetricData!.map((d) => d.MetricName)).toEqual(['ExperimentDecision', 'ChallengerWeight', 'ErrorGuardrailPValue', 'LatencyGuardrailPValue']);
+    expect(records().find((l) => l.message === 'experiment decision')).toMatchObject({ action: 'ROLLBACK', applied: true });
+  });
+
+  test('asks for slow requests once the epoch has a latency threshold', async () => {
+    endpoint('InService', [90, 10]);
+    stored({ ...newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1), latency: { ...emptyGuardrail(), threshold: 250 } });
+    metrics({ requests: [18000, 2000], errors: [0, 0], slow: [180, 20] });
+    const r = await handler(GUARD_ONLY);
+    expect(r.action).toBe('CONTINUE');
+    const stats = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!.map((x) => x.MetricStat!.Stat);
+    expect(stats).toEqual(['Sum', 'Sum', 'TC(250:)', 'Sum', 'Sum', 'TC(250:)']);
+    expect(JSON.parse(puts()[0].Body as string).latency).toMatchObject({ threshold: 250, championEvents: 180, challengerEvents: 20 });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  test('joins ground truth that arrived in the window to the captured requests by inference id', async () => {
+    endpoint('InService', [90, 10]);
+    stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
+    metrics({ requests: [9, 1], errors: [0, 0] });
+    s3.on(ListObjectsV2Command).callsFake(async (input) => {
+      if (input.Bucket === 'gt' && input.Prefix === 'ground-truth/churn/2026/11/23/09/') {
+        return { Contents: [{ Key: 'gt-in.jsonl', LastModified: new Date('2026-11-23T09:30:00Z') }, { Key: 'gt-late.jsonl', LastModified: new Date(END) }] };
+      }
+      if (input.Bucket === 'gt' && input.Prefix === 'ground-truth/churn/2026/11/23/08/') {
+        return { Contents: [{ Key: 'gt-old.jsonl', LastModified: new Date('2026-11-23T08:59:00Z') }] };
+      }
+      if (input.Bucket === 'lake' && input.Prefix === 'data-capture/churn/champion/2026/11/21/09/') return { Contents: [{ Key: 'cap-a.jsonl' }] };
+      if (input.Bucket === 'lake' && input.Prefix === 'data-capture/churn/challenger/2026/11/23/09/') return { Contents: [{ Key: 'cap-b.jsonl' }] };
+      return { Contents: [] };
+    });
+    const cap = (id: string) => JSON.stringify({ captureData: {}, eventMetadata: { eventId: `e-${id}`, inferenceId: id } });
+    s3.on(GetObjectCommand, { Key: 'gt-in.jsonl' }).resolves({ Body: body('{"inferenceId":"a","label":1}\n{"inferenceId":"b","label":0}\n\nbad\n{"inferenceId":"c","label":1}') });
+    s3.on(GetObjectCommand, { Key: 'gt-late.jsonl' }).resolves({ Body: body('{"inferenceId":"x","label":1}') });
+    s3.on(GetObjectCommand, { Key: 'gt-old.jsonl' }).resolves({ Body: body('{"inferenceId":"y","label":1}') });
+    s3.on(GetObjectCommand, { Key: 'cap-a.jsonl' }).resolves({ Body: body(`${cap('a')}\n${cap('x')}\n\nnot json`) });
+    s3.on(GetObjectCommand, { Key: 'cap-b.jsonl' }).resolves({ Body: body(`${cap('b')}\n${cap('c')}\n${cap('y')}`) });
+    await handler(EVENT);
+    const line = records().find((l) => l.message === 'experiment decision');
+    expect(line.observations.champion).toMatchObject({ requests: 9, trials: 1, successes: 1 });
+    expect(line.observations.challenger).toMatchObject({ requests: 1, trials: 2, successes: 1 });
+    expect(line.groundTruth).toEqual({ labels: 3, unmatched: 0, malformed: 1 });
+    expect(JSON.parse(puts()[0].Body as string).success).toMatchObject({
+      championTrials: 1, championSuccesses: 1, challengerTrials: 2, challengerSuccesses: 1,
+    });
+  });
+
+  test('reads no captures when no ground truth arrived', async () => {
+    endpoint('InService', [90, 10]);
+    stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
+    metrics({ requests: [9, 1], errors: [0, 0] });
+    await handler(EVENT);
+    expect(s3.commandCalls(ListObjectsV2Command).every((c) => c.args[0].input.Bucket === 'gt')).toBe(true);
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual([
+      'ground-truth/churn/2026/11/23/08/', 'ground-truth/churn/2026/11/23/09/',
     ]);
-    expect(query.MetricDataQueries![3].MetricStat!.Metric!.Dimensions).toEqual([{ Name: 'EndpointName', Value: 'churn' }, { Name: 'VariantName', Value: 'challenger' }]);
-    // The metrics.
-    const put = cw.commandCalls(PutMetricDataCommand)[0].args[0].input;
-    expect(put.Namespace).toBe('cdk-mlops/Experiments');
-    expect(put.MetricData).toEqual(expect.arrayContaining([
-      expect.objectContaining({ MetricName: 'ExperimentDecision', Value: 1, Dimensions: expect.arrayContaining([{ Name: 'Decision', Value: 'SHIFT' }, { Name: 'Experiment', Value: 'churn-v4' }]) }),
-      expect.objectContaining({ MetricName: 'ChallengerWeight', Value: 20, Unit: 'Percent' }),
-      expect.objectContaining({ MetricName: 'PValue' }),
-    ]));
-    // The log line, structured.
-    const line = records().find((r) => r.message === 'experiment decision');
-    expect(line).toMatchObject({
-      level: 'INFO', action: 'SHIFT', applied: true, experimentName: 'churn-v4', endpointName: 'churn',
-      observations: { champion: { samples: 5000, errors: 100 }, challenger: { samples: 5000, errors: 50 } },
-      weightsAfter: { champion: 80, challenger: 20 },
+  });
+
+  test('follows list pages', async () => {
+    endpoint('InService', [90, 10]);
+    stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
+    metrics({ requests: [9, 1], errors: [0, 0] });
+    s3.on(ListObjectsV2Command).callsFake(async (input) => {
+      if (input.Bucket === 'gt' && input.Prefix.endsWith('09/') && !input.ContinuationToken) {
+        return { Contents: [{ Key: 'folder/' }], IsTruncated: true, NextContinuationToken: 't2' };
+      }
+      if (input.Bucket === 'gt' && input.ContinuationToken === 't2') {
+        return { Contents: [{ Key: 'gt2.jsonl', LastModified: new Date('2026-11-23T09:10:00Z') }], IsTruncated: false };
+      }
+      return {};
     });
-    // No notification for a shift.
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    s3.on(GetObjectCommand, { Key: 'gt2.jsonl' }).resolves({ Body: body('{"inferenceId":"a","label":1}') });
+    await handler(EVENT);
+    expect(records().find((l) => l.message === 'experiment decision').groundTruth).toEqual({ labels: 1, unmatched: 1, malformed: 0 });
   });
 
-  test('does nothing while the endpoint is Updating', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('Updating', [90, 10]));
-    const result = await handler(event);
-    expect(result).toMatchObject({ action: 'SKIPPED', applied: false });
-    expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(0);
-    expect(sm.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand)).toHaveLength(0);
-    expect(records()[0]).toMatchObject({ message: 'experiment skipped', endpointStatus: 'Updating' });
-  });
-
-  test('continues without a decision when metrics are missing', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [90, 10]));
-    cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
-    const result = await handler(event);
-    expect(result).toMatchObject({ action: 'CONTINUE', applied: false });
-    expect(result.reason).toMatch(/not enough samples: champion 0, challenger 0/);
-    expect(sm.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand)).toHaveLength(0);
-    expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData).toEqual(expect.arrayContaining([
-      expect.objectContaining({ MetricName: 'ExperimentDecision', Dimensions: expect.arrayContaining([{ Name: 'Decision', Value: 'CONTINUE' }]) }),
-    ]));
-  });
-
-  test('reads every page of GetMetricData', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [90, 10]));
+  test('follows GetMetricData pages', async () => {
+    endpoint('InService', [90, 10]);
+    stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
     cw.on(GetMetricDataCommand)
-      .resolvesOnce({ MetricDataResults: [{ Id: 'champion_invocations', Values: [3000] }, { Id: 'challenger_invocations', Values: [3000] }], NextToken: 't' })
-      .resolvesOnce({ MetricDataResults: [{ Id: 'champion_invocations', Values: [2000] }, { Id: 'challenger_invocations', Values: [2000] },
-        { Id: 'champion_errors', Values: [100] }, { Id: 'challenger_errors', Values: [50] }] });
-    expect(await handler(event)).toMatchObject({ action: 'SHIFT' });
-    expect(cw.commandCalls(GetMetricDataCommand)[1].args[0].input.NextToken).toBe('t');
+      .resolvesOnce({ MetricDataResults: [{ Id: 'champion_invocations', Values: [5] }], NextToken: 'n' })
+      .resolves({ MetricDataResults: [{ Id: 'champion_invocations', Values: [7] }] });
+    await handler(GUARD_ONLY);
+    expect(cw.commandCalls(GetMetricDataCommand)[1].args[0].input.NextToken).toBe('n');
+    expect(JSON.parse(puts()[0].Body as string).errors.championRequests).toBe(12);
   });
 
-  test('rolls back to the champion and notifies the topic', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [80, 20]));
-    metrics({ invocations: [5000, 5000], errors: [50, 100] });
-    const result = await handler(event);
-    expect(result).toMatchObject({ action: 'ROLLBACK', applied: true, weightsAfter: { champion: 100, challenger: 0 } });
-    const publish = sns.commandCalls(PublishCommand)[0].args[0].input;
-    expect(publish.TopicArn).toBe('arn:aws:sns:us-east-1:123456789012:alerts');
-    expect(publish.Subject).toBe('[cdk-mlops] Rolled back: churn-v4 on churn');
-    expect(JSON.parse(publish.Message!)).toMatchObject({ action: 'ROLLBACK', weightsAfter: { champion: 100, challenger: 0 } });
-  });
-
-  test('rolls back on the latency guardrail and notifies the topic', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [90, 10]));
-    metrics({ invocations: [400, 200], errors: [0, 0], p99: [100_000, 130_000] });
-    expect(await handler(event)).toMatchObject({ action: 'ROLLBACK', applied: true });
-    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain('p99 latency is 30.00% above');
-  });
-
-  test('promotes the challenger and notifies the topic', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [10, 90]));
-    metrics({ invocations: [5000, 5000], errors: [100, 50] });
-    expect(await handler(event)).toMatchObject({ action: 'PROMOTE', applied: true, weightsAfter: { champion: 0, challenger: 100 } });
-    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('[cdk-mlops] Promoted: churn-v4 on churn');
-  });
-
-  test('does not update nor notify again when the experiment is already rolled back', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [100, 0]));
-    metrics({ invocations: [5000, 5000], errors: [50, 100] }); // the window still holds the evidence
-    expect(await handler(event)).toMatchObject({ action: 'ROLLBACK', applied: false });
-    expect(sm.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-  });
-
-  test('does not shift twice when a duplicate run follows a shift', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [80, 20], new Date(NOW - 2 * 60_000)));
-    metrics({ invocations: [5000, 5000], errors: [100, 50] });
-    const result = await handler(event);
-    expect(result).toMatchObject({ action: 'CONTINUE', applied: false });
-    expect(result.reason).toMatch(/within the 30 min cooldown/);
-    expect(sm.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand)).toHaveLength(0);
-  });
-
-  test('treats an update refused because the endpoint is being updated as a no-op', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [90, 10]));
-    metrics({ invocations: [5000, 5000], errors: [100, 50] });
-    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).rejects(new SageMakerServiceException({
-      name: 'ValidationException', $fault: 'client', $metadata: {},
-      message: 'Cannot update in-progress endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn".',
-    }));
-    expect(await handler(event)).toMatchObject({ action: 'SKIPPED', applied: false });
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-  });
-
-  test('logs and rethrows a failed weight update, so that the failure alarm fires', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [80, 20]));
-    metrics({ invocations: [5000, 5000], errors: [50, 100] });
-    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).rejects(new SageMakerServiceException({
-      name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'not authorized to perform sagemaker:UpdateEndpointWeightsAndCapacities',
-    }));
-    await expect(handler(event)).rejects.toThrow(/not authorized/);
-    expect(records()).toEqual(expect.arrayContaining([
-      expect.objectContaining({ level: 'ERROR', message: 'experiment weight update failed', action: 'ROLLBACK', errorName: 'AccessDeniedException' }),
-    ]));
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  test('a window already processed changes nothing and writes nothing', async () => {
+    endpoint('InService', [90, 10]);
+    stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, END, 1));
+    const r = await handler(EVENT);
+    expect(r).toMatchObject({ action: 'DUPLICATE', applied: false });
+    expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+    expect(puts()).toHaveLength(0);
     expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(0);
   });
 
-  test('fails clearly when throttling outlasts the SDK retries', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [90, 10]));
-    cw.on(GetMetricDataCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    await expect(handler(event)).rejects.toThrow(/Rate exceeded/);
+  test('an experiment that ended stays stopped', async () => {
+    endpoint('InService', [0, 100]);
+    stored({ ...newState('model-b', { champion: 0, challenger: 100 }, { champion: 90, challenger: 10 }, LAST, 3), status: 'PROMOTED' });
+    const r = await handler(EVENT);
+    expect(r).toMatchObject({ action: 'STOPPED', applied: false });
+    expect(puts()).toHaveLength(0);
     expect(sm.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand)).toHaveLength(0);
   });
 
-  test('lets the SDK retry throttling (5 attempts, standard mode)', async () => {
-    expect(await sagemakerClient.config.maxAttempts()).toBe(5);
+  test('skips, without writing the state, when the endpoint became busy before the update', async () => {
+    endpoint('InService', [100, 0]);
+    stored(undefined);
+    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).rejects(new SageMakerServiceException({
+      name: 'ValidationException', $fault: 'client', $metadata: {}, message: 'Cannot update in-progress endpoint',
+    }));
+    const r = await handler(EVENT);
+    expect(r).toMatchObject({ action: 'SKIPPED', applied: false });
+    expect(r.reason).toBe('endpoint became busy before the update (Cannot update in-progress endpoint): nothing done, the next run decides');
+    expect(puts()).toHaveLength(0);
   });
 
-  test('fails when a variant of the experiment is not on the endpoint', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [90, 10]));
-    await expect(handler({ ...event, challengerVariant: 'v5' })).rejects.toThrow(/endpoint churn has no production variant v5 \(it has champion, challenger\)/);
+  test('fails, without writing the state, when the update fails otherwise', async () => {
+    endpoint('InService', [100, 0]);
+    stored(undefined);
+    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    await expect(handler(EVENT)).rejects.toThrow('denied');
+    expect(puts()).toHaveLength(0);
+    expect(records().find((l) => l.message === 'experiment weight update failed')).toMatchObject({ errorName: 'AccessDeniedException' });
   });
 
-  test('fails on an invalid event, naming every problem', async () => {
-    await expect(handler({ ...event, significance: 0.7, stepPercent: 0, challengerVariant: 'champion' }))
-      .rejects.toThrow(/significance must be in \(0, 0.5\], got 0.7; stepPercent must be in \(0, 100\], got 0; championVariant and challengerVariant must differ/);
+  test('drops its decision when another run wrote the state first', async () => {
+    endpoint('InService', [90, 10]);
+    stored(undefined);
+    s3.on(PutObjectCommand, { Key: STATE_KEY }).rejects(Object.assign(new Error('At least one of the preconditions failed'), { name: 'PreconditionFailed' }));
+    const r = await handler(EVENT);
+    expect(r).toMatchObject({ action: 'SKIPPED', applied: false });
+    expect(puts()).toHaveLength(1);
+    expect(records().find((l) => l.message === 'experiment state conflict')).toBeDefined();
+  });
+
+  test('fails when the state cannot be written for another reason', async () => {
+    endpoint('InService', [90, 10]);
+    stored(undefined);
+    s3.on(PutObjectCommand, { Key: STATE_KEY }).rejects(Object.assign(new Error('slow down'), { name: 'SlowDown' }));
+    await expect(handler(EVENT)).rejects.toThrow('slow down');
+  });
+
+  test('fails on a state object that is not an experiment state, and on other read errors', async () => {
+    endpoint('InService', [90, 10]);
+    s3.on(GetObjectCommand, { Key: STATE_KEY }).resolves({ Body: body('{"hello": 1}') });
+    await expect(handler(EVENT)).rejects.toThrow('s3://lake/experiments/churn/churn-v4/state.json is not an experiment state (stateVersion undefined)');
+    s3.on(GetObjectCommand, { Key: STATE_KEY }).rejects(Object.assign(new Error('forbidden'), { name: 'AccessDenied' }));
+    await expect(handler(EVENT)).rejects.toThrow('forbidden');
+  });
+
+  test('sends no notification without a topic', async () => {
+    endpoint('InService', [100, 0]);
+    stored(undefined);
+    await handler({ ...EVENT, topicArn: undefined });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  test('runs at the given time instead of now', async () => {
+    endpoint('InService', [90, 10]);
+    stored(undefined);
+    const r = await handler({ ...EVENT, runAt: '2026-11-20T12:30:10Z' });
+    expect(r.reportKey).toBe('experiments/churn/churn-v4/reports/20261120T122500Z-start.json');
+  });
+
+  test('fails on a bad event before calling AWS', async () => {
+    await expect(handler({ ...EVENT, significance: 2 })).rejects.toThrow(/significance must be in \(0, 0.5\]/);
     expect(sm.commandCalls(DescribeEndpointCommand)).toHaveLength(0);
   });
+});
 
-  test('measures a business metric the application publishes per variant', async () => {
-    sm.on(DescribeEndpointCommand).resolves(endpoint('InService', [50, 50]));
-    cw.on(GetMetricDataCommand).callsFake((input) => ({
-      MetricDataResults: input.MetricDataQueries.map((q: any) => ({
-        Id: q.Id,
-        Values: { champion_invocations: [2000], challenger_invocations: [2000], champion_successes: [200], challenger_successes: [260],
-          champion_trials: [1000], challenger_trials: [1000], champion_errors: [0], challenger_errors: [0] }[q.Id as string] ?? [],
-      })),
-    }));
-    const result = await handler({ ...event, successMeasure: { type: 'businessMetric', namespace: 'Shop', successMetricName: 'Conversions', trialMetricName: 'Offers' } });
-    expect(result).toMatchObject({ action: 'SHIFT', weightsAfter: { champion: 40, challenger: 60 } });
-    const queries = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
-    expect(queries.find((q) => q.Id === 'challenger_successes')!.MetricStat!.Metric).toMatchObject({ Namespace: 'Shop', MetricName: 'Conversions' });
-    expect(records().find((r) => r.message === 'experiment decision').observations.challenger).toMatchObject({ samples: 1000, successes: 260, invocations: 2000 });
+describe('decisionMetrics', () => {
+  test('publishes the decision, the challenger share and the always-valid p-values', () => {
+    const t = new Date(END);
+    const evidence = {
+      errors: { ...emptyGuardrail(), pValue: 0.4 }, latency: { ...emptyGuardrail(), pValue: 0.7 }, success: { pValue: 0.02 } as any,
+    };
+    const d = { action: 'SHIFT', challengerSharePercent: 20, evidence } as any;
+    const dims = [{ Name: 'EndpointName', Value: 'churn' }, { Name: 'Experiment', Value: 'churn-v4' }];
+    expect(decisionMetrics(EVENT, d, t)).toEqual([
+      { MetricName: 'ExperimentDecision', Dimensions: [...dims, { Name: 'Decision', Value: 'SHIFT' }], Value: 1, Unit: 'Count', Timestamp: t },
+      { MetricName: 'ChallengerWeight', Dimensions: dims, Value: 20, Unit: 'Percent', Timestamp: t },
+      { MetricName: 'PValue', Dimensions: dims, Value: 0.02, Unit: 'None', Timestamp: t },
+      { MetricName: 'ErrorGuardrailPValue', Dimensions: dims, Value: 0.4, Unit: 'None', Timestamp: t },
+      { MetricName: 'LatencyGuardrailPValue', Dimensions: dims, Value: 0.7, Unit: 'None', Timestamp: t },
+    ]);
+    expect(decisionMetrics(EVENT, { action: 'START', challengerSharePercent: 10 } as any, t)).toHaveLength(2);
+  });
+});
+
+describe('error classification', () => {
+  test.each([
+    ['ValidationException', 'Cannot update in-progress endpoint', true],
+    ['ValidationException', 'The endpoint is being updated', true],
+    ['ValidationException', 'Endpoint status is Updating', true],
+    ['ValidationException', 'Variant weights must be >= 0', false],
+    ['ThrottlingException', 'in progress', false],
+  ])('isEndpointBusy(%s: %s) is %s', (name, message, busy) => {
+    expect(isEndpointBusy({ name, message })).toBe(busy);
+  });
+
+  test('isEndpointBusy handles a missing message and a missing error', () => {
+    expect(isEndpointBusy({ name: 'ValidationException' })).toBe(false);
+    expect(isEndpointBusy(undefined)).toBe(false);
+  });
+
+  test.each([
+    [{ name: 'PreconditionFailed' }, true], [{ name: 'ConditionalRequestConflict' }, true],
+    [{ name: 'X', $metadata: { httpStatusCode: 412 } }, true], [{ name: 'X', $metadata: { httpStatusCode: 409 } }, true],
+    [{ name: 'X', $metadata: { httpStatusCode: 500 } }, false], [undefined, false],
+  ])('isWriteConflict(%j) is %s', (err, conflict) => {
+    expect(isWriteConflict(err)).toBe(conflict);
   });
 });

@@ -4,7 +4,6 @@
 Run from the repository root:  python3 test/lambda/ab-experiment/reference/make_vectors.py
 Writes vectors.json next to this file; the jest tests read the JSON and never run Python.
 
-- normalCdf: scipy.stats.norm.cdf at fixed points.
 - mixture: the mSPRT statistic of Johari et al. (normal estimate d with variance V, H0 theta = 0, mixture
   theta ~ N(0, tau2)), computed here by numerical integration, not from the closed form the TypeScript uses:
   log( integral norm.pdf(d; theta, sqrt V) norm.pdf(theta; 0, tau) dtheta / norm.pdf(d; 0, sqrt V) ).
@@ -22,9 +21,6 @@ import os
 import numpy as np
 import scipy
 from scipy import integrate, special, stats
-
-CDF_POINTS = [-6, -4.5, -3.2905, -3, -2.5758, -2.326348, -1.959964, -1.644854, -1, -0.5, -0.1, 0, 0.1, 0.5, 1,
-              1.281552, 1.644854, 1.959964, 2.326348, 2.5758, 3, 3.7190, 4.5, 6]
 
 # (d, V, tau2)
 MIXTURE_CASES = [
@@ -93,7 +89,6 @@ def guardrail_sequence(margin, batches):
 def main():
     vectors = {
         'generator': f'make_vectors.py with scipy {scipy.__version__}, numpy {np.__version__}',
-        'normalCdf': [{'x': x, 'cdf': float(stats.norm.cdf(x))} for x in CDF_POINTS],
         'mixture': [{'estimate': d, 'variance': v, 'tau2': t, 'logLikelihoodRatio': mixture_log_lr(d, v, t)}
                     for (d, v, t) in MIXTURE_CASES],
         'proportions': [],
