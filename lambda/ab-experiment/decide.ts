@@ -2,8 +2,10 @@
  * The lifecycle and the decision of an A/B experiment between a champion and a challenger variant. Pure: no AWS, no
  * clock, no I/O, so that every rule is tested on tables of inputs and simulated (scripts/simulate-experiment-core.ts).
  *
- * An experiment runs in epochs: an epoch starts when the weights are set (start, shift) and pools every window since.
- * Each run adds one window to the epoch and tests, in this order:
+ * An experiment runs in epochs: an epoch starts when the weights are set (start, shift) and the success measure pools
+ * every window since (the mSPRT needs a constant split). The guardrails condition each window on its own split, so
+ * they stay valid across shifts and pool the whole experiment: one test each, not one per step of the ramp.
+ * Each run adds one window and tests, in this order:
  * 1. the error guardrail: is the challenger's 5XX rate more than (1 + errorMargin) times the champion's?
  * 2. the latency guardrail: is the challenger's share of requests slower than the champion's p99 of the epoch's first
  *    window more than (1 + latencyMargin) times the champion's share?
@@ -265,7 +267,8 @@ export function decide(input: DecisionInput): Decision {
   if (!sameWeights(weights, state.weights)) {
     const fresh = newState(state.challengerModel, weights, state.initialWeights, w.windowEnd, state.epoch + 1);
     return result('CONTINUE', `the weights changed outside the experiment (${state.weights.champion}/${state.weights.challenger} to `
-      + `${weights.champion}/${weights.challenger}): a new epoch starts, earlier data is not pooled`, share, fresh);
+      + `${weights.champion}/${weights.challenger}): a new epoch starts, earlier data is not pooled for the success measure`, share,
+    { ...fresh, windows: state.windows, errors: state.errors, latency: state.latency });
   }
 
   const errors = updateGuardrail(state.errors, errorBatch(w), policy.errorMargin);
@@ -322,5 +325,5 @@ export function decide(input: DecisionInput): Decision {
   }
   const epoch = newState(state.challengerModel, weights, state.initialWeights, w.windowEnd, state.epoch + 1);
   return result('SHIFT', `challenger is significantly better (${rates}); its share grows by ${policy.stepPercent} points and a `
-    + 'new epoch starts', after, { ...epoch, windows: next.windows }, evidence);
+    + 'new epoch starts', after, { ...epoch, windows: next.windows, errors, latency }, evidence);
 }

@@ -1,1 +1,2 @@
 export * from './ab-experiment';
+export * from './variant-assignment';

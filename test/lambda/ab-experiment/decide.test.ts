@@ -126,8 +126,9 @@ describe('decide: the lifecycle', () => {
     }));
     expect(d.action).toBe('CONTINUE');
     expect(d.changed).toBe(false);
-    expect(d.reason).toBe('the weights changed outside the experiment (90/10 to 50/50): a new epoch starts, earlier data is not pooled');
-    expect(d.state).toEqual(newState('model-b', { champion: 50, challenger: 50 }, W, hour(1), 3));
+    expect(d.reason).toBe('the weights changed outside the experiment (90/10 to 50/50): a new epoch starts, earlier data is not pooled '
+      + 'for the success measure');
+    expect(d.state).toEqual({ ...newState('model-b', { champion: 50, challenger: 50 }, W, hour(1), 3), windows: 5, errors: guardrail(0.2) });
   });
 });
 
@@ -266,7 +267,9 @@ describe('decide: the success measure', () => {
     expect(d.changed).toBe(true);
     expect(d.targetWeights).toEqual({ champion: 80, challenger: 20 });
     expect(d.challengerSharePercent).toBe(20);
-    expect(d.state).toEqual({ ...newState('model-b', { champion: 80, challenger: 20 }, W, hour(1), 2), windows: 1 });
+    expect(d.state).toEqual({ ...newState('model-b', { champion: 80, challenger: 20 }, W, hour(1), 2), windows: 1, errors: d.state.errors });
+    // The guardrails keep pooling across the shift: this window's requests are in them.
+    expect(d.state.errors).toMatchObject({ championRequests: 9000, challengerRequests: 1000 });
     expect(d.reason).toMatch(/^challenger is significantly better \(challenger 20.00% vs champion 10.00%, always-valid p = [0-9.e-]+\); its share grows by 10 points and a new epoch starts$/);
     expect(d.evidence!.success!.pValue).toBeLessThanOrEqual(0.05);
   });

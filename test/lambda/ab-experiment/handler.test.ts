@@ -369,3 +369,136 @@ describe('error classification', () => {
     expect(isWriteConflict(err)).toBe(conflict);
   });
 });
+
+describe('the experiment handler, in detail', () => {
+  test('creates its clients with 5 attempts', async () => {
+    const { sagemaker, cloudwatch, s3: s3c, sns: snsc } = await import('../../../lambda/ab-experiment/index');
+    for (const c of [sagemaker, cloudwatch, s3c, snsc]) {
+      expect(await c.config.maxAttempts()).toBe(5);
+    }
+  });
+
+  test('logs a skipped run at INFO with its reason and status', async () => {
+    endpoint('Creating', [90, 10]);
+    await handler(EVENT);
+    expect(records()).toEqual([{
+      level: 'INFO', message: 'experiment skipped', experimentName: 'churn-v4', endpointName: 'churn', action: 'SKIPPED',
+      reason: 'endpoint is Creating, not InService: nothing done, the next run decides', endpointStatus: 'Creating',
+    }]);
+  });
+
+  test('logs the misconfiguration at ERROR', async () => {
+    endpoint('InService', [90, 10]);
+    await expect(handler({ ...EVENT, championVariant: 'gone' })).rejects.toThrow();
+    expect(records()).toEqual([{
+      level: 'ERROR', message: 'experiment misconfigured', experimentName: 'churn-v4', endpointName: 'churn',
+      error: 'endpoint churn has no production variant gone (it has champion, challenger)',
+    }]);
+  });
+
+  test('fails when a variant is on the endpoint but not in its configuration', async () => {
+    endpoint('InService', [90, 10]);
+    sm.on(DescribeEndpointConfigCommand).resolves({ ProductionVariants: [{ VariantName: 'champion', ModelName: 'model-a' }] } as any);
+    await expect(handler(EVENT)).rejects.toThrow('endpoint churn has no production variant challenger (it has champion, challenger)');
+  });
+
+  test('reads weights and the model of a sparse description with defaults', async () => {
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'InService', EndpointConfigName: 'cfg', ProductionVariants: [{ VariantName: 'champion' }, { VariantName: 'challenger' }],
+    } as any);
+    sm.on(DescribeEndpointConfigCommand).resolves({ ProductionVariants: [{ VariantName: 'champion' }, { VariantName: 'challenger' }] } as any);
+    stored(undefined);
+    const r = await handler(EVENT);
+    // No current weights: 0/0; no initial weights: 1/1 (SageMaker's default); no model name: the configuration and variant.
+    expect(r).toMatchObject({ action: 'START', weightsBefore: { champion: 0, challenger: 0 }, applied: false });
+    expect(JSON.parse(puts()[0].Body as string)).toMatchObject({ challengerModel: 'cfg/challenger', initialWeights: { champion: 1, challenger: 1 } });
+  });
+
+  test('writes the report as JSON with the decision, the weights after and the state, and logs it', async () => {
+    endpoint('InService', [100, 0]);
+    stored(undefined);
+    const r = await handler(EVENT);
+    const report = puts()[1];
+    expect(report).toMatchObject({ Bucket: 'lake', ContentType: 'application/json' });
+    expect(report.IfMatch).toBeUndefined();
+    expect(report.IfNoneMatch).toBeUndefined();
+    const doc = JSON.parse(report.Body as string);
+    expect(doc).toMatchObject({
+      reportFormatVersion: 1, experimentName: 'churn-v4', endpointName: 'churn', championVariant: 'champion', challengerVariant: 'challenger',
+      challengerModel: 'model-b', windowStart: '2026-11-23T09:00:00.000Z', windowEnd: END, weightsBefore: { champion: 100, challenger: 0 },
+      action: 'START', targetWeights: { champion: 90, challenger: 10 }, challengerSharePercent: 10, epoch: 1, applied: true,
+      weightsAfter: { champion: 90, challenger: 10 }, state: { status: 'RUNNING', weights: { champion: 90, challenger: 10 } },
+    });
+    expect(report.Body).toContain('\n  "reportFormatVersion": 1');
+    expect(records().filter((l) => l.message === 'experiment decision')).toEqual([expect.objectContaining({
+      level: 'INFO', action: 'START', applied: true, weightsAfter: { champion: 90, challenger: 10 }, reportKey: r.reportKey,
+    })]);
+    expect(puts()[0].Body).toBe(JSON.stringify(JSON.parse(puts()[0].Body as string)));
+  });
+
+  test('stamps the decision metrics with the window end, in the event\'s namespace', async () => {
+    endpoint('InService', [90, 10]);
+    stored(undefined);
+    await handler({ ...EVENT, metricNamespace: 'Team/Experiments' });
+    const data = cw.commandCalls(PutMetricDataCommand)[0].args[0].input;
+    expect(data.Namespace).toBe('Team/Experiments');
+    expect(data.MetricData!.every((d) => d.Timestamp!.getTime() === Date.parse(END))).toBe(true);
+  });
+
+  test('notifies a promotion and a hold, truncating a long subject to 100 characters', async () => {
+    const base = newState('model-b', { champion: 10, challenger: 90 }, { champion: 90, challenger: 10 }, LAST, 9);
+    const success = { championTrials: 1000, championSuccesses: 100, challengerTrials: 9000, challengerSuccesses: 1800, pValue: 0.01 };
+    const won = { ...base, success };
+    endpoint('InService', [10, 90]);
+    stored(won);
+    metrics({ requests: [0, 0], errors: [0, 0] });
+    expect(await handler(GUARD_ONLY)).toMatchObject({ action: 'PROMOTE', applied: true, weightsAfter: { champion: 0, challenger: 100 } });
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input).toMatchObject({
+      TopicArn: 'arn:aws:sns:us-east-1:123456789012:alerts', Subject: '[cdk-mlops] Promoted: churn-v4 on churn',
+    });
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!);
+    expect(message).toMatchObject({ action: 'PROMOTE', applied: true, weightsAfter: { champion: 0, challenger: 100 } });
+
+    sns.resetHistory();
+    const long = 'x'.repeat(120);
+    await handler({ ...GUARD_ONLY, onCompletion: 'HOLD', experimentName: long });
+    const subject = sns.commandCalls(PublishCommand)[0].args[0].input.Subject!;
+    expect(subject).toHaveLength(100);
+    expect(subject).toBe(`[cdk-mlops] Challenger won, holding: ${long}`.slice(0, 99) + '…');
+  });
+
+  test('does not notify a shift', async () => {
+    endpoint('InService', [90, 10]);
+    stored({ ...newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1),
+      success: { championTrials: 9000, championSuccesses: 900, challengerTrials: 1000, challengerSuccesses: 200, pValue: 0.01 } });
+    metrics({ requests: [0, 0], errors: [0, 0] });
+    expect(await handler(GUARD_ONLY)).toMatchObject({ action: 'SHIFT', applied: true });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  test('lists captures of both variants over the lookback, by hour', async () => {
+    endpoint('InService', [90, 10]);
+    stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
+    metrics({ requests: [9, 1], errors: [0, 0] });
+    s3.on(ListObjectsV2Command).callsFake(async (input) => (input.Bucket === 'gt' && input.Prefix.endsWith('09/')
+      ? { Contents: [{ Key: 'gt.jsonl', LastModified: new Date('2026-11-23T09:10:00Z') }] } : { Contents: [] }));
+    s3.on(GetObjectCommand, { Key: 'gt.jsonl' }).resolves({ Body: body('{"inferenceId":"a","label":1}') });
+    await handler({ ...EVENT, successMeasure: { ...EVENT.successMeasure!, captureLookbackHours: 1, capturePrefix: '' } });
+    const lake = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input).filter((i) => i.Bucket === 'lake').map((i) => i.Prefix);
+    expect(lake).toEqual([
+      'churn/champion/2026/11/23/08/', 'churn/champion/2026/11/23/09/', 'churn/challenger/2026/11/23/08/', 'churn/challenger/2026/11/23/09/',
+    ]);
+  });
+
+  test('treats an object without a body as empty', async () => {
+    endpoint('InService', [90, 10]);
+    stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
+    metrics({ requests: [9, 1], errors: [0, 0] });
+    const t = new Date('2026-11-23T09:10:00Z');
+    s3.on(ListObjectsV2Command).callsFake(async (input) => (input.Bucket === 'gt' && input.Prefix.endsWith('09/')
+      ? { Contents: [{ Key: 'empty.jsonl', LastModified: t }, { LastModified: t }] } : {}));
+    s3.on(GetObjectCommand, { Key: 'empty.jsonl' }).resolves({});
+    await handler(EVENT);
+    expect(records().find((l) => l.message === 'experiment decision').groundTruth).toEqual({ labels: 0, unmatched: 0, malformed: 0 });
+  });
+});
