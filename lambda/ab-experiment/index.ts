@@ -60,8 +60,16 @@ export function isWriteConflict(err: unknown): boolean {
     || e?.$metadata?.httpStatusCode === 412 || e?.$metadata?.httpStatusCode === 409;
 }
 
-/** The state and its ETag; undefined state when there is none yet. */
+/**
+ * The state and its ETag; undefined state when there is none yet. It lists the key first: the role may list only its
+ * own prefix, and S3 answers GetObject of a missing key with 403 AccessDenied, not 404 NoSuchKey, to a caller without
+ * s3:ListBucket on the bucket (S3 API Reference, GetObject, "Permissions").
+ */
 async function readState(bucket: string, key: string): Promise<{ state?: ExperimentState; etag?: string }> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+  if (!(listed.Contents ?? []).some((o) => o.Key === key)) {
+    return {};
+  }
   try {
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const text = await res.Body!.transformToString('utf-8');

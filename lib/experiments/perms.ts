@@ -15,9 +15,8 @@ export const ENDPOINT_WEIGHT_ACTIONS = ['sagemaker:DescribeEndpoint', 'sagemaker
 /** Reading the endpoint configuration: the challenger's model and the initial weights (resource type endpoint-config). */
 export const ENDPOINT_CONFIG_ACTIONS = ['sagemaker:DescribeEndpointConfig'];
 /**
- * Listing keys under a prefix (with an `s3:prefix` condition). Also what makes GetObject of a missing state answer
- * 404 NoSuchKey instead of 403 AccessDenied (S3 GetObject: "If you don't have the s3:ListBucket permission, Amazon S3
- * returns an HTTP status code 403").
+ * Listing keys under a prefix (with an `s3:prefix` condition): the handler lists its state key before reading it,
+ * since without s3:ListBucket on the whole bucket S3 answers GetObject of a missing key with 403, not 404.
  */
 export const LIST_ACTIONS = ['s3:ListBucket'];
 /** Reading objects: the state, captures, ground truth. */

@@ -41,10 +41,16 @@ function endpoint(status: string, weights: [number, number]) {
 const body = (text: string) => ({ transformToString: async () => text }) as any;
 
 function stored(state: ExperimentState | undefined) {
+  s3.on(ListObjectsV2Command, { Prefix: STATE_KEY }).resolves({ Contents: state ? [{ Key: STATE_KEY }] : [] });
   s3.on(GetObjectCommand, { Key: STATE_KEY }).callsFake(async () => {
     if (!state) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
     return { Body: body(JSON.stringify(state)), ETag: '"etag-1"' };
   });
+}
+
+/** Listings for a stored state: the state key is listed, other prefixes answered by `fake`. */
+function listWithState(fake: (input: any) => Promise<any>) {
+  s3.on(ListObjectsV2Command).callsFake(async (input) => (input.Prefix === STATE_KEY ? { Contents: [{ Key: STATE_KEY }] } : fake(input)));
 }
 
 interface Window { requests: [number, number]; errors: [number, number]; p99?: [number, number]; slow?: [number, number] }
@@ -174,7 +180,7 @@ describe('the experiment handler', () => {
     endpoint('InService', [90, 10]);
     stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
     metrics({ requests: [9, 1], errors: [0, 0] });
-    s3.on(ListObjectsV2Command).callsFake(async (input) => {
+    listWithState(async (input: any) => {
       if (input.Bucket === 'gt' && input.Prefix === 'ground-truth/churn/2026/11/23/09/') {
         return { Contents: [{ Key: 'gt-in.jsonl', LastModified: new Date('2026-11-23T09:30:00Z') }, { Key: 'gt-late.jsonl', LastModified: new Date(END) }] };
       }
@@ -206,9 +212,8 @@ describe('the experiment handler', () => {
     stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
     metrics({ requests: [9, 1], errors: [0, 0] });
     await handler(EVENT);
-    expect(s3.commandCalls(ListObjectsV2Command).every((c) => c.args[0].input.Bucket === 'gt')).toBe(true);
-    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual([
-      'ground-truth/churn/2026/11/23/08/', 'ground-truth/churn/2026/11/23/09/',
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).toEqual([
+      ['lake', STATE_KEY], ['gt', 'ground-truth/churn/2026/11/23/08/'], ['gt', 'ground-truth/churn/2026/11/23/09/'],
     ]);
   });
 
@@ -216,7 +221,7 @@ describe('the experiment handler', () => {
     endpoint('InService', [90, 10]);
     stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
     metrics({ requests: [9, 1], errors: [0, 0] });
-    s3.on(ListObjectsV2Command).callsFake(async (input) => {
+    listWithState(async (input: any) => {
       if (input.Bucket === 'gt' && input.Prefix.endsWith('09/') && !input.ContinuationToken) {
         return { Contents: [{ Key: 'folder/' }], IsTruncated: true, NextContinuationToken: 't2' };
       }
@@ -298,8 +303,25 @@ describe('the experiment handler', () => {
     await expect(handler(EVENT)).rejects.toThrow('slow down');
   });
 
+  test('lists the state before reading it, and starts when only other keys share its prefix', async () => {
+    endpoint('InService', [90, 10]);
+    stored(undefined);
+    s3.on(ListObjectsV2Command, { Prefix: STATE_KEY }).resolves({ Contents: [{ Key: `${STATE_KEY}.bak` }] });
+    expect((await handler(EVENT)).action).toBe('START');
+    expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input).toEqual({ Bucket: 'lake', Prefix: STATE_KEY, MaxKeys: 1 });
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
+
+  test('starts when the state vanished between listing and reading', async () => {
+    endpoint('InService', [90, 10]);
+    stored(undefined);
+    s3.on(ListObjectsV2Command, { Prefix: STATE_KEY }).resolves({ Contents: [{ Key: STATE_KEY }] });
+    expect((await handler(EVENT)).action).toBe('START');
+  });
+
   test('fails on a state object that is not an experiment state, and on other read errors', async () => {
     endpoint('InService', [90, 10]);
+    s3.on(ListObjectsV2Command, { Prefix: STATE_KEY }).resolves({ Contents: [{ Key: STATE_KEY }] });
     s3.on(GetObjectCommand, { Key: STATE_KEY }).resolves({ Body: body('{"hello": 1}') });
     await expect(handler(EVENT)).rejects.toThrow('s3://lake/experiments/churn/churn-v4/state.json is not an experiment state (stateVersion undefined)');
     s3.on(GetObjectCommand, { Key: STATE_KEY }).rejects(Object.assign(new Error('forbidden'), { name: 'AccessDenied' }));
@@ -480,11 +502,11 @@ describe('the experiment handler, in detail', () => {
     endpoint('InService', [90, 10]);
     stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
     metrics({ requests: [9, 1], errors: [0, 0] });
-    s3.on(ListObjectsV2Command).callsFake(async (input) => (input.Bucket === 'gt' && input.Prefix.endsWith('09/')
+    listWithState(async (input: any) => (input.Bucket === 'gt' && input.Prefix.endsWith('09/')
       ? { Contents: [{ Key: 'gt.jsonl', LastModified: new Date('2026-11-23T09:10:00Z') }] } : { Contents: [] }));
     s3.on(GetObjectCommand, { Key: 'gt.jsonl' }).resolves({ Body: body('{"inferenceId":"a","label":1}') });
     await handler({ ...EVENT, successMeasure: { ...EVENT.successMeasure!, captureLookbackHours: 1, capturePrefix: '' } });
-    const lake = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input).filter((i) => i.Bucket === 'lake').map((i) => i.Prefix);
+    const lake = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input).filter((i) => i.Bucket === 'lake' && i.Prefix !== STATE_KEY).map((i) => i.Prefix);
     expect(lake).toEqual([
       'churn/champion/2026/11/23/08/', 'churn/champion/2026/11/23/09/', 'churn/challenger/2026/11/23/08/', 'churn/challenger/2026/11/23/09/',
     ]);
@@ -495,7 +517,7 @@ describe('the experiment handler, in detail', () => {
     stored(newState('model-b', { champion: 90, challenger: 10 }, { champion: 90, challenger: 10 }, LAST, 1));
     metrics({ requests: [9, 1], errors: [0, 0] });
     const t = new Date('2026-11-23T09:10:00Z');
-    s3.on(ListObjectsV2Command).callsFake(async (input) => (input.Bucket === 'gt' && input.Prefix.endsWith('09/')
+    listWithState(async (input: any) => (input.Bucket === 'gt' && input.Prefix.endsWith('09/')
       ? { Contents: [{ Key: 'empty.jsonl', LastModified: t }, { LastModified: t }] } : {}));
     s3.on(GetObjectCommand, { Key: 'empty.jsonl' }).resolves({});
     await handler(EVENT);
