@@ -14,35 +14,45 @@ function experiment(props: Partial<AbExperimentProps> = {}) {
 }
 
 describe('AbExperiment schedule input, parsed', () => {
-  test('passes the default decision parameters: 1000 samples, alpha 0.05, a 20% latency guardrail, 10% steps, an hour', () => {
+  test('passes the default decision parameters: alpha 0.05, margins 0.25 and 0.5, 1000 samples, 10% steps, a day at most', () => {
     expect(experiment().scheduleInputs()).toEqual({
       'Serve/ChurnV4/Schedule': {
         experimentName: 'ChurnV4',
         endpointName: 'churn',
         championVariant: 'champion',
         challengerVariant: 'challenger',
-        successMeasure: { type: 'errorRate' },
-        minimumSamples: 1000,
         significance: 0.05,
-        latencyGuardrailPercent: 20,
+        errorMargin: 0.25,
+        latencyMargin: 0.5,
+        latencyMinimumSamples: 1000,
+        minimumSamples: 1000,
+        mixtureRelativeEffect: 0.1,
         stepPercent: 10,
         onCompletion: 'PROMOTE',
-        windowMinutes: 60,
-        cooldownMinutes: 30,
+        windowMinutes: 1440,
+        stateBucket: '<Serve/Lake/monitoring>',
+        statePrefix: 'experiments/churn/ChurnV4/',
         metricNamespace: 'cdk-mlops/Experiments',
+        latencyGuardrail: true,
       },
     });
   });
 
-  test('passes the parameters the user gave, and a business metric', () => {
-    const input = experiment({
-      successMeasure: SuccessMeasure.businessMetric({ namespace: 'Shop', successMetricName: 'Conversions', trialMetricName: 'Offers' }),
-      minimumSamples: 2000, significance: 0.01, latencyGuardrailPercent: 15, stepPercent: 20,
+  test('passes the parameters the user gave, and the ground truth', () => {
+    const f = experimentFixture(undefined, { retainWeightsOnDeploy: true });
+    new AbExperiment(f.stack, 'ChurnV4', {
+      endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'ground-truth/churn/' }),
+      minimumSamples: 2000, significance: 0.01, errorMargin: 0.1, stepPercent: 20,
       schedule: scheduler.ScheduleExpression.rate(Duration.hours(2)), onCompletion: ExperimentCompletion.HOLD,
-    }).scheduleInputs()['Serve/ChurnV4/Schedule'];
-    expect(input.successMeasure).toEqual({ type: 'businessMetric', namespace: 'Shop', successMetricName: 'Conversions', trialMetricName: 'Offers' });
-    expect([input.minimumSamples, input.significance, input.latencyGuardrailPercent, input.stepPercent]).toEqual([2000, 0.01, 15, 20]);
-    expect([input.onCompletion, input.windowMinutes]).toEqual(['HOLD', 120]);
+    });
+    const input = Readable.of(f.stack).scheduleInputs()['Serve/ChurnV4/Schedule'];
+    expect(input.successMeasure).toEqual({
+      captureBucket: '<Serve/Lake/monitoring>', capturePrefix: 'data-capture', groundTruthBucket: '<Serve/Lake/monitoring>',
+      groundTruthPrefix: 'ground-truth/churn', positiveLabel: '1', captureLookbackHours: 48,
+    });
+    expect([input.minimumSamples, input.significance, input.errorMargin, input.stepPercent]).toEqual([2000, 0.01, 0.1, 20]);
+    expect([input.onCompletion, input.windowMinutes]).toEqual(['HOLD', 1440]);
   });
 });
 
@@ -57,7 +67,7 @@ describe('AbExperiment alarm and principal, exactly', () => {
     });
   });
 
-  test('its function reads metrics, publishes its own, and reads and shifts the weights of the one endpoint', () => {
+  test('its function reads metrics, publishes its own, shifts the weights of the one endpoint, and keeps its own state', () => {
     expect(experiment().rolePolicy('Serve/cdk-mlops-ab-experiment/Role')).toEqual({
       statements: [
         { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: '<Serve/cdk-mlops-ab-experiment/Logs.Arn>' },
@@ -67,6 +77,13 @@ describe('AbExperiment alarm and principal, exactly', () => {
           Action: ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities'], Effect: 'Allow',
           Resource: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn',
         },
+        { Action: 'sagemaker:DescribeEndpointConfig', Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*' },
+        {
+          Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['experiments/churn/ChurnV4/*'] } }, Effect: 'Allow',
+          Resource: '<Serve/Lake/monitoring.Arn>',
+        },
+        { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/experiments/churn/ChurnV4/*' },
+        { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: '<Serve/Lake/Key.Arn>' },
       ],
       managedPolicyArns: [],
     });
