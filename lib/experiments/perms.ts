@@ -1,11 +1,10 @@
-import { CLOUDWATCH_GET_METRIC_ACTIONS, CLOUDWATCH_PUT_METRIC_ACTIONS, KMS_ENCRYPT_ACTIONS } from '../private/perms';
+import { CLOUDWATCH_GET_METRIC_ACTIONS, CLOUDWATCH_PUT_METRIC_ACTIONS } from '../private/perms';
 
 /**
  * IAM actions of the experiments capability, in one place so that reviews see every permission we grant. Sources:
  * Service Authorization Reference, "Actions, resources, and condition keys for Amazon SageMaker AI", "... for Amazon
  * CloudWatch", "... for Amazon S3", "... for Amazon SNS" and "... for AWS KMS".
  */
->>>>>>> c8263ab (Experiments: the handler decides with the sequential tests, on state kept in the lake)
 /** Reading the variants' metrics (no resource-level permissions in IAM). */
 export const GET_METRIC_ACTIONS = CLOUDWATCH_GET_METRIC_ACTIONS;
 /** Publishing the decision metrics (no resource-level permissions; limited by a namespace condition). */
