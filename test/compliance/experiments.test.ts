@@ -11,25 +11,17 @@ test('a minimal A/B experiment is compliant', () => {
   const { stack, endpoint } = experimentFixture(app, { retainWeightsOnDeploy: true });
   new AbExperiment(stack, 'ChurnV4', { endpoint, championVariant: 'champion', challengerVariant: 'challenger' });
   const result = checkCompliance(app, 'AbExperiment minimal', [
-    ack('AwsSolutions-IAM5[Resource::*]', [
-      'Serve/Challenger/Role/DefaultPolicy',
-      'Serve/Champion/Role/DefaultPolicy',
-      'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy',
-    ]),
+    ack('AwsSolutions-IAM5[Resource::*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy', 'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-ab-experiment/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-ab-experiment/SchedulerRole'], ['Serve/cdk-mlops-ab-experiment/SchedulerRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/data-capture/churn/*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/experiments/churn/ChurnV4/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm', 'Serve/cdk-mlops-ab-experiment/Errors'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm', 'Serve/cdk-mlops-ab-experiment/Errors/Resource']),
     ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-ab-experiment/Function']),
     ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
-    ack('s3_bucket_object_lock_enabled_check', [
-      'Serve/Lake/AccessLogs',
-      'Serve/Lake/curated',
-      'Serve/Lake/features',
-      'Serve/Lake/models',
-      'Serve/Lake/monitoring',
-      'Serve/Lake/raw',
-    ]),
+    ack('s3_bucket_object_lock_enabled_check', ['Serve/Lake/AccessLogs', 'Serve/Lake/curated', 'Serve/Lake/features', 'Serve/Lake/models', 'Serve/Lake/monitoring', 'Serve/Lake/raw']),
   ]);
   expect(result.acknowledgments.map((a) => a.rule)).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']));
 });
@@ -46,24 +38,18 @@ test('an A/B experiment with ground truth, alerts and a second experiment is com
   });
   new AbExperiment(stack, 'Reverse', { endpoint, championVariant: 'challenger', challengerVariant: 'champion', alerts });
   checkCompliance(app, 'AbExperiment full', [
-    ack('AwsSolutions-IAM5[Resource::*]', [
-      'Serve/Challenger/Role/DefaultPolicy',
-      'Serve/Champion/Role/DefaultPolicy',
-      'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy',
-    ]),
+    ack('AwsSolutions-IAM5[Resource::*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy', 'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-ab-experiment/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-ab-experiment/SchedulerRole'], ['Serve/cdk-mlops-ab-experiment/SchedulerRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/curated/Resource.Arn>/ground-truth/churn/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/data-capture/churn/*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy', 'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/experiments/churn/ChurnV4/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/experiments/churn/Reverse/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm']),
     ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-ab-experiment/Function']),
     ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
-    ack('s3_bucket_object_lock_enabled_check', [
-      'Serve/Lake/AccessLogs',
-      'Serve/Lake/curated',
-      'Serve/Lake/features',
-      'Serve/Lake/models',
-      'Serve/Lake/monitoring',
-      'Serve/Lake/raw',
-    ]),
+    ack('s3_bucket_object_lock_enabled_check', ['Serve/Lake/AccessLogs', 'Serve/Lake/curated', 'Serve/Lake/features', 'Serve/Lake/models', 'Serve/Lake/monitoring', 'Serve/Lake/raw']),
   ]);
 });

@@ -369,7 +369,7 @@ describe('AbExperiment bad input', () => {
   test('fails when JavaScript callers omit a required prop', () => {
     const f = experimentFixture();
     expect(() => new AbExperiment(f.stack, 'X', { endpoint: f.endpoint, championVariant: 'champion' } as any))
-      .toThrow(/AbExperiment Serve\/X: challengerVariant must be a variant name, got undefined/);
+      .toThrow(/AbExperiment Serve\/X: challengerVariant must be the name of the challenger variant, got undefined/);
   });
 
   test('fails when two experiments of a stack ask for different runtimes', () => {

@@ -87,7 +87,8 @@ describe('what consumers need is on the interface', () => {
     const endpoint = ModelEndpoint.fromEndpointAttributes(f.stack, 'Imported', { endpointName: 'legacy', variantNames: ['champion', 'challenger'] });
     expect(endpoint.retainsWeightsOnDeploy).toBeUndefined();
     expect(endpoint.dataCapture).toBeUndefined();
-    new AbExperiment(f.stack, 'Exp', { endpoint, championVariant: 'champion', challengerVariant: 'challenger' });
+    // Without data capture on the interface the experiment needs a zone for its state and reports.
+    new AbExperiment(f.stack, 'Exp', { endpoint, championVariant: 'champion', challengerVariant: 'challenger', reportZone: f.lake.zone('monitoring') });
     const warnings = f.stack.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
     expect(warnings.some((w) => w.includes('does not retain variant weights'))).toBe(false);
   });
