@@ -1,15 +1,18 @@
 /**
- * Baseline profile handler: reads a baseline dataset from S3 (CSV or JSON lines, streamed line by line), computes
- * its profile (see lambda/shared/PROFILE.md) and writes it to S3. Runs as a CloudFormation custom resource (so the
- * profile exists when the stack is deployed, and is recomputed when the dataset or schema changes) or on demand,
- * invoked with the same properties.
+ * Baseline profile handler: streams a baseline dataset from S3 (CSV through csv-parse, or JSON lines), profiles it
+ * in bounded memory (ProfileBuilder, see lambda/shared/PROFILE.md) and writes the profile to S3. Runs as a
+ * CloudFormation custom resource (so the profile exists when the stack is deployed, and is recomputed when the
+ * dataset, layout or schema changes) or on demand, invoked with the same properties. It gives up with a clear error
+ * before its own timeout, so that CloudFormation gets FAILED instead of waiting.
  */
 import * as http from 'http';
 import * as https from 'https';
-import { objectLines, putJson } from '../shared/io';
+import { createInterface } from 'readline';
+import { parse } from 'csv-parse';
+import { objectStream, putJson } from '../shared/io';
 import { log } from '../shared/log';
-import { buildProfile, FeatureSpec, FeatureValue, PROFILE_FORMAT_VERSION } from '../shared/profile';
-import { DatasetFormat, rowParser } from './dataset';
+import { PROFILE_FORMAT_VERSION, ProfileBuilder } from '../shared/profile';
+import { BaselineFeature, csvRow, DatasetFormat, DatasetLayout, jsonRow, resolveCsvColumns } from './dataset';
 
 export interface BaselineRequest {
   readonly datasetBucket: string;
@@ -18,12 +21,16 @@ export interface BaselineRequest {
   readonly format?: DatasetFormat;
   /** Whether the first CSV line is a header. @default false */
   readonly header?: boolean | 'true' | 'false';
-  readonly features: FeatureSpec[];
+  /** The 0-based CSV column of the label, ignored (the XGBoost layout: 0). @default - no label column */
+  readonly labelIndex?: number | string;
+  /** The header name or JSON field of the label, ignored. @default - no label column */
+  readonly labelColumn?: string;
+  readonly features: BaselineFeature[];
   readonly profileBucket: string;
   readonly profileKey: string;
   /** @default 10 */
   readonly bins?: number | string;
-  /** Rows sampled for the profile. @default 1,000,000 */
+  /** Rows sampled at most for numeric features. @default 1,000,000 (fewer when the budget needs) */
   readonly maxRows?: number | string;
 }
 
@@ -39,84 +46,95 @@ interface CustomResourceEvent {
 
 export interface BaselineResult {
   readonly profileUri: string;
-  /** Rows in the profile (a sample when the dataset has more than maxRows). */
+  /** Rows sampled for numeric features. */
   readonly rows: number;
   readonly rowsSeen: number;
   readonly malformed: number;
   readonly features: number;
 }
 
-/** Rows kept for the profile: a uniform sample of larger datasets, so memory is bounded whatever the dataset size. */
-export const DEFAULT_MAX_ROWS = 1_000_000;
+/** The time kept to answer CloudFormation after giving up. */
+export const ANSWER_MARGIN_MS = 20_000;
 
 /**
  * CloudFormation passes every custom-resource property value as a string: `index: 0` arrives as `"0"`.
  */
-export function normalizeFeatures(features: readonly FeatureSpec[]): FeatureSpec[] {
-  return features.map((f) => ({ ...f, ...(f.index === undefined ? {} : { index: Number(f.index) }) }));
+export function normalizeFeatures(features: readonly BaselineFeature[]): BaselineFeature[] {
+  return features.map((f) => ({
+    ...f,
+    ...(f.index === undefined ? {} : { index: Number(f.index) }),
+    ...(f.baselineIndex === undefined ? {} : { baselineIndex: Number(f.baselineIndex) }),
+  }));
 }
 
-/**
- * Keeps a uniform random sample of at most `max` rows (reservoir sampling, algorithm R) with a seeded generator,
- * so that the same dataset always gives the same profile.
- */
-export class RowReservoir {
-  public readonly rows: FeatureValue[][] = [];
-  public seen = 0;
-  private state = 0x9e3779b9;
-
-  constructor(private readonly max: number) {}
-
-  public add(row: FeatureValue[]): void {
-    this.seen++;
-    if (this.rows.length < this.max) {
-      this.rows.push(row);
-      return;
-    }
-    const j = Math.floor(this.random() * this.seen);
-    if (j < this.max) {
-      this.rows[j] = row;
-    }
-  }
-
-  /** mulberry32 */
-  private random(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+function layoutOf(req: BaselineRequest): DatasetLayout {
+  return {
+    format: req.format ?? 'csv',
+    header: req.header === true || req.header === 'true',
+    ...(req.labelIndex === undefined || req.labelIndex === '' ? {} : { labelIndex: Number(req.labelIndex) }),
+    ...(req.labelColumn === undefined || req.labelColumn === '' ? {} : { labelColumn: req.labelColumn }),
+  };
 }
 
-/** Computes and stores the profile of a dataset. */
-export async function computeBaseline(req: BaselineRequest): Promise<BaselineResult> {
+/** Computes and stores the profile of a dataset; gives up when `deadline` (epoch ms) passes. */
+export async function computeBaseline(req: BaselineRequest, deadline = Infinity): Promise<BaselineResult> {
   const features = normalizeFeatures(req.features);
-  const parser = rowParser(req.format ?? 'csv', features, req.header === true || req.header === 'true');
-  const reservoir = new RowReservoir(req.maxRows === undefined ? DEFAULT_MAX_ROWS : Number(req.maxRows));
-  for await (const line of objectLines(req.datasetBucket, req.datasetKey)) {
-    const row = parser.parse(line);
-    if (row) {
-      reservoir.add(row);
+  const layout = layoutOf(req);
+  const builder = new ProfileBuilder(features, {
+    bins: req.bins === undefined ? undefined : Number(req.bins),
+    maxRows: req.maxRows === undefined ? undefined : Number(req.maxRows),
+  });
+  let malformed = 0;
+  const checkTime = () => {
+    if ((builder.seen & 0x3fff) === 0 && Date.now() > deadline) {
+      throw new Error(`gave up after ${builder.seen} rows: the dataset cannot be profiled before the function's timeout; `
+        + 'sample it (maxRows) or profile it in the training pipeline');
+    }
+  };
+  const body = await objectStream(req.datasetBucket, req.datasetKey);
+  if (layout.format === 'csv') {
+    const parser = body.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
+    let columns: number[] | undefined = layout.header ? undefined : resolveCsvColumns(features, layout, undefined);
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!columns) {
+        columns = resolveCsvColumns(features, layout, record);
+        continue;
+      }
+      const row = csvRow(record, columns);
+      if (row) builder.add(row);
+      else malformed++;
+      checkTime();
+    }
+  } else {
+    const lines = createInterface({ input: body, crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      const row = jsonRow(line, features);
+      if (row) builder.add(row);
+      else malformed++;
+      checkTime();
     }
   }
-  const rows = reservoir.rows;
-  if (rows.length === 0) {
-    throw new Error(`s3://${req.datasetBucket}/${req.datasetKey} has no usable row (${parser.malformed} malformed lines)`);
+  if (builder.seen === 0) {
+    throw new Error(`s3://${req.datasetBucket}/${req.datasetKey} has no usable row (${malformed} malformed records)`);
   }
-  const profile = buildProfile(rows, features, { bins: req.bins === undefined ? undefined : Number(req.bins) });
+  const profile = builder.build();
   await putJson(req.profileBucket, req.profileKey, profile);
   const result = {
-    profileUri: `s3://${req.profileBucket}/${req.profileKey}`, rows: rows.length, rowsSeen: reservoir.seen, malformed: parser.malformed,
-    features: features.length,
+    profileUri: `s3://${req.profileBucket}/${req.profileKey}`, rows: builder.sampled, rowsSeen: builder.seen, malformed, features: features.length,
   };
   log('INFO', 'baseline profile written', { ...result, formatVersion: PROFILE_FORMAT_VERSION });
   return result;
 }
 
-export async function handler(event: CustomResourceEvent | BaselineRequest): Promise<BaselineResult | void> {
+interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export async function handler(event: CustomResourceEvent | BaselineRequest, context?: LambdaContext): Promise<BaselineResult | void> {
+  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS : Infinity;
   if (!('RequestType' in event)) {
-    return computeBaseline(event);
+    return computeBaseline(event, deadline);
   }
   const physicalId = `s3://${event.ResourceProperties.profileBucket}/${event.ResourceProperties.profileKey}`;
   try {
@@ -125,7 +143,7 @@ export async function handler(event: CustomResourceEvent | BaselineRequest): Pro
       await respond(event, 'SUCCESS', event.PhysicalResourceId ?? physicalId, {});
       return;
     }
-    const result = await computeBaseline(event.ResourceProperties);
+    const result = await computeBaseline(event.ResourceProperties, deadline);
     // A changed profile key gives a new physical id, so CloudFormation deletes the old resource (a no-op).
     await respond(event, 'SUCCESS', physicalId, { ProfileUri: result.profileUri, Rows: String(result.rows) });
   } catch (e) {

@@ -6,14 +6,14 @@
 import { getJson, listChildPrefixes, listKeys, objectLines, putJson, putMetrics } from '../shared/io';
 import { log } from '../shared/log';
 import { BaselineProfile, parseProfile } from '../shared/profile';
-import { driftDatums } from './metrics';
+import { driftDatums, topDriftedFeatures } from './metrics';
 import { captureHourPrefixes, DriftEvent, DriftRequest, endpointPrefix, reportKey, resolveDriftEvent } from './request';
 import { CaptureScanner, ScanCounters } from './scan';
 import { WindowSummary } from './window';
 
 export type { DriftEvent } from './request';
 
-export const REPORT_FORMAT_VERSION = 1;
+export const REPORT_FORMAT_VERSION = 2;
 
 export interface VariantResult {
   readonly variantName: string;
@@ -53,12 +53,14 @@ export function buildReport(r: DriftRequest, variant: string, objects: number, c
     windowStart: new Date(r.startMs).toISOString(),
     windowEnd: new Date(r.endMs).toISOString(),
     baseline: `s3://${r.baselineBucket}/${r.baselineKey}`,
-    thresholds: r.thresholds,
+    policy: r.policy,
     captureObjects: objects,
     counters,
-    judgedFeatures: summary.judgedFeatures,
+    testedFeatures: summary.testedFeatures,
     driftedFeatures: summary.driftedFeatures,
     driftedShare: summary.driftedShare,
+    drifted: summary.drifted,
+    topDriftedFeatures: topDriftedFeatures(summary),
     features: summary.features,
   };
 }
@@ -84,11 +86,11 @@ export async function handler(event: DriftEvent): Promise<DriftResult> {
         }
       }
     }
-    const summary = scanner.accumulator.summarize(r.thresholds);
+    const summary = scanner.accumulator.summarize(r.policy);
     const key = reportKey(r, variant);
     await putJson(r.reportBucket, key, buildReport(r, variant, objects, scanner.counters, summary));
     const { records, malformed } = scanner.counters;
-    const datums = driftDatums(r.endpointName, variant, new Date(r.endMs), summary, { records, malformed });
+    const datums = driftDatums(r.endpointName, variant, new Date(r.endMs), summary, { records, malformed }, { perFeature: r.perFeatureMetrics });
     const calls = await putMetrics(r.metricNamespace, datums);
     if (scanner.counters.malformed > 0) {
       log('WARN', 'malformed capture lines', { variantName: variant, malformed: scanner.counters.malformed, reasons: scanner.counters.malformedReasons });

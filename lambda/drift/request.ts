@@ -3,7 +3,7 @@
  */
 import { hourPrefixes } from '../shared/capture';
 import { stamp } from '../shared/time';
-import { DriftThresholds, resolveThresholds } from './window';
+import { DriftPolicy, ResolvedPolicy, resolvePolicy } from './decide';
 
 export interface DriftEvent {
   readonly endpointName: string;
@@ -15,18 +15,28 @@ export interface DriftEvent {
   readonly baselineBucket: string;
   /** Key of the baseline profile JSON (formatVersion 1). */
   readonly baselineKey: string;
-  /** ISO time the window ends (exclusive). @default - now, rounded down to a multiple of windowMinutes */
+  /** ISO time the window ends (exclusive). @default - from scheduledTime, see resolveDriftEvent */
   readonly windowEnd?: string;
+  /**
+   * The schedule's own time of this run (EventBridge Scheduler's <aws.scheduler.scheduled-time>, the same on every
+   * retry of the run). @default - the Lambda clock
+   */
+  readonly scheduledTime?: string;
+  /** Minutes a window is left to settle (late capture files) before it is computed. @default 5 */
+  readonly settlingMinutes?: number;
   /** @default 60 */
   readonly windowMinutes?: number;
   /** Names of the profile features to check. @default - every feature of the profile */
   readonly features?: string[];
-  readonly thresholds?: DriftThresholds;
+  /** The decision policy (decide.ts). @default - DEFAULT_POLICY */
+  readonly policy?: DriftPolicy;
   readonly reportBucket: string;
   /** @default 'drift-reports' */
   readonly reportPrefix?: string;
   /** @default 'cdk-mlops/Drift' */
   readonly metricNamespace?: string;
+  /** Publish per-feature metrics (false beyond the monitor's budget). @default true */
+  readonly perFeatureMetrics?: boolean;
 }
 
 export interface DriftRequest {
@@ -39,11 +49,15 @@ export interface DriftRequest {
   readonly startMs: number;
   readonly endMs: number;
   readonly features?: string[];
-  readonly thresholds: Required<DriftThresholds>;
+  readonly policy: ResolvedPolicy;
   readonly reportBucket: string;
   readonly reportPrefix: string;
   readonly metricNamespace: string;
+  readonly perFeatureMetrics: boolean;
 }
+
+/** Minutes a window settles before it is computed, unless the event says otherwise. */
+export const DEFAULT_SETTLING_MINUTES = 5;
 
 /** Capture files are named by the hour their first record arrived; a file may spill over into the next hour. */
 export const CAPTURE_LOOKBACK_MS = 3600_000;
@@ -57,7 +71,18 @@ export function resolveDriftEvent(event: DriftEvent, nowMs: number): DriftReques
   const minutes = event?.windowMinutes ?? 60;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) problems.push(`windowMinutes must be an integer in [1, 10080], got ${minutes}`);
   const step = minutes * 60_000;
-  let endMs = Math.floor(nowMs / step) * step;
+  const settling = event?.settlingMinutes ?? DEFAULT_SETTLING_MINUTES;
+  if (typeof settling !== 'number' || !Number.isInteger(settling) || settling < 0 || settling > minutes) {
+    problems.push(`settlingMinutes must be an integer in [0, windowMinutes], got ${settling}`);
+  }
+  let clock = nowMs;
+  if (event?.scheduledTime !== undefined) {
+    clock = Date.parse(event.scheduledTime);
+    if (Number.isNaN(clock)) problems.push(`scheduledTime must be an ISO date, got '${event.scheduledTime}'`);
+  }
+  // The last whole window that ended at least `settling` minutes before the run's own time: a retried or late
+  // invocation of the same scheduled run computes the same window.
+  let endMs = Math.floor((clock - (Number.isInteger(settling) ? settling : 0) * 60_000) / step) * step;
   if (event?.windowEnd !== undefined) {
     endMs = Date.parse(event.windowEnd);
     if (Number.isNaN(endMs)) problems.push(`windowEnd must be an ISO date, got '${event.windowEnd}'`);
@@ -65,13 +90,13 @@ export function resolveDriftEvent(event: DriftEvent, nowMs: number): DriftReques
   if (event?.features !== undefined && (!Array.isArray(event.features) || event.features.length === 0)) {
     problems.push('features, when given, must be a non-empty list of names');
   }
-  let thresholds: Required<DriftThresholds> | undefined;
+  let policy: ResolvedPolicy | undefined;
   try {
-    thresholds = resolveThresholds(event?.thresholds);
+    policy = resolvePolicy(event?.policy, Array.isArray(event?.features) ? event.features : undefined);
   } catch (e) {
     problems.push((e as Error).message);
   }
-  if (problems.length > 0 || !thresholds) {
+  if (problems.length > 0 || !policy) {
     throw new Error(`invalid drift event: ${problems.join('; ')}`);
   }
   return {
@@ -84,10 +109,11 @@ export function resolveDriftEvent(event: DriftEvent, nowMs: number): DriftReques
     startMs: endMs - step,
     endMs,
     features: event.features,
-    thresholds,
+    policy,
     reportBucket: event.reportBucket,
     reportPrefix: (event.reportPrefix ?? 'drift-reports').replace(/\/+$/, ''),
     metricNamespace: event.metricNamespace ?? 'cdk-mlops/Drift',
+    perFeatureMetrics: event.perFeatureMetrics !== false,
   };
 }
 

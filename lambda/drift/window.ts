@@ -1,37 +1,13 @@
 /**
- * Bounded accumulators for one window of captured traffic, and the per-feature drift decision.
- * Memory per feature is fixed by the baseline profile, never by the traffic: a numeric feature keeps
- * (PSI bins + 2 x CDF points + 1) counters, a categorical one (top K + 1) counters.
+ * Bounded accumulators for one window of captured traffic, their statistics, and the window's decision
+ * (decide.ts). Memory per feature is fixed by the baseline profile, never by the traffic: a numeric feature
+ * keeps (PSI bins + 2 x CDF points + 1) counters, a categorical one (top K + 1) counters.
  */
 import {
   BaselineProfile, CategoricalFeatureProfile, FeatureProfile, FeatureValue, NumericFeatureProfile, OTHER_CATEGORY, toCategory, toNumber,
 } from '../shared/profile';
-import { binIndex, chiSquareHomogeneity, jensenShannonDistance, lowerBound, psi, shareOf } from '../shared/stats';
-
-export interface DriftThresholds {
-  /** A feature drifts when its PSI is above this. @default 0.2 */
-  readonly psi?: number;
-  /** A numeric feature drifts when its KS statistic is above this. @default 0.1 */
-  readonly ks?: number;
-  /** A categorical feature drifts when its Jensen-Shannon distance (base 2) is above this. @default 0.1 */
-  readonly js?: number;
-  /** Features with fewer non-missing window values are reported but not judged. @default 100 */
-  readonly minCount?: number;
-}
-
-export const DEFAULT_THRESHOLDS: Required<DriftThresholds> = { psi: 0.2, ks: 0.1, js: 0.1, minCount: 100 };
-
-/** Merges user thresholds over the defaults and checks their ranges. */
-export function resolveThresholds(t: DriftThresholds = {}): Required<DriftThresholds> {
-  const r = { ...DEFAULT_THRESHOLDS, ...Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) } as Required<DriftThresholds>;
-  const problems: string[] = [];
-  if (!(r.psi > 0)) problems.push(`psi must be > 0, got ${r.psi}`);
-  if (!(r.ks > 0 && r.ks <= 1)) problems.push(`ks must be in (0, 1], got ${r.ks}`);
-  if (!(r.js > 0 && r.js <= 1)) problems.push(`js must be in (0, 1], got ${r.js}`);
-  if (!(Number.isInteger(r.minCount) && r.minCount >= 1)) problems.push(`minCount must be an integer >= 1, got ${r.minCount}`);
-  if (problems.length > 0) throw new Error(`invalid thresholds: ${problems.join('; ')}`);
-  return r;
-}
+import { binIndex, chiSquareHomogeneity, jensenShannonDistance, ksPValue, lowerBound, poolSparseCells, psi } from '../shared/stats';
+import { decideWindow, FeatureDecision, ResolvedPolicy } from './decide';
 
 export interface NumericFeatureStats {
   readonly name: string;
@@ -50,11 +26,10 @@ export interface NumericFeatureStats {
   /** KS statistic against the whole baseline, from the CDF sketch: exact to within `ksMaxError` below. */
   readonly ks: number | null;
   readonly ksMaxError: number;
+  /** Two-sided p-value of `ks` for the window's and the baseline's sample sizes (see ksPValue). */
+  readonly pValue: number | null;
   /** Share of non-missing values below the baseline minimum or above its maximum. */
   readonly outOfRangeShare: number | null;
-  readonly judged: boolean;
-  readonly drifted: boolean;
-  readonly reasons: string[];
 }
 
 export interface CategoricalFeatureStats {
@@ -72,12 +47,15 @@ export interface CategoricalFeatureStats {
   readonly chiSquare: number | null;
   readonly chiSquareDof: number;
   readonly chiSquarePValue: number | null;
-  readonly judged: boolean;
-  readonly drifted: boolean;
-  readonly reasons: string[];
+  /** Share of the window's values in no baseline category of the profile (the `__other__` bucket). */
+  readonly otherShare: number | null;
+  readonly baselineOtherShare: number;
+  /** The chi-square p-value over pooled categories (each expecting at least 5 window values), the feature's test. */
+  readonly pValue: number | null;
 }
 
-export type FeatureStats = NumericFeatureStats | CategoricalFeatureStats;
+export type FeatureStatistics = NumericFeatureStats | CategoricalFeatureStats;
+export type FeatureStats = FeatureStatistics & FeatureDecision;
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -107,17 +85,25 @@ export class NumericAccumulator {
   }
 
   add(raw: FeatureValue): void {
-    this.rows++;
     const x = toNumber(raw);
-    if (x === undefined) return;
-    this.count++;
-    this.sum += x;
+    if (x === undefined) {
+      this.rows++;
+      return;
+    }
+    this.addValue(x, 1);
+  }
+
+  /** Adds `times` occurrences of the finite value x (the simulation draws counts, not values). */
+  addValue(x: number, times: number): void {
+    this.rows += times;
+    this.count += times;
+    this.sum += x * times;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
-    this.binCounts[binIndex(this.edges, x)]++;
+    this.binCounts[binIndex(this.edges, x)] += times;
     const j = lowerBound(this.points, x);
-    this.cdfSlots[j < this.points.length && this.points[j] === x ? 2 * j + 1 : 2 * j]++;
-    if (x < this.low || x > this.high) this.outOfRange++;
+    this.cdfSlots[j < this.points.length && this.points[j] === x ? 2 * j + 1 : 2 * j] += times;
+    if (x < this.low || x > this.high) this.outOfRange += times;
   }
 
   /** KS statistic of the window against the baseline's CDF sketch: max over points of |F_w - F_b| at p- and p. */
@@ -136,14 +122,11 @@ export class NumericAccumulator {
     return d;
   }
 
-  result(t: Required<DriftThresholds>): NumericFeatureStats {
+  result(): NumericFeatureStats {
     const p = this.profile;
     const psiValue = finiteOrNull(psi(p.bins.counts, this.binCounts));
     const ksValue = finiteOrNull(this.ks());
-    const judged = this.count >= t.minCount && psiValue !== null;
-    const reasons: string[] = [];
-    if (judged && psiValue !== null && psiValue > t.psi) reasons.push(`psi ${round(psiValue)} > ${t.psi}`);
-    if (judged && ksValue !== null && ksValue > t.ks) reasons.push(`ks ${round(ksValue)} > ${t.ks}`);
+    const pValue = ksValue === null ? null : finiteOrNull(ksPValue(ksValue, this.count, p.rows - p.missing));
     return {
       name: p.name,
       type: 'numeric',
@@ -159,10 +142,8 @@ export class NumericAccumulator {
       psi: psiValue,
       ks: ksValue,
       ksMaxError: 1 / p.cdf.resolution,
+      pValue,
       outOfRangeShare: this.count > 0 && p.min !== null ? this.outOfRange / this.count : null,
-      judged,
-      drifted: reasons.length > 0,
-      reasons,
     };
   }
 }
@@ -180,24 +161,31 @@ export class CategoricalAccumulator {
   }
 
   add(raw: FeatureValue): void {
-    this.rows++;
     const c = toCategory(raw);
-    if (c === undefined) return;
-    this.count++;
-    this.counts[this.indexOf.get(c) ?? this.profile.categories.length]++;
+    if (c === undefined) {
+      this.rows++;
+      return;
+    }
+    this.addCategory(c, 1);
   }
 
-  result(t: Required<DriftThresholds>): CategoricalFeatureStats {
+  /** Adds `times` occurrences of category c. */
+  addCategory(c: string, times: number): void {
+    this.rows += times;
+    this.count += times;
+    this.counts[this.indexOf.get(c) ?? this.profile.categories.length] += times;
+  }
+
+  result(): CategoricalFeatureStats {
     const p = this.profile;
     const baseline = [...p.categories.map((c) => c.count), p.otherCount];
     const window = Array.from(this.counts);
     const psiValue = finiteOrNull(psi(baseline, window));
     const js = finiteOrNull(jensenShannonDistance(baseline, window));
     const chi = this.count > 0 ? chiSquareHomogeneity(baseline, window) : undefined;
-    const judged = this.count >= t.minCount && psiValue !== null;
-    const reasons: string[] = [];
-    if (judged && psiValue !== null && psiValue > t.psi) reasons.push(`psi ${round(psiValue)} > ${t.psi}`);
-    if (judged && js !== null && js > t.js) reasons.push(`js ${round(js)} > ${t.js}`);
+    const pooled = poolSparseCells(baseline, window);
+    const test = this.count > 0 && p.rows > p.missing ? chiSquareHomogeneity(pooled.baseline, pooled.window) : undefined;
+    const baselineValues = p.rows - p.missing;
     const categoryCounts: Record<string, number> = {};
     p.categories.forEach((c, i) => { categoryCounts[c.value] = window[i]; });
     categoryCounts[OTHER_CATEGORY] = window[window.length - 1];
@@ -215,25 +203,28 @@ export class CategoricalAccumulator {
       chiSquare: chi ? chi.statistic : null,
       chiSquareDof: chi ? chi.dof : 0,
       chiSquarePValue: chi ? chi.pValue : null,
-      judged,
-      drifted: reasons.length > 0,
-      reasons,
+      otherShare: this.count > 0 ? window[window.length - 1] / this.count : null,
+      baselineOtherShare: baselineValues > 0 ? p.otherCount / baselineValues : 0,
+      pValue: test ? test.pValue : null,
     };
   }
 }
 
 export interface WindowSummary {
+  /** Per feature its statistics and its decision. */
   readonly features: FeatureStats[];
-  /** Features with enough data to be judged. */
-  readonly judgedFeatures: number;
+  /** Features tested (enough values, not ignored). */
+  readonly testedFeatures: number;
   readonly driftedFeatures: string[];
-  /** Drifted features / judged features; null when none could be judged. */
+  /** Drifted features / tested features; null when none was tested. */
   readonly driftedShare: number | null;
+  /** Whether any feature drifted: the window's datapoint for the M-of-N alarm. */
+  readonly drifted: boolean;
 }
 
 /** All feature accumulators of one window; rows are aligned with the profile's feature order. */
 export class WindowAccumulator {
-  private readonly accumulators: Array<NumericAccumulator | CategoricalAccumulator>;
+  readonly accumulators: Array<NumericAccumulator | CategoricalAccumulator>;
 
   constructor(public readonly profile: BaselineProfile) {
     this.accumulators = profile.features.map((f: FeatureProfile) => f.type === 'numeric' ? new NumericAccumulator(f) : new CategoricalAccumulator(f));
@@ -245,20 +236,15 @@ export class WindowAccumulator {
     }
   }
 
-  summarize(thresholds: DriftThresholds = {}): WindowSummary {
-    const t = resolveThresholds(thresholds);
-    const features = this.accumulators.map((a) => a.result(t));
-    const judged = features.filter((f) => f.judged);
-    const share = shareOf(judged.map((f) => f.drifted));
+  summarize(policy: ResolvedPolicy): WindowSummary {
+    const stats = this.accumulators.map((a) => a.result());
+    const decision = decideWindow(stats, policy);
     return {
-      features,
-      judgedFeatures: judged.length,
-      driftedFeatures: judged.filter((f) => f.drifted).map((f) => f.name),
-      driftedShare: finiteOrNull(share),
+      features: stats.map((s, i) => ({ ...s, ...decision.features[i] })),
+      testedFeatures: decision.testedFeatures,
+      driftedFeatures: decision.driftedFeatures,
+      driftedShare: decision.driftedShare,
+      drifted: decision.drifted,
     };
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
 }

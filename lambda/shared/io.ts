@@ -75,3 +75,10 @@ export async function putMetrics(namespace: string, datums: readonly Datum[]): P
   }
   return batches.length;
 }
+
+/** The body of an S3 object as a stream (for parsers that take a stream, such as csv-parse). */
+export async function objectStream(bucket: string, key: string): Promise<Readable> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!res.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+  return res.Body as Readable;
+}

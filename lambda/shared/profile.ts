@@ -128,59 +128,148 @@ export function normalizeSchema(schema: readonly FeatureSpec[]): Array<Required<
   return out;
 }
 
-/**
- * Builds a baseline profile from rows whose values are aligned with `schema` (row[i] is schema[i]).
- * Keeps the numeric values of the baseline in memory to compute exact quantiles: meant for a training set,
- * not for live traffic (the window side is bounded, see window.ts).
- */
-export function buildProfile(rows: Iterable<readonly FeatureValue[]>, schema: readonly FeatureSpec[], options: ProfileOptions = {}): BaselineProfile {
-  const features = normalizeSchema(schema);
-  const bins = options.bins ?? 10;
-  const cdfResolution = options.cdfResolution ?? 1000;
-  const topK = options.topK ?? 50;
-  if (!Number.isInteger(bins) || bins < 2) throw new Error(`bins must be an integer >= 2, got ${bins}`);
-  if (!Number.isInteger(cdfResolution) || cdfResolution < 1) throw new Error(`cdfResolution must be an integer >= 1, got ${cdfResolution}`);
-  if (!Number.isInteger(topK) || topK < 1) throw new Error(`topK must be an integer >= 1, got ${topK}`);
+/** The memory the profiler may spend on sampled numeric values (8 bytes each). */
+export const NUMERIC_MEMORY_BUDGET_BYTES = 192 * 1024 * 1024;
+/** Rows sampled at most, whatever the budget allows. */
+export const DEFAULT_MAX_ROWS = 1_000_000;
+/** The fewest sampled rows a profile may rest on: a profile that the budget cannot give as many is refused. */
+export const MIN_SAMPLE_ROWS = 10_000;
+/** Distinct categories counted per categorical feature; values first seen after that are counted in `__other__`. */
+export const MAX_DISTINCT_CATEGORIES = 5_000;
 
-  const numeric: number[][] = features.map(() => []);
-  const categorical: Array<Map<string, number>> = features.map(() => new Map());
-  const missing = features.map(() => 0);
-  let rowCount = 0;
-  for (const row of rows) {
-    rowCount++;
-    features.forEach((f, i) => {
-      if (f.type === 'numeric') {
-        const x = toNumber(row[i]);
-        if (x === undefined) missing[i]++;
-        else numeric[i].push(x);
-      } else {
-        const c = toCategory(row[i]);
-        if (c === undefined) missing[i]++;
-        else categorical[i].set(c, (categorical[i].get(c) ?? 0) + 1);
-      }
-    });
+export interface BuilderOptions extends ProfileOptions {
+  /** Rows sampled at most for numeric features. @default DEFAULT_MAX_ROWS */
+  readonly maxRows?: number;
+  /** @default NUMERIC_MEMORY_BUDGET_BYTES */
+  readonly memoryBudgetBytes?: number;
+}
+
+/**
+ * Builds a profile from rows streamed one at a time, in memory bounded by the feature count, never by the dataset:
+ * - numeric features keep a uniform sample of rows (seeded reservoir sampling, algorithm R) in one Float64Array per
+ *   feature, `capacity` = min(maxRows, budget / (8 x numeric features)) rows; their profile is that of the sample
+ *   (its `rows` is the sample's size, so the KS test sees the baseline's real sample size);
+ * - categorical features count every row exactly, at most MAX_DISTINCT_CATEGORIES distinct values each.
+ * The same rows in the same order always give the same profile.
+ */
+export class ProfileBuilder {
+  readonly features: Array<Required<FeatureSpec>>;
+  /** Rows kept for numeric features. */
+  readonly capacity: number;
+  /** Rows added. */
+  seen = 0;
+  private readonly numericSlots: number[];
+  private readonly columns: Float64Array[];
+  private readonly counts: Array<Map<string, number>>;
+  private readonly overflow: number[];
+  private readonly missing: number[];
+  private state = 0x9e3779b9;
+
+  /** The rows a builder samples for `numeric` numeric features; throws when fewer than MIN_SAMPLE_ROWS fit the budget. */
+  static capacityFor(numeric: number, options: BuilderOptions = {}): number {
+    const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    const budget = options.memoryBudgetBytes ?? NUMERIC_MEMORY_BUDGET_BYTES;
+    if (!Number.isInteger(maxRows) || maxRows < 1) throw new Error(`maxRows must be an integer >= 1, got ${maxRows}`);
+    const capacity = numeric > 0 ? Math.min(maxRows, Math.floor(budget / (8 * numeric))) : maxRows;
+    if (capacity < Math.min(MIN_SAMPLE_ROWS, maxRows)) {
+      throw new Error(`${numeric} numeric features do not fit the profiler's ${Math.round(budget / 1048576)} MiB: each needs `
+        + `${MIN_SAMPLE_ROWS} sampled rows; at most ${Math.floor(budget / (8 * MIN_SAMPLE_ROWS))} numeric features per profile`);
+    }
+    return capacity;
   }
 
-  const profiles: FeatureProfile[] = features.map((f, i) => {
-    const missingRate = rowCount > 0 ? missing[i] / rowCount : 0;
-    if (f.type === 'numeric') {
-      const sorted = Float64Array.from(numeric[i]).sort();
-      numeric[i] = [];
-      return numericProfile(f.name, f.index, rowCount, missing[i], missingRate, sorted, bins, cdfResolution);
-    }
-    const all = [...categorical[i].entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const kept = all.slice(0, topK).map(([value, count]) => ({ value, count }));
-    const otherCount = all.slice(topK).reduce((n, [, c]) => n + c, 0);
-    return { name: f.name, type: 'categorical', index: f.index, rows: rowCount, missing: missing[i], missingRate, categories: kept, otherCount };
-  });
+  constructor(schema: readonly FeatureSpec[], private readonly options: BuilderOptions = {}) {
+    this.features = normalizeSchema(schema);
+    this.capacity = ProfileBuilder.capacityFor(this.features.filter((f) => f.type === 'numeric').length, options);
+    this.numericSlots = this.features.map((f, i) => (f.type === 'numeric' ? i : -1)).filter((i) => i >= 0);
+    this.columns = this.numericSlots.map(() => new Float64Array(this.capacity));
+    this.counts = this.features.map(() => new Map());
+    this.overflow = this.features.map(() => 0);
+    this.missing = this.features.map(() => 0);
+  }
 
-  return {
-    formatVersion: PROFILE_FORMAT_VERSION,
-    ...(options.createdAt ? { createdAt: options.createdAt } : {}),
-    rowCount,
-    options: { bins, cdfResolution, topK },
-    features: profiles,
-  };
+  /** Adds a row aligned with the schema. */
+  add(row: readonly FeatureValue[]): void {
+    this.seen++;
+    let slot = this.seen - 1;
+    if (slot >= this.capacity) {
+      slot = Math.floor(this.random() * this.seen);
+    }
+    if (slot < this.capacity) {
+      for (let k = 0; k < this.numericSlots.length; k++) {
+        this.columns[k][slot] = toNumber(row[this.numericSlots[k]]) ?? NaN;
+      }
+    }
+    for (let i = 0; i < this.features.length; i++) {
+      if (this.features[i].type !== 'categorical') continue;
+      const c = toCategory(row[i]);
+      if (c === undefined) {
+        this.missing[i]++;
+        continue;
+      }
+      const m = this.counts[i];
+      const n = m.get(c);
+      if (n !== undefined) m.set(c, n + 1);
+      else if (m.size < MAX_DISTINCT_CATEGORIES) m.set(c, 1);
+      else this.overflow[i]++;
+    }
+  }
+
+  /** Numeric rows sampled so far. */
+  get sampled(): number {
+    return Math.min(this.seen, this.capacity);
+  }
+
+  build(): BaselineProfile {
+    const bins = this.options.bins ?? 10;
+    const cdfResolution = this.options.cdfResolution ?? 1000;
+    const topK = this.options.topK ?? 50;
+    if (!Number.isInteger(bins) || bins < 2) throw new Error(`bins must be an integer >= 2, got ${bins}`);
+    if (!Number.isInteger(cdfResolution) || cdfResolution < 1) throw new Error(`cdfResolution must be an integer >= 1, got ${cdfResolution}`);
+    if (!Number.isInteger(topK) || topK < 1) throw new Error(`topK must be an integer >= 1, got ${topK}`);
+    const sampled = this.sampled;
+    const profiles: FeatureProfile[] = this.features.map((f, i) => {
+      if (f.type === 'numeric') {
+        const column = this.columns[this.numericSlots.indexOf(i)].subarray(0, sampled);
+        const values = column.filter((x) => !Number.isNaN(x)).sort();
+        const missing = sampled - values.length;
+        return numericProfile(f.name, f.index, sampled, missing, sampled > 0 ? missing / sampled : 0, values, bins, cdfResolution);
+      }
+      const all = [...this.counts[i].entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const kept = all.slice(0, topK).map(([value, count]) => ({ value, count }));
+      const otherCount = all.slice(topK).reduce((n, [, c]) => n + c, 0) + this.overflow[i];
+      return {
+        name: f.name, type: 'categorical', index: f.index, rows: this.seen, missing: this.missing[i],
+        missingRate: this.seen > 0 ? this.missing[i] / this.seen : 0, categories: kept, otherCount,
+      };
+    });
+    return {
+      formatVersion: PROFILE_FORMAT_VERSION,
+      ...(this.options.createdAt ? { createdAt: this.options.createdAt } : {}),
+      rowCount: this.seen,
+      options: { bins, cdfResolution, topK },
+      features: profiles,
+    };
+  }
+
+  /** mulberry32 */
+  private random(): number {
+    this.state = (this.state + 0x6d2b79f5) | 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}
+
+/**
+ * Builds a baseline profile from rows whose values are aligned with `schema` (row[i] is schema[i]); see
+ * ProfileBuilder for the memory bound.
+ */
+export function buildProfile(rows: Iterable<readonly FeatureValue[]>, schema: readonly FeatureSpec[], options: BuilderOptions = {}): BaselineProfile {
+  const builder = new ProfileBuilder(schema, options);
+  for (const row of rows) builder.add(row);
+  return builder.build();
 }
 
 function numericProfile(

@@ -281,6 +281,109 @@ export function jensenShannonDistance(p: ArrayLike<number>, q: ArrayLike<number>
   return Math.sqrt(Math.max(js / 2, 0));
 }
 
+/**
+ * Survival function of the Kolmogorov distribution, P(K > x) (scipy.special.kolmogorov(x)): the limit of
+ * P(sqrt(n) D_n > x). Two series, each used where it converges fast; absolute error below 1e-15.
+ */
+export function kolmogorovSurvival(x: number): number {
+  if (!(x > 0)) return 1;
+  if (x < 1.18) {
+    // 1 - sqrt(2 pi) / x * sum_k exp(-(2k - 1)^2 pi^2 / (8 x^2))
+    const w = (Math.PI * Math.PI) / (8 * x * x);
+    let total = 0;
+    for (let k = 1; k <= 10; k++) {
+      total += Math.exp(-(2 * k - 1) * (2 * k - 1) * w);
+    }
+    return Math.min(1, Math.max(0, 1 - (Math.sqrt(2 * Math.PI) / x) * total));
+  }
+  // 2 sum_k (-1)^(k-1) exp(-2 k^2 x^2)
+  let total = 0;
+  for (let k = 1; k <= 10; k++) {
+    total += (k % 2 === 1 ? 1 : -1) * Math.exp(-2 * k * k * x * x);
+  }
+  return Math.min(1, Math.max(0, 2 * total));
+}
+
+/**
+ * Two-sided p-value of a two-sample KS statistic `d` for samples of sizes n and m: the Kolmogorov limit at
+ * (sqrt(ne) + 0.12 + 0.11 / sqrt(ne)) d with ne = n m / (n + m) (Stephens' correction, Numerical Recipes 14.3),
+ * close to scipy.stats.ks_2samp's p-value already at ne = 20. NaN without data.
+ */
+export function ksPValue(d: number, n: number, m: number): number {
+  if (!(n > 0 && m > 0) || !Number.isFinite(d)) return NaN;
+  const ne = Math.sqrt((n * m) / (n + m));
+  return kolmogorovSurvival((ne + 0.12 + 0.11 / ne) * d);
+}
+
+/**
+ * Pools sparse categories so that the chi-square approximation holds: every cell of the pooled table expects
+ * at least `minExpected` window counts under homogeneity (Cochran's rule). Cells are taken by decreasing
+ * baseline share; the sparse ones go into one pool; a pool still under the minimum absorbs the smallest kept
+ * cell until it is not (or nothing is left). Returns the pooled baseline and window counts.
+ */
+export function poolSparseCells(baseline: ArrayLike<number>, window: ArrayLike<number>, minExpected = 5): { baseline: number[]; window: number[] } {
+  if (baseline.length !== window.length) {
+    throw new Error(`poolSparseCells: ${baseline.length} categories against ${window.length}`);
+  }
+  const tb = sum(baseline);
+  const tw = sum(window);
+  const total = tb + tw;
+  const order = Array.from({ length: baseline.length }, (_, i) => i)
+    .sort((x, y) => (baseline[y] + window[y]) - (baseline[x] + window[x]) || x - y);
+  const keptB: number[] = [];
+  const keptW: number[] = [];
+  let poolB = 0;
+  let poolW = 0;
+  // Expected window count of a cell holding c observations in all: tw * c / total.
+  const expected = (c: number) => (total > 0 ? (tw * c) / total : 0);
+  for (const i of order) {
+    const c = baseline[i] + window[i];
+    if (c <= 0) continue;
+    if (expected(c) >= minExpected) {
+      keptB.push(baseline[i]);
+      keptW.push(window[i]);
+    } else {
+      poolB += baseline[i];
+      poolW += window[i];
+    }
+  }
+  while (poolB + poolW > 0 && expected(poolB + poolW) < minExpected && keptB.length > 0) {
+    poolB += keptB.pop()!;
+    poolW += keptW.pop()!;
+  }
+  if (poolB + poolW > 0) {
+    keptB.push(poolB);
+    keptW.push(poolW);
+  }
+  return { baseline: keptB, window: keptW };
+}
+
+/** Bonferroni: each of k tests at level alpha / k. Returns, per p-value, whether it is rejected. NaN never is. */
+export function bonferroni(pValues: readonly number[], alpha: number): boolean[] {
+  const k = pValues.filter((p) => Number.isFinite(p)).length;
+  return pValues.map((p) => Number.isFinite(p) && p <= alpha / k);
+}
+
+/**
+ * Benjamini-Hochberg step-up at false-discovery rate q: with the finite p-values sorted p(1) <= ... <= p(k),
+ * rejects the r smallest for the largest r with p(r) <= r q / k (scipy.stats.false_discovery_control(p) <= q).
+ * NaN p-values are not tests.
+ */
+export function benjaminiHochberg(pValues: readonly number[], q: number): boolean[] {
+  const finite = pValues.map((p, i) => [p, i] as const).filter(([p]) => Number.isFinite(p)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const k = finite.length;
+  let r = 0;
+  for (let j = k; j >= 1; j--) {
+    if (finite[j - 1][0] <= (j * q) / k) {
+      r = j;
+      break;
+    }
+  }
+  const out = pValues.map(() => false);
+  for (let j = 0; j < r; j++) out[finite[j][1]] = true;
+  return out;
+}
+
 /** Share of true flags; NaN for none. */
 export function shareOf(flags: readonly boolean[]): number {
   if (flags.length === 0) {

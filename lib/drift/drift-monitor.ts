@@ -9,7 +9,10 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct, IConstruct } from 'constructs';
 import { ModelQualityOptions } from './model-quality';
 import { defineModelQuality, QUALITY_NAMESPACE, qualityWindowMinutes, validateModelQuality } from './model-quality-wiring';
+import { BreakageAlarmOptions } from './breakage-alarms';
+import { DriftDecision } from './drift-decision';
 import * as perms from './perms';
+import { resolveDriftDecision, ResolvedDriftDecision } from './resolve-decision';
 import { ILakeZone } from '../data-lake';
 import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
@@ -35,11 +38,23 @@ export interface DriftFeature {
   /** Numeric or categorical. */
   readonly type: FeatureType;
   /**
-   * The 0-based column of the feature in CSV payloads and CSV baselines.
+   * The 0-based column of the feature in CSV payloads (the captured requests).
    *
    * @default - its position in `features`
    */
   readonly index?: number;
+  /**
+   * The header name (CSV with a header) or field (JSON lines) of the feature in the baseline dataset.
+   *
+   * @default - by its name in a CSV header or JSON lines; else by `baselineIndex`, else by `index` (shifted past `labelIndex`)
+   */
+  readonly baselineColumn?: string;
+  /**
+   * The 0-based column of the feature in a CSV baseline dataset, when it differs from the payload's.
+   *
+   * @default - `index`, plus one at and after the dataset's `labelIndex`
+   */
+  readonly baselineIndex?: number;
 }
 
 /** A baseline profile (format version 1) already in the lake, e.g. written by the training pipeline. */
@@ -77,45 +92,24 @@ export interface BaselineDataset {
    */
   readonly header?: boolean;
   /**
+   * The 0-based CSV column of the label, never profiled; the features after it are shifted by one. SageMaker's built-in
+   * XGBoost layout (label first, no header): `labelIndex: 0`.
+   *
+   * @default - the dataset has no label column
+   */
+  readonly labelIndex?: number;
+  /**
+   * The header name (CSV) or field (JSON lines) of the label, never profiled.
+   *
+   * @default - the dataset has no label column
+   */
+  readonly labelColumn?: string;
+  /**
    * Where the profile is written, in the same zone.
    *
    * @default - `baselines/<dataset key>.profile.json`
    */
   readonly profileKey?: string;
-}
-
-/** When a feature, or a window, counts as drifted. */
-export interface DriftThresholds {
-  /**
-   * A feature drifts when its population stability index is above this (> 0).
-   *
-   * @default 0.2 - the usual "significant shift" level
-   */
-  readonly psi?: number;
-  /**
-   * A numeric feature drifts when its two-sample KS statistic is above this, in (0, 1].
-   *
-   * @default 0.1
-   */
-  readonly ks?: number;
-  /**
-   * A categorical feature drifts when its Jensen-Shannon distance (base 2) is above this, in (0, 1].
-   *
-   * @default 0.1
-   */
-  readonly jsDistance?: number;
-  /**
-   * The window alarms when the share of drifted features is at least this, in (0, 1].
-   *
-   * @default 0.3
-   */
-  readonly driftedShare?: number;
-  /**
-   * Features with fewer values in a window are reported but not judged (>= 1).
-   *
-   * @default 100
-   */
-  readonly minSamples?: number;
 }
 
 /** Properties of a `DriftMonitor`. */
@@ -163,11 +157,35 @@ export interface DriftMonitorProps {
   readonly window?: Duration;
 
   /**
-   * Drift thresholds.
+   * When a window drifts (calibrated tests, family-wise control, effect floor); `driftAlarms` says how many windows alarm.
    *
-   * @default - PSI 0.2, KS 0.1, JS distance 0.1, drifted share 0.3, 100 samples
+   * @default - alpha 0.005 Bonferroni, PSI floor 0.01, 50 samples
    */
-  readonly thresholds?: DriftThresholds;
+  readonly decision?: DriftDecision;
+
+  /**
+   * How long after a window ends it is computed, so that capture files written late (SageMaker buffers records for a
+   * few minutes) are counted. Files that land later are not (the report of a window is never recomputed).
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly settlingDelay?: Duration;
+
+  /**
+   * Alarms on silent breakage: no records, unreadable captures, a feature gone missing, a new vocabulary.
+   *
+   * @default - at least 1 record, malformed share 0.05, missing-rate increase 0.2, new-category share 0.1
+   */
+  readonly breakage?: BreakageAlarmOptions;
+
+  /**
+   * Publish per-feature metrics and define per-feature alarms (about 6 metrics and 1 alarm per feature and variant:
+   * see the cost table in the README). The variant's drift alarm, drift score and the report's top drifted features do
+   * not need them.
+   *
+   * @default - true for up to 20 features, false beyond
+   */
+  readonly perFeatureMetrics?: boolean;
 
   /**
    * Where alarms notify.
@@ -184,9 +202,9 @@ export interface DriftMonitorProps {
   readonly severity?: AlarmSeverity;
 
   /**
-   * How the drift alarms (drifted share and per feature) are evaluated.
+   * How the drift alarms (per variant and per feature) are evaluated: M drifted windows of N.
    *
-   * @default - one period of the window, 1 of 1 datapoints, `severity`
+   * @default - one period of the window, 2 of 3 datapoints, `severity`
    */
   readonly driftAlarms?: AlarmTuning;
 
@@ -198,7 +216,8 @@ export interface DriftMonitorProps {
   readonly qualityAlarms?: AlarmTuning;
 
   /**
-   * A training pipeline started when the drifted share alarm fires (opt-in retraining on drift).
+   * A training pipeline started when a variant drifts (opt-in retraining on drift): once per monitor, on the composite
+   * drift alarm entering ALARM.
    *
    * @default - no retraining
    */
@@ -221,6 +240,8 @@ export interface DriftMonitorProps {
 
 const DRIFT_NAMESPACE = 'cdk-mlops/Drift';
 const MIN_WINDOW_MINUTES = 10;
+/** Features up to which per-feature metrics and alarms are on by default. */
+const PER_FEATURE_BUDGET = 20;
 const FEATURE_NAME = /^[A-Za-z0-9_.:/ -]{1,255}$/;
 
 /**
@@ -233,7 +254,7 @@ export interface IDriftMonitor extends IConstruct {
   readonly variantNames: string[];
   /** The features watched. */
   readonly featureNames: string[];
-  /** The PSI threshold of the features. */
+  /** The PSI floor of the features (a feature drifts only at or above it). */
   readonly psiThreshold: number;
   /** The share of watched features of a variant that drifted in a window (0-1; Maximum over the window). */
   metricDriftedFeatureShare(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
@@ -269,9 +290,13 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
   public readonly driftFunction: lambda.IFunction;
   /** The schedule of drift runs. */
   public readonly schedule: scheduler.Schedule;
-  /** Per variant: fires when the share of drifted features reaches its threshold. */
-  public readonly driftedShareAlarms: cloudwatch.Alarm[] = [];
-  /** Per variant and feature: fires when the feature drifts. */
+  /** Per variant: fires when any feature drifted in M of the last N windows. */
+  public readonly variantDriftAlarms: cloudwatch.Alarm[] = [];
+  /** Per variant: breakage alarms (no records, malformed share, missing-rate increase, new-category share). */
+  public readonly breakageAlarms: cloudwatch.Alarm[] = [];
+  /** Fires when any variant drifts; the one trigger of retraining (when `retrainOnDrift` is given). */
+  public readonly retrainTrigger?: cloudwatch.CompositeAlarm;
+  /** Per variant and feature (when `perFeatureMetrics`): fires when the feature drifted in M of the last N windows. */
   public readonly featureAlarms: cloudwatch.Alarm[] = [];
   /** Per variant: fires when a quality metric crosses its threshold. */
   public readonly qualityAlarms: cloudwatch.Alarm[] = [];
@@ -295,13 +320,16 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     const capture = props.dataCapture ?? props.endpoint.dataCapture;
     const endpointName = props.endpoint.endpointName;
     const variants = props.endpoint.variantNames;
-    const thresholds = props.thresholds ?? {};
-    const windowMinutes = validate(this, props, capture);
+    const severity = props.severity ?? AlarmSeverity.WARNING;
+    const { windowMinutes, settlingMinutes } = validate(this, props, capture);
+    const tuning = this.resolveAlarmTuning('driftAlarms', props.driftAlarms, Duration.minutes(windowMinutes), severity, 3, 2);
+    const decision = this.resolveDecision(props, tuning);
+    const perFeatureMetrics = props.perFeatureMetrics ?? props.features.length <= PER_FEATURE_BUDGET;
     this.windowMinutes = windowMinutes;
     this.endpointName = endpointName;
     this.variantNames = [...variants];
     this.featureNames = props.features.map((f) => f.name);
-    this.psiThreshold = thresholds.psi ?? 0.2;
+    this.psiThreshold = decision.policy.minPsi as number;
     this.alarmFactory = new AlarmFactory(this, props.alerts);
 
     const reportPrefix = props.reportPrefix ?? 'drift-reports/';
@@ -311,6 +339,11 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       key: props.baselineDataset!.profileKey ?? `baselines/${props.baselineDataset!.key}.profile.json`,
     };
     const features = props.features.map((f, i) => ({ name: f.name, type: f.type, index: f.index ?? i }));
+    const baselineFeatures = props.features.map((f, i) => ({
+      ...features[i],
+      ...(f.baselineColumn === undefined ? {} : { baselineColumn: f.baselineColumn }),
+      ...(f.baselineIndex === undefined ? {} : { baselineIndex: f.baselineIndex }),
+    }));
 
     // The profile, computed at deploy time from the dataset.
     let profileResource: CfnCustomResource | undefined;
@@ -332,7 +365,9 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       profileResource.addOverride('Properties.datasetKey', dataset.key);
       profileResource.addOverride('Properties.format', dataset.format ?? DatasetFormat.CSV);
       profileResource.addOverride('Properties.header', dataset.header ?? false);
-      profileResource.addOverride('Properties.features', features);
+      profileResource.addOverride('Properties.features', baselineFeatures);
+      if (dataset.labelIndex !== undefined) profileResource.addOverride('Properties.labelIndex', dataset.labelIndex);
+      if (dataset.labelColumn !== undefined) profileResource.addOverride('Properties.labelColumn', dataset.labelColumn);
       profileResource.addOverride('Properties.profileBucket', this.baselineProfile.zone.bucket.bucketName);
       profileResource.addOverride('Properties.profileKey', this.baselineProfile.key);
       const policy = fn.function.role?.node.tryFindChild('DefaultPolicy');
@@ -364,11 +399,15 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       baselineBucket: this.baselineProfile.zone.bucket.bucketName,
       baselineKey: this.baselineProfile.key,
       windowMinutes,
+      // The schedule's own time, the same on every retry: the window follows it, not the Lambda clock.
+      scheduledTime: scheduler.ContextAttribute.scheduledTime.toString(),
+      settlingMinutes,
       features: features.map((f) => f.name),
-      thresholds: { psi: thresholds.psi ?? 0.2, ks: thresholds.ks ?? 0.1, js: thresholds.jsDistance ?? 0.1, minCount: thresholds.minSamples ?? 100 },
+      policy: decision.policy,
       reportBucket: zone.bucket.bucketName,
       reportPrefix: reportPrefix.replace(/\/+$/, ''),
       metricNamespace: DRIFT_NAMESPACE,
+      perFeatureMetrics,
     };
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `cdk-mlops drift of endpoint ${endpointName}`,
@@ -384,37 +423,50 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     }
 
     // Alarms.
-    const severity = props.severity ?? AlarmSeverity.WARNING;
-    const tuning = this.resolveAlarmTuning('driftAlarms', props.driftAlarms, Duration.minutes(windowMinutes), severity);
     for (const variant of tuning.enabled ? variants : []) {
-      this.driftedShareAlarms.push(this.alarm(`DriftedShare-${variant}`, tuning, props.driftAlarms, {
-        alarmName: `${endpointName}-variant-${variant}-drifted-share`,
-        description: `At least ${(thresholds.driftedShare ?? 0.3) * 100}% of the watched features of variant `
-          + `${variant} of endpoint ${endpointName} drifted from the baseline. See the drift reports under ${reportPrefix}.`,
-        metric: this.metricDriftedFeatureShare(variant, { period: tuning.period }),
-        threshold: thresholds.driftedShare ?? 0.3,
+      this.variantDriftAlarms.push(this.alarm(`Drift-${variant}`, tuning, props.driftAlarms, {
+        alarmName: `${endpointName}-variant-${variant}-drift`,
+        description: `Variant ${variant} of endpoint ${endpointName} drifted from the baseline in ${tuning.datapointsToAlarm} of the last `
+          + `${tuning.evaluationPeriods} windows (calibrated per-feature tests, alpha ${decision.policy.alpha} ${decision.policy.correction}, `
+          + `PSI at least ${decision.policy.minPsi}). See the drift reports under ${reportPrefix}.`,
+        metric: this.metricDriftDetected(variant, { period: tuning.period }),
+        threshold: 1,
+        writeDatapoints: true,
       }));
-      for (const f of features) {
+      for (const f of perFeatureMetrics ? features : []) {
         this.featureAlarms.push(this.alarm(`Feature-${variant}-${f.name}`, tuning, props.driftAlarms, {
           alarmName: `${endpointName}-variant-${variant}-feature-${f.name}-drift`,
-          description: `Feature ${f.name} of variant ${variant} of endpoint ${endpointName} drifted `
-            + `(${f.type === FeatureType.NUMERIC ? 'PSI or KS' : 'PSI or JS distance'} above its threshold).`,
+          description: `Feature ${f.name} of variant ${variant} of endpoint ${endpointName} drifted in ${tuning.datapointsToAlarm} of the last `
+            + `${tuning.evaluationPeriods} windows (${f.type === FeatureType.NUMERIC ? 'KS' : 'chi-square'} test rejected and PSI above its floor).`,
           metric: this.metricFeatureDrifted(variant, f.name, { period: tuning.period }),
           threshold: 1,
+          writeDatapoints: true,
         }));
       }
     }
+    for (const variant of variants) {
+      this.defineBreakageAlarms(props.breakage ?? {}, variant, Duration.minutes(windowMinutes), severity);
+    }
     this.alarmFactory.route(drift.errorsAlarm, AlarmSeverity.WARNING);
 
-    // Opt-in retraining: the drifted share alarm starts the training pipeline.
-    if (props.retrainOnDrift) {
+    // Opt-in retraining: one trigger per monitor, damped. A composite alarm is in ALARM while any variant drifts, and
+    // the rule fires only on its transition into ALARM: a second variant drifting, or a variant flapping while another
+    // is still in alarm, starts nothing more.
+    if (props.retrainOnDrift && this.variantDriftAlarms.length > 0) {
+      this.retrainTrigger = this.alarmFactory.composite({
+        id: 'RetrainTrigger',
+        alarmName: `${endpointName}-drift-retrain`,
+        description: `A variant of endpoint ${endpointName} drifted: retraining starts once, on entering ALARM.`,
+        alarmRule: cloudwatch.AlarmRule.anyOf(...this.variantDriftAlarms.map((a) => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM))),
+        severity,
+      });
       new events.Rule(this, 'RetrainOnDrift', {
         description: `Retrains when endpoint ${endpointName} drifts`,
         eventPattern: {
           source: ['aws.cloudwatch'],
           detailType: ['CloudWatch Alarm State Change'],
-          resources: this.driftedShareAlarms.map((a) => a.alarmArn),
-          detail: { state: { value: ['ALARM'] } },
+          resources: [this.retrainTrigger.alarmArn],
+          detail: { state: { value: ['ALARM'] }, previousState: { value: ['OK', 'INSUFFICIENT_DATA'] } },
         },
         targets: [new targets.SfnStateMachine(props.retrainOnDrift.stateMachine, { retryAttempts: 2 })],
       });
@@ -435,6 +487,16 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
         },
       }));
     }
+  }
+
+  /** 1 when any feature of a variant drifted in a window, else 0 (Maximum over the window): the drift alarm's datapoint. */
+  public metricDriftDetected(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.driftMetric(DRIFT_NAMESPACE, 'DriftDetected', variantName, {}, this.windowMinutes, props);
+  }
+
+  /** The largest PSI among the drifted features of a variant in a window, 0 when none drifted (Maximum over the window). */
+  public metricDriftScore(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.driftMetric(DRIFT_NAMESPACE, 'DriftScore', variantName, {}, this.windowMinutes, props);
   }
 
   public metricDriftedFeatureShare(variantName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
@@ -474,30 +536,75 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     });
   }
 
-  private resolveAlarmTuning(prop: string, tuning: AlarmTuning | undefined, period: Duration, severity: AlarmSeverity): ResolvedTuning {
+  private resolveDecision(props: DriftMonitorProps, tuning: ResolvedTuning): ResolvedDriftDecision {
     const errors = new InputErrors(this, 'DriftMonitor');
-    const resolved = resolveTuning(errors, prop, tuning, { period, evaluationPeriods: 1, datapointsToAlarm: 1, severity });
+    const names = props.features.map((f) => f?.name);
+    const decision = resolveDriftDecision(errors, props.decision, names, tuning.datapointsToAlarm, tuning.evaluationPeriods);
+    errors.throwIfAny();
+    return decision;
+  }
+
+  private defineBreakageAlarms(b: BreakageAlarmOptions, variant: string, period: Duration, severity: AlarmSeverity): void {
+    const tuning = { evaluationPeriods: 1, datapointsToAlarm: 1, severity };
+    const add = (id: string, what: string, metricName: string, statistic: string, threshold: number, below: boolean, breaching: boolean) => {
+      this.breakageAlarms.push(this.alarmFactory.alarm({
+        id: `${id}-${variant}`,
+        alarmName: `${this.endpointName}-variant-${variant}-${id.toLowerCase()}`,
+        description: `Drift monitoring of variant ${variant} of endpoint ${this.endpointName} is blind or fed broken data: ${what}.`,
+        metric: this.driftMetric(DRIFT_NAMESPACE, metricName, variant, {}, this.windowMinutes, { period, statistic }),
+        threshold,
+        comparisonOperator: below
+          ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+          : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: breaching ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
+        tuning,
+      }));
+    };
+    const minRecords = b.minRecords ?? 1;
+    if (minRecords > 0) {
+      add('NoRecords', `fewer than ${minRecords} records in a window, or no window reported`, 'RecordCount', 'Sum', minRecords, true, true);
+    }
+    const share = b.maxMalformedShare ?? 0.05;
+    add('Malformed', `at least ${share * 100}% of the capture lines cannot be read`, 'MalformedShare', 'Maximum', share, false, false);
+    const missing = b.maxMissingRateIncrease ?? 0.2;
+    add('MissingFeature', `a feature's missing rate is ${missing} or more above its baseline`, 'MaxMissingRateIncrease', 'Maximum', missing, false, false);
+    const fresh = b.maxNewCategoryShare ?? 0.1;
+    add('NewCategories', `a categorical feature's share of values unseen in the baseline is ${fresh} or more above the baseline's`,
+      'MaxNewCategoryShare', 'Maximum', fresh, false, false);
+  }
+
+  private resolveAlarmTuning(prop: string, tuning: AlarmTuning | undefined, period: Duration, severity: AlarmSeverity,
+    evaluationPeriods = 1, datapointsToAlarm = 1): ResolvedTuning {
+    const errors = new InputErrors(this, 'DriftMonitor');
+    const resolved = resolveTuning(errors, prop, tuning, { period, evaluationPeriods, datapointsToAlarm, severity });
     errors.throwIfAny();
     return resolved;
   }
 
   private alarm(id: string, tuning: ResolvedTuning, given: AlarmTuning | undefined, spec: {
     alarmName: string; description: string; metric: cloudwatch.IMetric; threshold: number; comparisonOperator?: cloudwatch.ComparisonOperator;
+    writeDatapoints?: boolean;
   }): cloudwatch.Alarm {
+    const { writeDatapoints, ...rest } = spec;
     return this.alarmFactory.alarm({
       id,
-      ...spec,
+      ...rest,
       comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       tuning,
       // Alarms defined before the factory wrote no DatapointsToAlarm; they still don't unless the user tunes it.
-      omitDatapointsToAlarm: given?.datapointsToAlarm === undefined && given?.evaluationPeriods === undefined,
+      omitDatapointsToAlarm: !writeDatapoints && given?.datapointsToAlarm === undefined && given?.evaluationPeriods === undefined,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 }
 
 /** Checks the props; returns the window in minutes. */
-function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointDataCapture | undefined): number {
+interface Validated {
+  readonly windowMinutes: number;
+  readonly settlingMinutes: number;
+}
+
+function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointDataCapture | undefined): Validated {
   const errors = new InputErrors(scope, 'DriftMonitor');
   if (!capture) {
     errors.add('endpoint', props.endpoint.endpointName, 'an endpoint with data capture (ModelEndpoint dataCapture), or give dataCapture');
@@ -522,19 +629,22 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
     if (f.index !== undefined && !(Number.isInteger(f.index) && f.index >= 0)) {
       errors.add(`features[${i}].index`, f.index, 'a whole number >= 0');
     }
+    if (f.baselineIndex !== undefined && !(Number.isInteger(f.baselineIndex) && f.baselineIndex >= 0)) {
+      errors.add(`features[${i}].baselineIndex`, f.baselineIndex, 'a whole number >= 0');
+    }
   });
+  checkPositions(errors, props);
   if (props.baselineProfile && props.baselineDataset) {
     errors.addMessage('baselineProfile and baselineDataset are both given: give the baseline either as a profile or as a dataset');
   } else if (!props.baselineProfile && !props.baselineDataset) {
     errors.addMessage('a baseline is needed: give baselineProfile (a profile in the lake) or baselineDataset (computed at deploy time)');
   }
-  const t = props.thresholds ?? {};
-  const share = { min: 0, minExclusive: true, max: 1 };
-  checkNumber(errors, 'thresholds.psi', t.psi, { min: 0, minExclusive: true });
-  checkNumber(errors, 'thresholds.ks', t.ks, share);
-  checkNumber(errors, 'thresholds.jsDistance', t.jsDistance, share);
-  checkNumber(errors, 'thresholds.driftedShare', t.driftedShare, { ...share, allowed: 'a share in (0, 1]' });
-  checkWholeNumber(errors, 'thresholds.minSamples', t.minSamples, { min: 1 });
+  const b = props.breakage ?? {};
+  checkWholeNumber(errors, 'breakage.minRecords', b.minRecords, { min: 0 });
+  for (const [prop, v] of [['breakage.maxMalformedShare', b.maxMalformedShare], ['breakage.maxMissingRateIncrease', b.maxMissingRateIncrease],
+    ['breakage.maxNewCategoryShare', b.maxNewCategoryShare]] as const) {
+    checkNumber(errors, prop, v, { min: 0, minExclusive: true, max: 1 });
+  }
 
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
   let windowMinutes = 60;
@@ -553,8 +663,39 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
   if (props.modelQuality) {
     validateModelQuality(errors, props.modelQuality, capture, props.endpoint.endpointName);
   }
+  const settlingMinutes = checkDuration(errors, 'settlingDelay', props.settlingDelay, {
+    unit: 'minutes', min: 0, max: windowMinutes, allowed: `a whole number of minutes from 0 to the window (${windowMinutes})`,
+  }) ?? 5;
+  if (parsed.rateMinutes !== undefined && props.window !== undefined && !props.window.isUnresolved()
+    && props.window.toMinutes({ integral: false }) !== parsed.rateMinutes) {
+    errors.add('window', props.window, `no window with a rate schedule: each run covers the rate (${parsed.rateMinutes} minutes)`);
+  }
   errors.throwIfAny();
-  return windowMinutes;
+  return { windowMinutes, settlingMinutes };
+}
+
+/** Two features on one capture column, on one baseline column, or on the label, cannot both be measured. */
+function checkPositions(errors: InputErrors, props: DriftMonitorProps): void {
+  const capture = new Map<number, string>();
+  const baseline = new Map<number, string>();
+  const label = props.baselineDataset?.labelIndex;
+  checkWholeNumber(errors, 'baselineDataset.labelIndex', label, { min: 0 });
+  (props.features ?? []).forEach((f, i) => {
+    const index = f?.index ?? i;
+    if (typeof index === 'number' && capture.has(index)) {
+      errors.add(`features[${i}].index`, index, `a column no other feature uses, but '${capture.get(index)}' is at ${index}`);
+    }
+    capture.set(index, f?.name);
+    if (f?.baselineIndex !== undefined) {
+      if (baseline.has(f.baselineIndex)) {
+        errors.add(`features[${i}].baselineIndex`, f.baselineIndex, `a column no other feature uses, but '${baseline.get(f.baselineIndex)}' is at ${f.baselineIndex}`);
+      }
+      if (label !== undefined && f.baselineIndex === label) {
+        errors.add(`features[${i}].baselineIndex`, f.baselineIndex, `a column other than the label's (baselineDataset.labelIndex ${label})`);
+      }
+      baseline.set(f.baselineIndex, f.name);
+    }
+  });
 }
 
 /** s3:ListBucket on the zone's bucket, only for keys under `prefix`. */

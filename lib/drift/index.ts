@@ -1,2 +1,4 @@
 export * from './drift-monitor';
 export * from './model-quality';
+export * from './drift-decision';
+export * from './breakage-alarms';

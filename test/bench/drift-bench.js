@@ -3,7 +3,7 @@
 // streamed through the drift handler's own line reader (readline over a stream) and bounded accumulators,
 // as the handler does for each S3 object. Prints JSON: records per second and peak memory. Not a test.
 //
-// Bundles lambda/drift/{scan,profile}.ts with esbuild first, so it needs no build step and no AWS.
+// Bundles lambda/drift/scan.ts, lambda/shared/profile.ts with esbuild first, so it needs no build step and no AWS.
 // BENCH_RECORDS overrides the record count; BENCH_BASE64_SHARE the share of base64 JSON payloads (default 0.1).
 'use strict';
 const fs = require('fs');
@@ -25,7 +25,8 @@ function load() {
   const out = path.join(os.tmpdir(), `drift-bench-${process.pid}.js`);
   fs.writeFileSync(entry, [
     `export { CaptureScanner } from ${JSON.stringify(path.join(root, 'lambda/drift/scan'))};`,
-    `export { buildProfile } from ${JSON.stringify(path.join(root, 'lambda/drift/profile'))};`,
+    `export { buildProfile } from ${JSON.stringify(path.join(root, 'lambda/shared/profile'))};`,
+    `export { DEFAULT_POLICY } from ${JSON.stringify(path.join(root, 'lambda/drift/decide'))};`,
   ].join('\n'));
   try {
     esbuild.buildSync({ entryPoints: [entry], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
@@ -84,7 +85,7 @@ function captureObject(r, first, count, startMs) {
 }
 
 async function main() {
-  const { CaptureScanner, buildProfile } = load();
+  const { CaptureScanner, buildProfile, DEFAULT_POLICY } = load();
   const r = rng(42);
   const baselineRows = Array.from({ length: 20_000 }, () => row(r, 0));
   const profile = buildProfile(baselineRows, schema);
@@ -110,7 +111,7 @@ async function main() {
     scanNs += process.hrtime.bigint() - t0;
   }
   const t0 = process.hrtime.bigint();
-  const summary = scanner.accumulator.summarize();
+  const summary = scanner.accumulator.summarize(DEFAULT_POLICY);
   const summarizeMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const wallMs = Number(process.hrtime.bigint() - wallStart) / 1e6;
   const scanMs = Number(scanNs) / 1e6;

@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { FEATURES, driftFixture } from './fixtures';
 import {
-  AlertTopics, DatasetFormat, DriftMonitor, DriftMonitorProps, EndpointDashboard, FeatureType, ModelEndpoint, TrainingPipeline,
+  AlertTopics, DatasetFormat, DriftMonitor, DriftMonitorProps, EndpointDashboard, FamilyCorrection, FeatureType, ModelEndpoint,
+  TrainingPipeline,
 } from '../../lib';
 import { fixture as trainingFixture, minimalProps } from '../training/fixtures';
 import { TEST_ENV, testApp } from '../util';
@@ -34,16 +35,60 @@ describe('DriftMonitor', () => {
     });
   });
 
-  test('schedules a run every hour over the last hour of captures, with the features and thresholds', () => {
+  test('schedules a run every hour over the last hour of captures, with the features and the decision policy', () => {
     const { template } = monitor();
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
     const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0] as any;
     const text = JSON.stringify(schedule.Properties.Target.Input);
     for (const part of ['\\"endpointName\\":\\"churn\\"', '\\"capturePrefix\\":\\"data-capture\\"', '\\"windowMinutes\\":60',
-      '\\"features\\":[\\"tenure\\",\\"monthly_charges\\",\\"plan\\"]', '\\"psi\\":0.2', '\\"ks\\":0.1', '\\"minCount\\":100',
+      '\\"features\\":[\\"tenure\\",\\"monthly_charges\\",\\"plan\\"]', '\\"policy\\":{\\"alpha\\":0.005,\\"correction\\":\\"bonferroni\\",\\"minPsi\\":0.01,\\"minCount\\":50,'
+        + '\\"datapointsToAlarm\\":2,\\"evaluationPeriods\\":3,\\"features\\":{}}',
       '\\"baselineKey\\":\\"churn/profile.json\\"', '\\"metricNamespace\\":\\"cdk-mlops/Drift\\"']) {
       expect(text).toContain(part);
     }
+  });
+
+  test('passes the schedule\'s own time and the settling delay to each run', () => {
+    const { template } = monitor({ settlingDelay: Duration.minutes(10) });
+    const text = JSON.stringify(Object.values(template.findResources('AWS::Scheduler::Schedule'))[0]);
+    expect(text).toContain('\\"scheduledTime\\":\\"<aws.scheduler.scheduled-time>\\",\\"settlingMinutes\\":10');
+    expect(JSON.stringify(Object.values(monitor().template.findResources('AWS::Scheduler::Schedule'))[0])).toContain('\\"settlingMinutes\\":5');
+  });
+
+  test('writes the baseline layout (label column, baseline positions) into the profile resource', () => {
+    const f = driftFixture();
+    new DriftMonitor(f.stack, 'Drift', {
+      endpoint: f.endpoint,
+      features: [{ name: 'tenure', type: FeatureType.NUMERIC }, { name: 'plan', type: FeatureType.CATEGORICAL, baselineColumn: 'plan_name' },
+        { name: 'charges', type: FeatureType.NUMERIC, baselineIndex: 7 }],
+      baselineDataset: { zone: f.lake.zone('features'), key: 'churn/train.csv', labelIndex: 0 },
+    });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudFormation::CustomResource', {
+      labelIndex: 0,
+      features: [{ name: 'tenure', type: 'numeric', index: 0 }, { name: 'plan', type: 'categorical', index: 1, baselineColumn: 'plan_name' },
+        { name: 'charges', type: 'numeric', index: 2, baselineIndex: 7 }],
+    });
+  });
+
+  test('fails when two features share a capture column or a baseline column, or a feature is on the label', () => {
+    expect(() => monitor({ features: [{ name: 'a', type: FeatureType.NUMERIC, index: 1 }, { name: 'b', type: FeatureType.NUMERIC, index: 1 }] }))
+      .toThrow(/features\[1\].index must be a column no other feature uses, but 'a' is at 1, got 1/);
+    expect(() => monitor({ features: [{ name: 'a', type: FeatureType.NUMERIC }, { name: 'b', type: FeatureType.NUMERIC, index: 0 }] }))
+      .toThrow(/features\[1\].index must be a column no other feature uses, but 'a' is at 0/);
+    const f = driftFixture();
+    expect(() => new DriftMonitor(f.stack, 'Drift', {
+      endpoint: f.endpoint,
+      features: [{ name: 'a', type: FeatureType.NUMERIC, baselineIndex: 0 }, { name: 'b', type: FeatureType.NUMERIC, baselineIndex: 2 },
+        { name: 'c', type: FeatureType.NUMERIC, baselineIndex: 2 }],
+      baselineDataset: { zone: f.lake.zone('features'), key: 'train.csv', labelIndex: 0 },
+    })).toThrow(/features\[0\].baselineIndex must be a column other than the label's \(baselineDataset.labelIndex 0\).*features\[2\].baselineIndex must be a column no other feature uses, but 'b' is at 2/s);
+    expect(() => monitor({ features: [{ name: 'a', type: FeatureType.NUMERIC, baselineIndex: -1 }] })).toThrow(/features\[0\].baselineIndex must be a whole number >= 0, got -1/);
+  });
+
+  test('fails on a settling delay longer than the window, and on a window that a rate schedule would ignore', () => {
+    expect(() => monitor({ settlingDelay: Duration.minutes(61) })).toThrow(/settlingDelay must be a whole number of minutes from 0 to the window \(60\)/);
+    expect(() => monitor({ window: Duration.hours(2) })).toThrow(/window must be no window with a rate schedule: each run covers the rate \(60 minutes\)/);
+    expect(() => monitor({ window: Duration.hours(1) })).not.toThrow();
   });
 
   test('uses the rate of the schedule as the window', () => {
@@ -67,23 +112,29 @@ describe('DriftMonitor', () => {
     expect(text).not.toMatch(/"Action":"s3:(Get|Put)Object\*"/);
   });
 
-  test('alarms per variant on the drifted share and per feature on drift', () => {
-    const { template } = monitor({ thresholds: { driftedShare: 0.5 } });
+  test('alarms per variant when any feature drifted M of N windows, and per feature', () => {
+    const { template } = monitor();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'churn-variant-champion-drifted-share',
+      AlarmName: 'churn-variant-champion-drift',
       Namespace: 'cdk-mlops/Drift',
-      MetricName: 'DriftedFeatureShare',
-      Threshold: 0.5,
+      MetricName: 'DriftDetected',
+      Statistic: 'Maximum',
+      Threshold: 1,
       Period: 3600,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'churn-variant-challenger-feature-plan-drift',
       MetricName: 'FeatureDrifted',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
       Dimensions: Match.arrayWith([{ Name: 'Feature', Value: 'plan' }]),
     });
-    // 2 variants x (1 share + 3 features)
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'cdk-mlops/Drift' } }))).toHaveLength(8);
+    // 2 variants x (1 drift + 3 features + 4 breakage)
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'cdk-mlops/Drift' } }))).toHaveLength(16);
   });
 
   test('routes drift alarms to the alert topics', () => {
@@ -91,7 +142,7 @@ describe('DriftMonitor', () => {
     const alerts = new AlertTopics(f.stack, 'Alerts');
     new DriftMonitor(f.stack, 'Drift', { endpoint: f.endpoint, features: FEATURES, alerts, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' } });
     Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'churn-variant-champion-drifted-share',
+      AlarmName: 'churn-variant-champion-drift',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsWarning') }],
       OKActions: [{ Ref: Match.stringLikeRegexp('^AlertsWarning') }],
     });
@@ -122,22 +173,66 @@ describe('DriftMonitor', () => {
     Template.fromStack(f.stack).resourceCountIs('AWS::Lambda::Function', 1);
   });
 
-  test('starts the training pipeline when drift alarms (opt-in)', () => {
+  test('starts the training pipeline once per monitor, on the composite drift alarm entering ALARM (opt-in)', () => {
     const app = testApp();
     const t = trainingFixture(app);
     const pipeline = new TrainingPipeline(t.stack, 'Churn', minimalProps(t));
     const f = driftFixture(app);
-    new DriftMonitor(f.stack, 'Drift', {
+    const m = new DriftMonitor(f.stack, 'Drift', {
       endpoint: f.endpoint, features: FEATURES, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' }, retrainOnDrift: pipeline,
     });
-    Template.fromStack(f.stack).hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: {
-        'source': ['aws.cloudwatch'],
-        'detail-type': ['CloudWatch Alarm State Change'],
-        'detail': { state: { value: ['ALARM'] } },
-      },
-      Targets: [Match.objectLike({ Arn: Match.anyValue(), RoleArn: Match.anyValue() })],
+    const template = Template.fromStack(f.stack);
+    const composite = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(composite).toHaveLength(1);
+    const rule = JSON.stringify((composite[0] as any).Properties.AlarmRule);
+    expect(rule).toContain('ALARM(\\"');
+    expect(rule).toContain(' OR ');
+    expect(m.retrainTrigger).toBeDefined();
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    expect((rules[0] as any).Properties.EventPattern).toEqual({
+      'source': ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      'resources': [{ 'Fn::GetAtt': [expect.stringMatching(/^DriftRetrainTrigger/), 'Arn'] }],
+      'detail': { state: { value: ['ALARM'] }, previousState: { value: ['OK', 'INSUFFICIENT_DATA'] } },
     });
+    expect((rules[0] as any).Properties.Targets).toEqual([expect.objectContaining({ Arn: expect.anything(), RoleArn: expect.anything() })]);
+  });
+
+  test('alarms per variant on silent breakage, with their defaults', () => {
+    const { template } = monitor();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-variant-champion-norecords', MetricName: 'RecordCount', Statistic: 'Sum', Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'breaching',
+    });
+    for (const [name, metricName, threshold] of [['malformed', 'MalformedShare', 0.05], ['missingfeature', 'MaxMissingRateIncrease', 0.2],
+      ['newcategories', 'MaxNewCategoryShare', 0.1]] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `churn-variant-challenger-${name}`, MetricName: metricName, Statistic: 'Maximum', Threshold: threshold,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  test('tunes or turns off the breakage alarms, and fails on values out of range', () => {
+    const { template } = monitor({ breakage: { minRecords: 0, maxMalformedShare: 1, maxMissingRateIncrease: 0.5, maxNewCategoryShare: 0.3 } });
+    expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'RecordCount' } })).toEqual({});
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MalformedShare', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MaxMissingRateIncrease', Threshold: 0.5 });
+    expect(() => monitor({ breakage: { minRecords: -1 } })).toThrow(/breakage.minRecords must be a whole number >= 0, got -1/);
+    expect(() => monitor({ breakage: { maxMalformedShare: 0 } })).toThrow(/breakage.maxMalformedShare must be a number in \(0, 1\], got 0/);
+    expect(() => monitor({ breakage: { maxNewCategoryShare: 1.5 } })).toThrow(/breakage.maxNewCategoryShare must be a number in \(0, 1\], got 1.5/);
+  });
+
+  test('beyond 20 features, per-feature metrics and alarms are off unless asked for', () => {
+    const many = Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, type: FeatureType.NUMERIC }));
+    const { template } = monitor({ features: many });
+    expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'FeatureDrifted' } })).toEqual({});
+    expect(JSON.stringify(Object.values(template.findResources('AWS::Scheduler::Schedule'))[0])).toContain('\\"perFeatureMetrics\\":false');
+    const on = monitor({ features: many, perFeatureMetrics: true }).template;
+    expect(Object.keys(on.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'FeatureDrifted' } }))).toHaveLength(42);
+    const twenty = monitor({ features: many.slice(0, 20) }).template;
+    expect(Object.keys(twenty.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'FeatureDrifted' } }))).toHaveLength(40);
   });
 
   test('adds drift widgets to a dashboard', () => {
@@ -170,15 +265,36 @@ describe('DriftMonitor bad input', () => {
       .toThrow(/features\[1\].name must be unique, but it is listed twice, got 'tenure'/);
   });
 
-  test.each([
-    [{ psi: 0 }, /thresholds.psi must be a number > 0, got 0/],
-    [{ ks: 1.5 }, /thresholds.ks must be a number in \(0, 1\], got 1.5/],
-    [{ jsDistance: 0 }, /thresholds.jsDistance must be a number in \(0, 1\]/],
-    [{ driftedShare: 0 }, /thresholds.driftedShare must be a share in \(0, 1\], got 0/],
-    [{ driftedShare: 1.2 }, /thresholds.driftedShare must be a share in \(0, 1\], got 1.2/],
-    [{ minSamples: 0 }, /thresholds.minSamples must be a whole number >= 1/],
-  ])('fails when thresholds are out of range: %j', (thresholds, message) => {
-    expect(() => monitor({ thresholds })).toThrow(message);
+  test.each<[object, RegExp]>([
+    [{ alpha: 0 }, /decision.alpha must be a number in \(0, 0.5\], got 0/],
+    [{ alpha: 0.6 }, /decision.alpha must be a number in \(0, 0.5\], got 0.6/],
+    [{ correction: 'holm' }, /decision.correction must be FamilyCorrection.BONFERRONI or FamilyCorrection.BENJAMINI_HOCHBERG, got 'holm'/],
+    [{ minPsi: -0.01 }, /decision.minPsi must be a number >= 0, got -0.01/],
+    [{ minSamples: 0 }, /decision.minSamples must be a whole number >= 1, got 0/],
+    [{ featureOverrides: [{ feature: 'colour' }] }, /decision.featureOverrides\[0\].feature must be one of the watched features \(tenure, monthly_charges, plan\), got 'colour'/],
+    [{ featureOverrides: [{ feature: 'plan' }, { feature: 'plan' }] }, /decision.featureOverrides\[1\].feature must be a feature overridden once/],
+    [{ featureOverrides: [{ feature: 'plan', minPsi: -1, minSamples: 0.5 }] },
+      /decision.featureOverrides\[0\].minPsi must be a number >= 0, got -1.*decision.featureOverrides\[0\].minSamples must be a whole number >= 1, got 0.5/s],
+  ])('fails when the decision is out of range: %j', (decision, message) => {
+    expect(() => monitor({ decision: decision as any })).toThrow(message);
+  });
+
+  test('writes per-feature overrides and a custom decision into the policy, and alarms M of N as given', () => {
+    const { template } = monitor({
+      decision: { alpha: 0.01, correction: FamilyCorrection.BENJAMINI_HOCHBERG, minPsi: 0, minSamples: 1,
+        featureOverrides: [{ feature: 'plan', minPsi: 0.2, minSamples: 500, ignore: true }] },
+      driftAlarms: { datapointsToAlarm: 1, evaluationPeriods: 1 },
+    });
+    const text = JSON.stringify(Object.values(template.findResources('AWS::Scheduler::Schedule'))[0]);
+    expect(text).toContain('\\"policy\\":{\\"alpha\\":0.01,\\"correction\\":\\"bh\\",\\"minPsi\\":0,\\"minCount\\":1,\\"datapointsToAlarm\\":1,'
+      + '\\"evaluationPeriods\\":1,\\"features\\":{\\"plan\\":{\\"minPsi\\":0.2,\\"minCount\\":500,\\"ignore\\":true}}}');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-variant-champion-drift', EvaluationPeriods: 1, DatapointsToAlarm: 1 });
+  });
+
+  test('fails on a cron with an hour of 25, naming the schedule', () => {
+    expect(() => monitor({ schedule: scheduler.ScheduleExpression.expression('cron(0 25 * * ? *)'), window: Duration.hours(1) }))
+      .toThrow(/schedule must be .*got 'cron\(0 25 \* \* \? \*\)'/);
+    expect(() => monitor({ schedule: scheduler.ScheduleExpression.expression('cron(0 23 * * ? *)'), window: Duration.hours(1) })).not.toThrow();
   });
 
   test('fails when the schedule is more frequent than capture files fill', () => {

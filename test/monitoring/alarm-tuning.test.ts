@@ -37,33 +37,34 @@ describe('AlarmTuning on every construct that defines alarms', () => {
     return { ...f, monitor: m, template: Template.fromStack(f.stack) };
   }
 
-  test('DriftMonitor: the drift alarms evaluate one window, 1 of 1, by default', () => {
+  const driftAlarmsOf = (template: Template) => Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+    .map((a) => a.Properties).filter((p) => p.Namespace === 'cdk-mlops/Drift' && ['DriftDetected', 'FeatureDrifted'].includes(p.MetricName));
+
+  test('DriftMonitor: the drift alarms evaluate 2 of 3 windows by default', () => {
     const { template, monitor } = drift();
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
-      .map((a) => a.Properties).filter((p) => p.Namespace === 'cdk-mlops/Drift');
-    expect(alarms.length).toBe(monitor.driftedShareAlarms.length + monitor.featureAlarms.length);
+    const alarms = driftAlarmsOf(template);
+    expect(alarms.length).toBe(monitor.variantDriftAlarms.length + monitor.featureAlarms.length);
     for (const p of alarms) {
       expect(p.Period).toBe(3600);
-      expect(p.EvaluationPeriods).toBe(1);
-      expect(p.DatapointsToAlarm).toBeUndefined();
+      expect(p.EvaluationPeriods).toBe(3);
+      expect(p.DatapointsToAlarm).toBe(2);
       expect(p.AlarmDescription).toMatch(/^\[WARNING\] /);
     }
   });
 
   test('DriftMonitor: drift alarms take M of N windows and a severity', () => {
-    const { template } = drift({ driftAlarms: { evaluationPeriods: 3, datapointsToAlarm: 2, severity: AlarmSeverity.CRITICAL } });
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
-      .map((a) => a.Properties).filter((p) => p.Namespace === 'cdk-mlops/Drift');
+    const { template } = drift({ driftAlarms: { evaluationPeriods: 4, datapointsToAlarm: 3, severity: AlarmSeverity.CRITICAL } });
+    const alarms = driftAlarmsOf(template);
     expect(alarms.length).toBeGreaterThan(0);
     for (const p of alarms) {
-      expect([p.EvaluationPeriods, p.DatapointsToAlarm]).toEqual([3, 2]);
+      expect([p.EvaluationPeriods, p.DatapointsToAlarm]).toEqual([4, 3]);
       expect(p.AlarmDescription).toMatch(/^\[CRITICAL\] /);
     }
   });
 
   test('DriftMonitor: drift alarms can be switched off', () => {
     const { monitor } = drift({ driftAlarms: { enabled: false } });
-    expect(monitor.driftedShareAlarms).toEqual([]);
+    expect(monitor.variantDriftAlarms).toEqual([]);
     expect(monitor.featureAlarms).toEqual([]);
   });
 
@@ -99,7 +100,7 @@ describe('DriftMonitor metrics', () => {
     const dashboard = new EndpointDashboard(f.stack, 'Dashboard', { endpoint: f.endpoint });
     dashboard.addDriftMonitor(new DriftMonitor(f.stack, 'Drift', {
       endpoint: f.endpoint, features: FEATURES, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' },
-      thresholds: { psi: 0.25 },
+      decision: { minPsi: 0.25 },
     }));
     const body = JSON.stringify(Template.fromStack(f.stack).toJSON());
     for (const text of ['Drift of ', 'Drifted feature share', 'PSI per feature', 'Records and malformed records', '\\"value\\":0.25', 'MalformedRecords']) {

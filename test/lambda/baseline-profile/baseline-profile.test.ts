@@ -4,8 +4,7 @@ import { Readable } from 'stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
-import { RowReservoir, computeBaseline, handler, normalizeFeatures } from '../../../lambda/baseline-profile';
-import { rowParser } from '../../../lambda/baseline-profile/dataset';
+import { computeBaseline, handler, normalizeFeatures } from '../../../lambda/baseline-profile';
 
 const s3 = mockClient(S3Client);
 const features = [{ name: 'tenure', type: 'numeric' as const }, { name: 'plan', type: 'categorical' as const, index: 2 }];
@@ -26,26 +25,6 @@ beforeEach(() => {
   s3.reset();
 });
 
-describe('rowParser', () => {
-  test('takes CSV cells by column index and skips the header', () => {
-    const p = rowParser('csv', features, true);
-    expect(p.parse('tenure,charges,plan')).toBeUndefined();
-    expect(p.parse('12,30.5,pro')).toEqual(['12', 'pro']);
-    expect(p.parse('12,30.5')).toBeUndefined();
-    expect(p.malformed).toBe(1);
-  });
-
-  test('takes JSON-lines values by name and counts malformed lines', () => {
-    const p = rowParser('jsonl', features, false);
-    expect(p.parse('{"tenure": 3, "plan": "basic"}')).toEqual([3, 'basic']);
-    expect(p.parse('{"plan": "basic"}')).toEqual([null, 'basic']);
-    expect(p.parse('not json')).toBeUndefined();
-    expect(p.parse('[1, 2]')).toBeUndefined();
-    expect(p.parse('')).toBeUndefined();
-    expect(p.malformed).toBe(2);
-  });
-});
-
 describe('computeBaseline', () => {
   test('streams the dataset and writes a version-1 profile of the declared features', async () => {
     s3.on(GetObjectCommand).resolves({ Body: body(dataset(1000)) as any });
@@ -60,31 +39,79 @@ describe('computeBaseline', () => {
     expect(profile.features.map((f: any) => [f.name, f.type])).toEqual([['tenure', 'numeric'], ['plan', 'categorical']]);
   });
 
+  const profileOf = () => JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string);
+
+  test('profiles the XGBoost layout: a headerless train.csv with the label in column 0', async () => {
+    // GIVEN label,tenure,plan rows while the endpoint receives tenure,plan
+    const text = Array.from({ length: 300 }, (_, i) => `${i % 2},${i % 72},${['basic', 'plus', 'pro'][i % 3]}`).join('\n');
+    s3.on(GetObjectCommand).resolves({ Body: body(text) as any });
+    s3.on(PutObjectCommand).resolves({});
+    // WHEN
+    await computeBaseline({
+      datasetBucket: 'lake', datasetKey: 'train.csv', labelIndex: '0',
+      features: [{ name: 'tenure', type: 'numeric' }, { name: 'plan', type: 'categorical' }], profileBucket: 'lake', profileKey: 'p.json',
+    });
+    // THEN tenure is column 1 (0..71), never the label (0/1), and plan column 2
+    const p = profileOf();
+    expect(p.features[0]).toMatchObject({ index: 0, min: 0, max: 71, rows: 300 });
+    expect(p.features[1].categories.map((c: any) => c.value).sort()).toEqual(['basic', 'plus', 'pro']);
+  });
+
+  test('reads quoted cells with commas and line breaks, and a byte-order mark, with a real CSV parser', async () => {
+    const text = '\ufeffplan,notes,tenure\n"pro","a, b",5\n"basic","two\nlines",7\n\n"plus","""quoted""",9\n';
+    s3.on(GetObjectCommand).resolves({ Body: body(text) as any });
+    s3.on(PutObjectCommand).resolves({});
+    const result = await computeBaseline({
+      datasetBucket: 'lake', datasetKey: 'train.csv', header: true,
+      features: [{ name: 'tenure', type: 'numeric' }, { name: 'plan', type: 'categorical' }], profileBucket: 'lake', profileKey: 'p.json',
+    });
+    expect(result).toMatchObject({ rowsSeen: 3, malformed: 0 });
+    const p = profileOf();
+    expect(p.features[0]).toMatchObject({ min: 5, max: 9, missing: 0 });
+    expect(p.features[1].categories.map((c: any) => c.value)).toEqual(['basic', 'plus', 'pro']);
+  });
+
+  test('counts a record shorter than its columns as malformed', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body('1,a\n2\n3,b\n') as any });
+    s3.on(PutObjectCommand).resolves({});
+    const result = await computeBaseline({
+      datasetBucket: 'lake', datasetKey: 'x.csv', features: [{ name: 'x', type: 'numeric' }, { name: 'c', type: 'categorical' }],
+      profileBucket: 'lake', profileKey: 'p.json',
+    });
+    expect(result).toMatchObject({ rowsSeen: 2, malformed: 1 });
+  });
+
+  test('fails on a layout that puts a feature on the label', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body('1,2\n') as any });
+    await expect(computeBaseline({ datasetBucket: 'lake', datasetKey: 'x.csv', labelIndex: 0, features: [{ name: 'x', type: 'numeric', baselineIndex: 0 }],
+      profileBucket: 'lake', profileKey: 'p.json' })).rejects.toThrow(/invalid baseline layout: feature 'x' is on the label column 0/);
+  });
+
+  test('gives up with a clear error when the deadline passes', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(dataset(40_000)) as any });
+    await expect(computeBaseline({ datasetBucket: 'lake', datasetKey: 'train.csv', header: true, features, profileBucket: 'lake', profileKey: 'p.json' },
+      Date.now() - 1)).rejects.toThrow(/gave up after 16384 rows: the dataset cannot be profiled before the function's timeout/);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  test('refuses a feature count the profiler cannot hold', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body('1\n') as any });
+    const many = Array.from({ length: 3000 }, (_, i) => ({ name: `x${i}`, type: 'numeric' as const }));
+    await expect(computeBaseline({ datasetBucket: 'lake', datasetKey: 'x.csv', features: many, profileBucket: 'lake', profileKey: 'p.json' }))
+      .rejects.toThrow(/3000 numeric features do not fit the profiler's 192 MiB/);
+  });
+
   test('fails on a dataset without a usable row', async () => {
     s3.on(GetObjectCommand).resolves({ Body: body('tenure,charges,plan\n') as any });
     await expect(computeBaseline({ datasetBucket: 'lake', datasetKey: 'x.csv', header: true, features, profileBucket: 'lake', profileKey: 'p.json' }))
-      .rejects.toThrow(/has no usable row/);
+      .rejects.toThrow(/has no usable row \(0 malformed records\)/);
   });
 });
 
-describe('bounded memory and CloudFormation strings', () => {
-  test('samples at most maxRows rows, uniformly and reproducibly', () => {
-    const a = new RowReservoir(100);
-    const b = new RowReservoir(100);
-    for (let i = 0; i < 100_000; i++) {
-      a.add([i]);
-      b.add([i]);
-    }
-    expect(a.rows).toHaveLength(100);
-    expect(a.seen).toBe(100_000);
-    expect(a.rows).toEqual(b.rows);
-    const mean = a.rows.reduce((sum, r) => sum + (r[0] as number), 0) / a.rows.length;
-    expect(mean).toBeGreaterThan(35_000); // uniform over [0, 100000): mean 50000, sd of the mean ~2900
-    expect(mean).toBeLessThan(65_000);
-  });
-
+describe('CloudFormation strings', () => {
   test('reads feature indexes that CloudFormation turned into strings', () => {
-    expect(normalizeFeatures([{ name: 'plan', type: 'categorical', index: '2' as any }])).toEqual([{ name: 'plan', type: 'categorical', index: 2 }]);
+    expect(normalizeFeatures([{ name: 'plan', type: 'categorical', index: '2' as any, baselineIndex: '3' as any }]))
+      .toEqual([{ name: 'plan', type: 'categorical', index: 2, baselineIndex: 3 }]);
   });
 
   test('profiles a dataset whose properties came through CloudFormation as strings', async () => {

@@ -1,5 +1,6 @@
 import { decodePayload, hourPrefixes, parseCaptureLine, payloadRows, splitCsvLine } from '../../../lambda/shared/capture';
 import { buildProfile } from '../../../lambda/shared/profile';
+import { resolvePolicy } from '../../../lambda/drift/decide';
 import { CaptureScanner } from '../../../lambda/drift/scan';
 import { captureLine, rng } from './fixtures';
 
@@ -87,7 +88,7 @@ describe('capture scanner', () => {
       lines: 7, records: 2, rows: 3, outsideWindow: 1, malformed: 4,
       malformedReasons: { 'not JSON': 1, 'CSV row has 1 columns, the schema needs 2': 1, 'no endpointInput': 1, 'no inferenceTime': 1 },
     });
-    const summary = s.accumulator.summarize({ minCount: 1 });
+    const summary = s.accumulator.summarize(resolvePolicy({ minCount: 1 }));
     expect(summary.features.map((f) => f.count)).toEqual([3, 3]);
   });
 
@@ -115,6 +116,6 @@ describe('capture scanner', () => {
     expect(c.lines).toBe(lines);
     expect(c.records + c.malformed + c.outsideWindow).toBe(lines);
     expect(Object.values(c.malformedReasons).reduce((a, b) => a + b, 0)).toBe(c.malformed);
-    expect(() => s.accumulator.summarize({ minCount: 1 })).not.toThrow();
+    expect(() => s.accumulator.summarize(resolvePolicy({ minCount: 1 }))).not.toThrow();
   });
 });

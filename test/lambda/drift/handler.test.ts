@@ -83,7 +83,7 @@ test('streams the window, writes the report at a key named by the window and pub
   expect(puts[0].args[0].input).toMatchObject({ Bucket: 'lake', Key: 'monitoring/drift/churn/AllTraffic/20261123T0900Z-20261123T1000Z.json' });
   const report = JSON.parse(puts[0].args[0].input.Body as string);
   expect(report).toMatchObject({
-    reportFormatVersion: 1, windowStart: '2026-11-23T09:00:00.000Z', windowEnd: '2026-11-23T10:00:00.000Z',
+    reportFormatVersion: 2, windowStart: '2026-11-23T09:00:00.000Z', windowEnd: '2026-11-23T10:00:00.000Z',
     counters: { lines: 607, records: 600, rows: 600, outsideWindow: 5, malformed: 2, malformedReasons: { 'not JSON': 2 } },
     driftedFeatures: ['age'], driftedShare: 0.5,
   });
@@ -133,7 +133,7 @@ test('writes a report with no records and counts every line of a corrupt file as
 
   expect(result.variants[0]).toMatchObject({ records: 0, malformed: 3, driftedShare: null });
   const metrics = cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData!.map((d) => d.MetricName);
-  expect(metrics).toEqual(['RecordCount', 'MalformedRecords']);
+  expect(metrics).toEqual(['RecordCount', 'MalformedRecords', 'MalformedShare']);
   const warn = (console.error as jest.Mock).mock.calls.map((c) => JSON.parse(c[0]));
   expect(warn).toEqual([expect.objectContaining({ level: 'WARN', message: 'malformed capture lines', malformed: 3 })]);
 });

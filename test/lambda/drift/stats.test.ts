@@ -5,6 +5,7 @@ import {
   binaryClassificationMetrics, chiSquareHomogeneity, chiSquareSurvival, histogram, inverseCdfSorted, jensenShannonDistance, ksStatistic,
   logGamma, psi, PSI_EPSILON, quantileEdges, quantileSorted, regressionMetrics, rocAuc,
 } from '../../../lambda/shared/stats';
+import { DEFAULT_POLICY } from '../../../lambda/drift/decide';
 import { NumericAccumulator, WindowAccumulator } from '../../../lambda/drift/window';
 
 // Made by reference/make_vectors.py with numpy/scipy; committed so that tests need no Python.
@@ -164,7 +165,7 @@ describe('baseline profile', () => {
   test('a window drawn from the baseline itself does not drift', () => {
     const acc = new WindowAccumulator(profile);
     P.rows.forEach((r: any[]) => acc.addRow(r));
-    const s = acc.summarize();
+    const s = acc.summarize(DEFAULT_POLICY);
     expect(s.driftedFeatures).toEqual([]);
     expect(s.features[0].psi).toBeCloseTo(0, 12);
     expect((s.features[0] as any).ks).toBe(0);

@@ -136,6 +136,81 @@ def main():
                      for x, k in [(0.5, 1), (3.84, 1), (10, 3), (2.0, 5), (50, 10), (200, 30), (1e-3, 2), (30, 60), (400, 300), (7.5, 7)]]
     out["gammaln"] = [{"x": x, "value": float(scipy.special.gammaln(x))} for x in (0.1, 0.5, 1, 1.5, 2.5, 10, 55.5, 170.3, 1000)]
 
+    # --- KS p-values: the Kolmogorov limit (scipy.special.kolmogorov) with Stephens' correction ---------------------
+    out["kolmogorov"] = [{"x": x, "sf": float(scipy.special.kolmogorov(x))}
+                         for x in (0.05, 0.2, 0.5, 0.8, 1.0, 1.17, 1.19, 1.36, 1.63, 2.0, 2.5, 3.0, 4.0)]
+    rng = np.random.default_rng(909)
+    ksp = []
+    for name, n, m, shift in [
+        ("n 100, m 100000, same", 100, 100000, 0.0),
+        ("n 1000, m 100000, shift 0.1", 1000, 100000, 0.1),
+        ("n 500, m 2000, shift 0.2", 500, 2000, 0.2),
+        ("n 5000, m 20000, same", 5000, 20000, 0.0),
+        ("n 50, m 60, shift 0.5", 50, 60, 0.5),
+    ]:
+        a = r6(rng.normal(shift, 1, n))
+        b = r6(rng.normal(0, 1, m))
+        d = float(stats.ks_2samp(a, b).statistic)
+        en = np.sqrt(n * m / (n + m))
+        ksp.append({"name": name, "n": n, "m": m, "statistic": d,
+                    # the formula of ksPValue, evaluated with scipy's Kolmogorov survival function
+                    "stephens": float(scipy.special.kolmogorov((en + 0.12 + 0.11 / en) * d)),
+                    # scipy's own asymptotic p-value of the same samples, for the comparison documented in stats.ts
+                    "scipyAsymp": float(stats.ks_2samp(a, b, method="asymp").pvalue)})
+    out["ksPValue"] = ksp
+
+    # --- family-wise control: Benjamini-Hochberg (scipy.stats.false_discovery_control) ------------------------------
+    rng = np.random.default_rng(1010)
+    bh = []
+    for name, ps in [
+        ("mixed", [0.0001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216]),
+        ("none small", [0.2, 0.5, 0.9]),
+        ("random 20 with ties", np.round(rng.random(20) ** 3, 3).tolist()),
+    ]:
+        adj = stats.false_discovery_control(np.asarray(ps, float))
+        bh.append({"name": name, "p": [float(x) for x in ps], "adjusted": adj.tolist(), "q": 0.05,
+                   "rejected": [bool(x <= 0.05) for x in adj]})
+    out["benjaminiHochberg"] = bh
+
+    # --- chi-square over pooled sparse categories (poolSparseCells in stats.ts, Cochran's rule: expected >= 5) -------
+    def pool(base, win, min_expected=5.0):
+        base = np.asarray(base, float)
+        win = np.asarray(win, float)
+        tw, total = win.sum(), base.sum() + win.sum()
+        order = sorted(range(len(base)), key=lambda i: (-(base[i] + win[i]), i))
+        kb, kw, pb, pw = [], [], 0.0, 0.0
+        for i in order:
+            c = base[i] + win[i]
+            if c <= 0:
+                continue
+            if tw * c / total >= min_expected:
+                kb.append(base[i]); kw.append(win[i])
+            else:
+                pb += base[i]; pw += win[i]
+        while pb + pw > 0 and tw * (pb + pw) / total < min_expected and kb:
+            pb += kb.pop(); pw += kw.pop()
+        if pb + pw > 0:
+            kb.append(pb); kw.append(pw)
+        return kb, kw
+
+    shares = 1 / np.arange(1, 51)
+    shares /= shares.sum()
+    pooled = []
+    for name, base, win in [
+        ("50 Zipf categories, 100 records", rng.multinomial(100000, shares), rng.multinomial(100, shares)),
+        ("50 Zipf categories, 1000 records", rng.multinomial(100000, shares), rng.multinomial(1000, shares)),
+        ("sparse everywhere", [3, 2, 1, 1], [1, 0, 1, 0]),
+    ]:
+        kb, kw = pool(base, win)
+        if len(kb) >= 2:
+            res = stats.chi2_contingency(np.array([kb, kw]), correction=False)
+            pv, dof = float(res.pvalue), int(res.dof)
+        else:
+            pv, dof = 1.0, 0
+        pooled.append({"name": name, "baseline": [int(x) for x in base], "window": [int(x) for x in win],
+                       "pooledBaseline": [float(x) for x in kb], "pooledWindow": [float(x) for x in kw], "dof": dof, "pValue": pv})
+    out["pooledChiSquare"] = pooled
+
     # --- Jensen-Shannon distance, base 2 -------------------------------------------------------------------------
     rng = np.random.default_rng(606)
     js_cases = []
