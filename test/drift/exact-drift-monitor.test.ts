@@ -53,13 +53,24 @@ function alarmsOf(r: Readable, ...prefixes: string[]): Record<string, AlarmRow> 
 }
 
 const variantDims = (variant: string) => ({ EndpointName: 'churn', VariantName: variant });
-const drifted = (variant: string, threshold: number, period: number): AlarmRow => ({
-  namespace: 'cdk-mlops/Drift', metric: 'DriftedFeatureShare', dimensions: variantDims(variant), statistic: 'Maximum', period,
-  comparison: 'GreaterThanOrEqualToThreshold', threshold, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
+const drifted = (variant: string, period: number, n = 3, m = 2): AlarmRow => ({
+  namespace: 'cdk-mlops/Drift', metric: 'DriftDetected', dimensions: variantDims(variant), statistic: 'Maximum', period,
+  comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: n, datapointsToAlarm: m, treatMissingData: 'notBreaching',
 });
-const feature = (variant: string, name: string, period: number): AlarmRow => ({
+const feature = (variant: string, name: string, period: number, n = 3, m = 2): AlarmRow => ({
   namespace: 'cdk-mlops/Drift', metric: 'FeatureDrifted', dimensions: { ...variantDims(variant), Feature: name }, statistic: 'Maximum', period,
-  comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
+  comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: n, datapointsToAlarm: m, treatMissingData: 'notBreaching',
+});
+const breakage = (variant: string, metric: string, statistic: string, threshold: number, period: number): AlarmRow => ({
+  namespace: 'cdk-mlops/Drift', metric, dimensions: variantDims(variant), statistic, period,
+  comparison: metric === 'RecordCount' ? 'LessThanThreshold' : 'GreaterThanOrEqualToThreshold', threshold, evaluationPeriods: 1, datapointsToAlarm: 1,
+  treatMissingData: metric === 'RecordCount' ? 'breaching' : 'notBreaching',
+});
+const breakages = (variant: string, period: number): Record<string, AlarmRow> => ({
+  [`Serve/Drift/NoRecords-${variant}`]: breakage(variant, 'RecordCount', 'Sum', 1, period),
+  [`Serve/Drift/Malformed-${variant}`]: breakage(variant, 'MalformedShare', 'Maximum', 0.05, period),
+  [`Serve/Drift/MissingFeature-${variant}`]: breakage(variant, 'MaxMissingRateIncrease', 'Maximum', 0.2, period),
+  [`Serve/Drift/NewCategories-${variant}`]: breakage(variant, 'MaxNewCategoryShare', 'Maximum', 0.1, period),
 });
 const functionErrors = (handler: string): AlarmRow => ({
   namespace: 'AWS/Lambda', metric: 'Errors', dimensions: { FunctionName: `<Serve/cdk-mlops-${handler}/Function>` }, statistic: 'Sum', period: 300,
@@ -67,24 +78,28 @@ const functionErrors = (handler: string): AlarmRow => ({
 });
 
 describe('DriftMonitor alarms, exactly', () => {
-  test('alarm per variant on a drifted share >= 0.3 and per feature on FeatureDrifted >= 1, over the hour of a run', () => {
+  test('alarm per variant on DriftDetected >= 1 and per feature on FeatureDrifted >= 1 in 2 of 3 hourly windows, and on breakage', () => {
     const { r } = monitor();
     expect(alarmsOf(r, 'Serve/Drift/', 'Serve/cdk-mlops-')).toEqual({
-      'Serve/Drift/DriftedShare-champion': drifted('champion', 0.3, 3600),
+      'Serve/Drift/Drift-champion': drifted('champion', 3600),
       'Serve/Drift/Feature-champion-tenure': feature('champion', 'tenure', 3600),
       'Serve/Drift/Feature-champion-plan': feature('champion', 'plan', 3600),
-      'Serve/Drift/DriftedShare-challenger': drifted('challenger', 0.3, 3600),
+      ...breakages('champion', 3600),
+      'Serve/Drift/Drift-challenger': drifted('challenger', 3600),
       'Serve/Drift/Feature-challenger-tenure': feature('challenger', 'tenure', 3600),
       'Serve/Drift/Feature-challenger-plan': feature('challenger', 'plan', 3600),
+      ...breakages('challenger', 3600),
       'Serve/cdk-mlops-drift/Errors': functionErrors('drift'),
     });
   });
 
-  test('follow the drifted-share threshold and the schedule\'s rate', () => {
-    const { r } = monitor(() => ({ thresholds: { driftedShare: 0.5 }, schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)) }));
+  test('follow the M of N tuning and the schedule\'s rate', () => {
+    const { r } = monitor(() => ({
+      driftAlarms: { evaluationPeriods: 4, datapointsToAlarm: 3 }, schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)),
+    }));
     const alarms = alarmsOf(r, 'Serve/Drift/');
-    expect(alarms['Serve/Drift/DriftedShare-champion']).toEqual(drifted('champion', 0.5, 1800));
-    expect(alarms['Serve/Drift/Feature-challenger-plan']).toEqual(feature('challenger', 'plan', 1800));
+    expect(alarms['Serve/Drift/Drift-champion']).toEqual(drifted('champion', 1800, 4, 3));
+    expect(alarms['Serve/Drift/Feature-challenger-plan']).toEqual(feature('challenger', 'plan', 1800, 4, 3));
   });
 
   // Quality alarms are metric math: judged only with at least 100 joined labels, else on the healthy side (1 for a
@@ -146,7 +161,7 @@ describe('DriftMonitor alarms, exactly', () => {
 });
 
 describe('DriftMonitor schedule inputs, parsed', () => {
-  test('pass the endpoint, the capture, the baseline, the window and the default thresholds psi 0.2, ks 0.1, js 0.1, minCount 100', () => {
+  test('pass the endpoint, the capture, the baseline, the window, the schedule\'s time and the default decision policy', () => {
     const { r } = monitor();
     expect(r.scheduleInputs()).toEqual({
       'Serve/Drift/Schedule': {
@@ -156,22 +171,25 @@ describe('DriftMonitor schedule inputs, parsed', () => {
         baselineBucket: '<Serve/Lake/features>',
         baselineKey: 'churn/profile.json',
         windowMinutes: 60,
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        settlingMinutes: 5,
         features: ['tenure', 'plan'],
-        thresholds: { psi: 0.2, ks: 0.1, js: 0.1, minCount: 100 },
+        policy: { alpha: 0.005, correction: 'bonferroni', minPsi: 0.01, minCount: 50, datapointsToAlarm: 2, evaluationPeriods: 3, features: {} },
         reportBucket: '<Serve/Lake/monitoring>',
         reportPrefix: 'drift-reports',
         metricNamespace: 'cdk-mlops/Drift',
+        perFeatureMetrics: true,
       },
     });
   });
 
-  test('pass the thresholds and the window the user gave', () => {
+  test('pass the decision and the window the user gave', () => {
     const { r } = monitor(() => ({
-      thresholds: { psi: 0.25, ks: 0.15, jsDistance: 0.05, minSamples: 500 }, schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)),
+      decision: { alpha: 0.01, minPsi: 0.05, minSamples: 500 }, schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)),
       reportPrefix: 'reports/drift/',
     }));
     const input = r.scheduleInputs()['Serve/Drift/Schedule'];
-    expect(input.thresholds).toEqual({ psi: 0.25, ks: 0.15, js: 0.05, minCount: 500 });
+    expect(input.policy).toEqual({ alpha: 0.01, correction: 'bonferroni', minPsi: 0.05, minCount: 500, datapointsToAlarm: 2, evaluationPeriods: 3, features: {} });
     expect(input.windowMinutes).toBe(30);
     expect(input.reportPrefix).toBe('reports/drift');
   });
@@ -208,7 +226,7 @@ describe('DriftMonitor schedule inputs, parsed', () => {
 });
 
 describe('DriftMonitor retraining, exactly', () => {
-  test('starts the pipeline only on the drifted-share alarms entering ALARM', () => {
+  test('starts the pipeline once per monitor, only on the composite drift alarm entering ALARM from OK', () => {
     const app = testApp();
     const t = trainingFixture(app);
     const pipeline = new TrainingPipeline(t.stack, 'Churn', minimalProps(t));
@@ -218,8 +236,8 @@ describe('DriftMonitor retraining, exactly', () => {
     expect(rules['Serve/Drift/RetrainOnDrift'].EventPattern).toEqual({
       'source': ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
-      'resources': ['<Serve/Drift/DriftedShare-champion.Arn>', '<Serve/Drift/DriftedShare-challenger.Arn>'],
-      'detail': { state: { value: ['ALARM'] } },
+      'resources': ['<Serve/Drift/RetrainTrigger.Arn>'],
+      'detail': { state: { value: ['ALARM'] }, previousState: { value: ['OK', 'INSUFFICIENT_DATA'] } },
     });
     expect(rules['Serve/Drift/RetrainOnDrift'].Targets).toHaveLength(1);
     expect(rules['Serve/Drift/RetrainOnDrift'].Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
