@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { buildReferenceApp } from '../../../bin/reference-app';
 import { IDataLake } from '../../../lib/data-lake';
 import { DriftMonitor, ProblemType } from '../../../lib/drift';
-import { AbExperiment } from '../../../lib/experiments';
+import { AbExperiment, SuccessMeasure } from '../../../lib/experiments';
 import { AlertTopics } from '../../../lib/monitoring';
 import { ModelEndpoint, ServingModel } from '../../../lib/serving';
 import { FEATURES, driftFixture } from '../../drift/fixtures';
@@ -26,6 +26,8 @@ export interface ServingAppSpec {
   readonly baselineDataset?: { zone: string; key: string };
   readonly groundTruth?: { zone: string; prefix: string };
   readonly experiment?: AbExperiment;
+  /** Where the experiment's ground truth lands, when it measures success by ground truth (`SuccessMeasure.groundTruth`). */
+  readonly experimentGroundTruth?: { zone: string; prefix: string };
   readonly alerts?: AlertTopics;
   /** The image repository the registered package that a model serves names (the reference app registers with its trainer). */
   readonly packageImageRepositoryArn?: (app: ContractApp) => string;
@@ -55,7 +57,7 @@ export const SERVING_APPS: Record<string, () => ServingAppSpec> = {
         },
       ],
       drift: s.serving.drift, baselineDataset: { zone: 'features', key: 'churn/train/train.csv' }, groundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' },
-      experiment: s.serving.experiment, alerts: s.data.alerts,
+      experiment: s.serving.experiment, experimentGroundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' }, alerts: s.data.alerts,
       packageImageRepositoryArn: (app) => {
         // What the training pipeline registers: the image of its CreateModelPackage call, as the state machine sends it.
         const register = app.definition(s.training.pipeline.stateMachine).States.RegisterModel;
@@ -95,6 +97,17 @@ export const SERVING_APPS: Record<string, () => ServingAppSpec> = {
     const experiment = new AbExperiment(f.stack, 'ChurnV4', { endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger', alerts });
     return { app: f.app, lake: f.lake, endpoint: f.endpoint, models: fixtureModels(f.stack), experiment, alerts };
   },
+  'A/B experiment, measured by ground truth': () => {
+    const f = experimentFixture();
+    const experiment = new AbExperiment(f.stack, 'ChurnV4', {
+      endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger',
+      successMeasure: SuccessMeasure.groundTruth({ groundTruthZone: f.lake.zone('curated'), groundTruthPrefix: 'labels/churn/' }),
+    });
+    return {
+      app: f.app, lake: f.lake, endpoint: f.endpoint, models: fixtureModels(f.stack), experiment,
+      experimentGroundTruth: { zone: 'curated', prefix: 'labels/churn/' },
+    };
+  },
 };
 
 /** The champion and challenger of the drift and experiment fixtures (test/serving/fixtures.ts imageModel). */
@@ -118,6 +131,10 @@ export interface ServingSubject {
   readonly baselineArn?: string;
   readonly driftFunctionArn?: string;
   readonly experimentFunctionArn?: string;
+  /** The experiment's state and reports: bucket ARN and key prefix (`experiments/<endpoint>/<name>/`). */
+  readonly experimentState?: { bucketArn: string; bucketName: string; prefix: string };
+  /** The ground truth the experiment joins (its zone's bucket ARN and prefix), when it measures success by ground truth. */
+  readonly experimentGroundTruth?: { bucketArn: string; prefix: string };
   readonly warningTopicArn?: string;
   readonly alertsKeyArn?: string;
   /** The ARN of the one role at a construct path. */
@@ -154,6 +171,14 @@ export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingS
       + spec.drift.baselineProfile.key,
     driftFunctionArn: spec.drift && app.value(spec.drift.driftFunction, spec.drift.driftFunction.functionArn),
     experimentFunctionArn: spec.experiment && app.value(spec.experiment.experimentFunction, spec.experiment.experimentFunction.functionArn),
+    experimentState: spec.experiment && {
+      bucketArn: app.value(spec.experiment.reportZone.bucket, spec.experiment.reportZone.bucket.bucketArn),
+      bucketName: app.value(spec.experiment.reportZone.bucket, spec.experiment.reportZone.bucket.bucketName),
+      prefix: app.value(spec.experiment, spec.experiment.reportPrefix),
+    },
+    experimentGroundTruth: spec.experimentGroundTruth && {
+      bucketArn: bucket(spec.experimentGroundTruth.zone), prefix: spec.experimentGroundTruth.prefix,
+    },
     warningTopicArn: spec.alerts && app.value(spec.alerts.warningTopic, spec.alerts.warningTopic.topicArn),
     alertsKeyArn: spec.alerts?.encryptionKey && app.value(spec.alerts.encryptionKey, spec.alerts.encryptionKey.keyArn),
     packageImageRepositoryArn: spec.packageImageRepositoryArn?.(app),
@@ -186,6 +211,9 @@ const PUT_METRIC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitori
 const GET_METRIC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html';
 const UPDATE_WEIGHTS = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html';
 const DESCRIBE_ENDPOINT = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html';
+const DESCRIBE_ENDPOINT_CONFIG = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpointConfig.html';
+const S3_ACTIONS = 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html';
+const CONDITIONAL_WRITES = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html';
 const LAMBDA_LOGS = 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html#monitoring-cloudwatchlogs-permissions';
 const SCHEDULER_ROLE = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role';
 const CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html';
@@ -376,6 +404,7 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         { call: 'redeploys the endpoint (CloudFormation owns it)', action: 'sagemaker:UpdateEndpoint', resource: s.endpointArn, expect: 'denied', source: UPDATE_WEIGHTS },
         { call: 'deletes the endpoint', action: 'sagemaker:DeleteEndpoint', resource: s.endpointArn, expect: 'denied', source: UPDATE_WEIGHTS },
         { call: 'writes its logs', action: 'logs:PutLogEvents', resource: logStream(s, 'ab-experiment'), expect: 'allowed', source: LAMBDA_LOGS },
+        ...experimentLakeRows(s),
       ];
       if (s.warningTopicArn) {
         rows.push(
@@ -414,6 +443,57 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
     },
   })),
 ];
+
+/**
+ * What the ab-experiment handler reads and writes besides metrics (lambda/ab-experiment/index.ts): the endpoint's current
+ * configuration (DescribeEndpointConfig, to learn each variant's model), its state (`state.json`: ListObjectsV2 with the key
+ * as prefix, then GetObject, then a conditional PutObject) and reports under its own prefix, and, when it measures success
+ * by ground truth, the endpoint's capture files and the ground-truth files, read only.
+ */
+function experimentLakeRows(s: ServingSubject): CallRow[] {
+  const st = s.experimentState!;
+  const stateKey = `${st.prefix}state.json`;
+  const otherPrefix = 'experiments/other-endpoint/other/';
+  const config = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint-config/${name}`;
+  const rows: CallRow[] = [
+    { call: 'reads the endpoint configuration in service', action: 'sagemaker:DescribeEndpointConfig', resource: config('churn-config-1a2b3c'), expect: 'allowed', source: DESCRIBE_ENDPOINT_CONFIG },
+    { call: 'creates an endpoint configuration', action: 'sagemaker:CreateEndpointConfig', resource: config('churn-config-1a2b3c'), expect: 'denied', source: DESCRIBE_ENDPOINT_CONFIG },
+    { call: 'deletes an endpoint configuration', action: 'sagemaker:DeleteEndpointConfig', resource: config('churn-config-1a2b3c'), expect: 'denied', source: DESCRIBE_ENDPOINT_CONFIG },
+    { call: 'lists its state key', action: 's3:ListBucket', resource: st.bucketArn, context: { 's3:prefix': stateKey }, expect: 'allowed', source: LIST },
+    { call: 'lists its reports', action: 's3:ListBucket', resource: st.bucketArn, context: { 's3:prefix': `${st.prefix}reports/` }, expect: 'allowed', source: LIST },
+    { call: 'lists another experiment\'s state', action: 's3:ListBucket', resource: st.bucketArn, context: { 's3:prefix': `${otherPrefix}state.json` }, expect: 'denied', source: LIST },
+    { call: 'lists the whole bucket', action: 's3:ListBucket', resource: st.bucketArn, context: { 's3:prefix': '' }, expect: 'denied', source: LIST },
+    { call: 'lists object versions', action: 's3:ListBucketVersions', resource: st.bucketArn, context: { 's3:prefix': st.prefix }, expect: 'denied', source: S3_ACTIONS },
+    { call: 'reads its state', action: 's3:GetObject', resource: `${st.bucketArn}/${stateKey}`, expect: 'allowed', source: GET },
+    { call: 'writes its state (conditional write: PutObject with If-Match / If-None-Match)', action: 's3:PutObject', resource: `${st.bucketArn}/${stateKey}`, expect: 'allowed', source: CONDITIONAL_WRITES },
+    { call: 'writes a report', action: 's3:PutObject', resource: `${st.bucketArn}/${st.prefix}reports/2026/12/02/03.json`, expect: 'allowed', source: PUT },
+    { call: 'overwrites another experiment\'s state', action: 's3:PutObject', resource: `${st.bucketArn}/${otherPrefix}state.json`, expect: 'denied', source: PUT },
+    { call: 'reads another experiment\'s state', action: 's3:GetObject', resource: `${st.bucketArn}/${otherPrefix}state.json`, expect: 'denied', source: GET },
+    { call: 'deletes its state', action: 's3:DeleteObject', resource: `${st.bucketArn}/${stateKey}`, expect: 'denied', source: S3_ACTIONS },
+    { call: 'deletes a version of its state', action: 's3:DeleteObjectVersion', resource: `${st.bucketArn}/${stateKey}`, expect: 'denied', source: S3_ACTIONS },
+  ];
+  if (s.lakeKeyArn) {
+    rows.push(
+      { call: 'S3 encrypts its state with the lake key', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+      { call: 'S3 decrypts its state with the lake key', action: 'kms:Decrypt', resource: s.lakeKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+      { call: 'schedules the lake key for deletion', action: 'kms:ScheduleKeyDeletion', resource: s.lakeKeyArn, expect: 'denied', source: S3_SSE_KMS },
+    );
+  }
+  const gt = s.experimentGroundTruth;
+  if (gt && s.captureBucketArn && s.capturePrefix) {
+    const hour = '2026/12/02/03/';
+    rows.push(
+      { call: 'lists the challenger\'s captures of an hour', action: 's3:ListBucket', resource: s.captureBucketArn, context: { 's3:prefix': `${s.capturePrefix}challenger/${hour}` }, expect: 'allowed', source: CAPTURE },
+      { call: 'reads a capture file', action: 's3:GetObject', resource: `${s.captureBucketArn}/${s.capturePrefix}challenger/${hour}03-12-345-0a1b2c3d.jsonl`, expect: 'allowed', source: CAPTURE },
+      { call: 'rewrites a capture file', action: 's3:PutObject', resource: `${s.captureBucketArn}/${s.capturePrefix}challenger/${hour}03-12-345-0a1b2c3d.jsonl`, expect: 'denied', source: PUT },
+      { call: 'lists another endpoint\'s captures', action: 's3:ListBucket', resource: s.captureBucketArn, context: { 's3:prefix': s.capturePrefix.replace(`${s.endpointName}/`, 'other/') }, expect: 'denied', source: LIST },
+      { call: 'lists the ground truth of an hour', action: 's3:ListBucket', resource: gt.bucketArn, context: { 's3:prefix': `${gt.prefix}${hour}` }, expect: 'allowed', source: LIST },
+      { call: 'reads a ground-truth file', action: 's3:GetObject', resource: `${gt.bucketArn}/${gt.prefix}${hour}labels.jsonl`, expect: 'allowed', source: GET },
+      { call: 'writes ground truth', action: 's3:PutObject', resource: `${gt.bucketArn}/${gt.prefix}${hour}labels.jsonl`, expect: 'denied', source: PUT },
+    );
+  }
+  return rows;
+}
 
 /** The construct path of a stack's singleton handler function. */
 function handlerFunction(s: ServingSubject, handler: string): RegExp {
