@@ -121,10 +121,10 @@ export class ServingStack extends Stack {
       retainWeightsOnDeploy: true,
     });
 
+    // Deployments roll back on the endpoint's own metric alarms (5XX error rate and p99 model latency of the worst variant),
+    // which SageMaker can read; a composite alarm such as EndpointAlarms' health alarm cannot be a rollback alarm.
     if (props.alerts) {
       this.alarms = new EndpointAlarms(this, 'Alarms', { endpoint: this.endpoint, alerts: props.alerts });
-      // The composite health alarm also guards deployments.
-      this.endpoint.addRollbackAlarm(this.alarms.healthAlarm);
     }
     this.dashboard = new EndpointDashboard(this, 'Dashboard', { endpoint: this.endpoint, alarms: this.alarms });
 

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { DeploymentTarget } from './private-deployment-target';
-import { numberProblem, problemText } from '../private/validation';
+import { isDuration, numberProblem, problemText } from '../private/validation';
 
 /** Options shared by every deployment policy. */
 export interface DeploymentPolicyOptions {
@@ -160,20 +160,32 @@ export class DeploymentPolicy {
         problems.push(problem);
       }
     };
-    const bake = seconds(this.bake);
-    if (bake !== undefined && (bake < 0 || bake > 3600)) {
-      add('bake', this.bake, 'from 0 to 3600 seconds (AWS WaitIntervalInSeconds)');
-    }
-    const termination = seconds(o.terminationWait);
-    if (termination !== undefined && (termination < 0 || termination > 3600)) {
-      add('terminationWait', o.terminationWait, 'from 0 to 3600 seconds (AWS TerminationWaitInSeconds)');
-    }
-    const maxTime = seconds(o.maximumExecutionTime);
-    if (maxTime !== undefined) {
-      if (maxTime < 600 || maxTime > 28800) {
-        add('maximumExecutionTime', o.maximumExecutionTime, 'from 600 to 28800 seconds (AWS MaximumExecutionTimeoutInSeconds)');
-      } else if (bake !== undefined && maxTime <= bake + (termination ?? 0)) {
-        add('maximumExecutionTime', o.maximumExecutionTime, `longer than bake plus terminationWait (${bake + (termination ?? 0)} seconds)`);
+    const duration = (prop: string, d: unknown, min: number, max: number, api: string): number | undefined => {
+      if (d === undefined || d === null) {
+        return undefined;
+      }
+      if (!isDuration(d)) {
+        add(prop, d, `a Duration from ${min} to ${max} seconds (AWS ${api})`);
+        return undefined;
+      }
+      const n = seconds(d);
+      if (n !== undefined && !Number.isInteger(n)) {
+        add(prop, d, `a whole number of seconds from ${min} to ${max} (AWS ${api})`);
+        return undefined;
+      }
+      if (n !== undefined && (n < min || n > max)) {
+        add(prop, d, `from ${min} to ${max} seconds (AWS ${api})`);
+        return undefined;
+      }
+      return n;
+    };
+    const bake = duration('bake', this.bake, 0, 3600, 'WaitIntervalInSeconds');
+    const termination = duration('terminationWait', o.terminationWait, 0, 3600, 'TerminationWaitInSeconds');
+    const maxTime = duration('maximumExecutionTime', o.maximumExecutionTime, 600, 28800, 'MaximumExecutionTimeoutInSeconds');
+    if (maxTime !== undefined && bake !== undefined) {
+      const need = this.requiredExecution(bake, termination ?? 0);
+      if (need !== undefined && maxTime < need.seconds) {
+        add('maximumExecutionTime', o.maximumExecutionTime, `at least ${need.seconds} seconds: ${need.why}`);
       }
     }
 
@@ -211,6 +223,54 @@ export class DeploymentPolicy {
   }
 
   /**
+   * What a deployment of this policy waits for at least, in seconds, and why: every bake (a canary bakes once on the canary and
+   * once after the rest; linear bakes after each of its ceil(100 / step) steps; rolling after each of its ceil(100 / batch)
+   * batches), the termination wait, and PROVISIONING_MARGIN per fleet SageMaker provisions (one for blue/green, one per batch
+   * for rolling). SageMaker times the whole deployment out after MaximumExecutionTimeoutInSeconds, "larger than the total
+   * waiting time" (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_BlueGreenUpdatePolicy.html). Undefined when a
+   * step size is a token.
+   */
+  private requiredExecution(bake: number, termination: number): { seconds: number; why: string } | undefined {
+    const o = this.options;
+    const minutes = PROVISIONING_MARGIN / 60;
+    switch (this.mode) {
+      case DeploymentMode.CANARY:
+        return {
+          seconds: 2 * bake + termination + PROVISIONING_MARGIN,
+          why: `the canary bake and the final bake (${bake} s each), terminationWait (${termination} s) and ${minutes} minutes to provision the new fleet`,
+        };
+      case DeploymentMode.LINEAR: {
+        const step = o.step ?? 20;
+        if (Token.isUnresolved(step) || !(step > 0)) {
+          return undefined;
+        }
+        const steps = Math.ceil(100 / step);
+        return {
+          seconds: steps * bake + termination + PROVISIONING_MARGIN,
+          why: `a bake after each of the ${steps} steps of ${step}% (${bake} s each), terminationWait (${termination} s) and ${minutes} minutes `
+            + 'to provision the new fleet',
+        };
+      }
+      case DeploymentMode.ROLLING: {
+        const batch = o.batch ?? 20;
+        if (Token.isUnresolved(batch) || !(batch > 0)) {
+          return undefined;
+        }
+        const batches = Math.ceil(100 / batch);
+        return {
+          seconds: batches * (bake + PROVISIONING_MARGIN),
+          why: `a bake after each of the ${batches} batches of ${batch}% (${bake} s each) and ${minutes} minutes to provision each batch`,
+        };
+      }
+      default:
+        return {
+          seconds: bake + termination + PROVISIONING_MARGIN,
+          why: `the bake (${bake} s), terminationWait (${termination} s) and ${minutes} minutes to provision the new fleet`,
+        };
+    }
+  }
+
+  /**
    * The `DeploymentConfig` of the endpoint.
    *
    * @internal
@@ -220,8 +280,9 @@ export class DeploymentPolicy {
     const autoRollbackConfiguration = alarmNames.length > 0
       ? { alarms: alarmNames.map((alarmName) => ({ alarmName })) }
       : undefined;
-    const bake = this.bake.toSeconds();
-    const maximumExecutionTimeoutInSeconds = o.maximumExecutionTime?.toSeconds();
+    // A value of the wrong type (from JavaScript) renders as absent; the endpoint's validation reports it.
+    const bake = isDuration(this.bake) ? this.bake.toSeconds() : 0;
+    const maximumExecutionTimeoutInSeconds = isDuration(o.maximumExecutionTime) ? o.maximumExecutionTime.toSeconds() : undefined;
     if (this.mode === DeploymentMode.ROLLING) {
       return {
         autoRollbackConfiguration,
@@ -258,12 +319,19 @@ export class DeploymentPolicy {
       autoRollbackConfiguration,
       blueGreenUpdatePolicy: {
         trafficRoutingConfiguration,
-        terminationWaitInSeconds: o.terminationWait?.toSeconds(),
+        terminationWaitInSeconds: isDuration(o.terminationWait) ? o.terminationWait.toSeconds() : undefined,
         maximumExecutionTimeoutInSeconds,
       },
     };
   }
 }
+
+/**
+ * Time allowed for SageMaker to provision and health-check one new fleet (or one rolling batch) in a deployment's time limit: our
+ * assumption, not an AWS figure (instances take minutes to launch, download the model and pass /ping; the model download and
+ * container startup timeouts alone may be up to an hour each when raised).
+ */
+const PROVISIONING_MARGIN = 600;
 
 function seconds(d: Duration | undefined): number | undefined {
   if (d === undefined || d.isUnresolved()) {

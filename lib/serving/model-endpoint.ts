@@ -8,8 +8,7 @@ import { DataCaptureOptions, EndpointDataCapture } from './data-capture';
 import { DeploymentPolicy } from './deployment-policy';
 import { IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-interface';
 import {
-  DESCRIBE_ALARM_ACTIONS, ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_GROUP_ACTIONS, ENDPOINT_LOG_STREAM_ACTIONS,
-  WRITE_CAPTURE_ACTIONS,
+  DESCRIBE_ALARM_ACTIONS, ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_ACTIONS, WRITE_CAPTURE_ACTIONS,
 } from './perms';
 import { VariantScalableInstanceCount } from './private-autoscaling';
 import { checkDataCapture, renderDataCapture } from './private-data-capture';
@@ -23,7 +22,7 @@ import { IServingModel } from './serving-model';
 import { ServerlessOptions, ShadowVariantOptions, VariantBaseOptions, VariantKind, VariantOptions } from './variant';
 import { ILakeZone } from '../data-lake';
 import { acknowledgeWildcardResources } from '../private/nag';
-import { InputErrors, checkWholeNumber, isToken, requireProps } from '../private/validation';
+import { InputErrors, checkNumber, checkWholeNumber, isToken, requireProps } from '../private/validation';
 
 /** Properties of a `ModelEndpoint`. */
 export interface ModelEndpointProps {
@@ -195,6 +194,7 @@ export class ModelEndpoint extends ModelEndpointBase {
     if (alarmCount > MAX_ROLLBACK_ALARMS) {
       errors.add('rollbackAlarms', `${alarmCount} alarms`, `at most ${MAX_ROLLBACK_ALARMS} alarms in all, the ${ownAlarms} default ones included`);
     }
+    (props.rollbackAlarms ?? []).forEach((alarm, i) => checkMetricAlarm(errors, `rollbackAlarms[${i}]`, alarm));
     const alarmOptions = props.rollbackAlarmOptions ?? {};
     checkRollbackAlarmOptions(errors, alarmOptions);
     errors.throwIfAny();
@@ -288,12 +288,13 @@ export class ModelEndpoint extends ModelEndpointBase {
    * It must not depend on this endpoint's resources (alarms on its metrics name it by its literal name, so they don't).
    */
   public addRollbackAlarm(alarm: cloudwatch.IAlarm): void {
+    const errors = new InputErrors(this, 'ModelEndpoint');
     if (this.rollbackAlarms.length >= MAX_ROLLBACK_ALARMS) {
-      const errors = new InputErrors(this, 'ModelEndpoint');
       errors.add('rollbackAlarms', `${this.rollbackAlarms.length + 1} alarms`,
         `at most ${MAX_ROLLBACK_ALARMS} alarms in all (SageMaker's limit), the default ones included`);
-      errors.throwIfAny();
     }
+    checkMetricAlarm(errors, 'addRollbackAlarm(alarm)', alarm);
+    errors.throwIfAny();
     this.rollbackAlarms.push(alarm);
     for (const model of this.grantedModels) {
       this.grantDescribeAlarms(model, [alarm]);
@@ -314,9 +315,7 @@ export class ModelEndpoint extends ModelEndpointBase {
     const errors = new InputErrors(this, 'ModelEndpoint');
     const where = `variant '${variant.name}'`;
     checkVariantBase(errors, where, variant, this.allVariantNames());
-    if (!isToken(variant.weight) && variant.weight !== undefined && !(variant.weight >= 0)) {
-      errors.add(`${where} weight`, variant.weight, '>= 0 (a relative share of traffic)');
-    }
+    checkNumber(errors, `${where} weight`, variant.weight, { min: 0, allowed: '>= 0 (a relative share of traffic)' });
     if (variant.serverless) {
       checkServerless(errors, where, variant);
     }
@@ -358,15 +357,13 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
     this.grantedModels.add(model);
     this.grantDescribeAlarms(model, this.rollbackAlarms);
-    const stack = Stack.of(this);
-    const logGroup = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/Endpoints/${this.endpointName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    iam.Grant.addToPrincipal({ grantee: model, actions: ENDPOINT_LOG_GROUP_ACTIONS, resourceArns: [logGroup] });
-    const streams = `${logGroup}:log-stream:*`;
-    iam.Grant.addToPrincipal({ grantee: model, actions: ENDPOINT_LOG_STREAM_ACTIONS, resourceArns: [streams] });
+    const logs = `${this.logGroupArnPrefix()}:*`;
+    iam.Grant.addToPrincipal({ grantee: model, actions: ENDPOINT_LOG_ACTIONS, resourceArns: [logs] });
     const policy = roleDefaultPolicy(model);
     if (policy) {
-      acknowledgeWildcardResources(policy, [streams], 'SageMaker names the log streams of an endpoint after its instances at run time; '
-        + 'the grant covers only the streams of this endpoint\'s own log group.');
+      acknowledgeWildcardResources(policy, [logs], 'CloudWatch Logs authorizes log group and log stream actions on the group ARN with '
+        + 'a trailing \':*\' (its IAM access control overview), and SageMaker names the streams after the instances at run time; the '
+        + 'grant covers this endpoint\'s own log group and its streams only (the \':\' before \'*\' excludes other endpoints\' groups).');
     }
     if (this.captureZone) {
       const zone = this.captureZone;
@@ -381,6 +378,13 @@ export class ModelEndpoint extends ModelEndpointBase {
           + '(<prefix>/<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/<file>); the grant is s3:PutObject only, under this endpoint\'s capture prefix.');
       }
     }
+  }
+
+  /** `arn:...:log-group:/aws/sagemaker/Endpoints/<name>`: the log group SageMaker writes the endpoint's container logs to. */
+  private logGroupArnPrefix(): string {
+    return Stack.of(this).formatArn({
+      service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/Endpoints/${this.endpointName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 
   private renderProductionVariants(): sagemaker.CfnEndpointConfig.ProductionVariantProperty[] {
@@ -453,6 +457,21 @@ export class ModelEndpoint extends ModelEndpointBase {
     return problems.map((p) => `${where}: ${p}`);
   }
 
+}
+
+/**
+ * Rollback alarms must be metric alarms. SageMaker reads them with DescribeAlarms, which returns composite alarms only when
+ * the call asks for them (AlarmTypes) and only to a caller allowed cloudwatch:DescribeAlarms on '*'
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html); the guardrails name alarms
+ * "configured to monitor metrics on an endpoint" (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html).
+ * An imported alarm (`Alarm.fromAlarmName`) cannot be told apart and is accepted.
+ */
+function checkMetricAlarm(errors: InputErrors, prop: string, alarm: cloudwatch.IAlarm): void {
+  if (alarm instanceof cloudwatch.CompositeAlarm || alarm?.node?.defaultChild instanceof cloudwatch.CfnCompositeAlarm) {
+    errors.add(prop, alarm, 'a metric alarm: SageMaker deployment guardrails read rollback alarms with DescribeAlarms, which returns '
+      + 'composite alarms only when asked for AlarmTypes CompositeAlarm and to a role allowed cloudwatch:DescribeAlarms on \'*\'; '
+      + 'pass the metric alarms the composite combines (for EndpointAlarms, alarm(kind))');
+  }
 }
 
 function roleDefaultPolicy(model: IServingModel): Construct | undefined {

@@ -28,9 +28,13 @@ export const DESCRIBE_ALARM_ACTIONS = CLOUDWATCH_DESCRIBE_ALARM_ACTIONS;
 /** What a model's execution role needs to read the model package it serves. */
 export const DESCRIBE_MODEL_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];
 
-/** What a model's execution role needs to write the container logs of an endpoint. */
-export const ENDPOINT_LOG_GROUP_ACTIONS = LOGS_GROUP_ACTIONS;
-export const ENDPOINT_LOG_STREAM_ACTIONS = LOGS_STREAM_ACTIONS;
+/**
+ * What a model's execution role needs to write the container logs of an endpoint: create its log group (when SageMaker
+ * finds none), find and create its streams, put events. Granted on `log-group:<name>:*`: CloudWatch Logs authorizes these
+ * actions on the log group ARN with the trailing `:*` (or on a stream ARN under it), never on the bare group ARN, which
+ * only the tagging actions use (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html).
+ */
+export const ENDPOINT_LOG_ACTIONS = [...LOGS_GROUP_ACTIONS, ...LOGS_STREAM_ACTIONS];
 
 /** What SageMaker needs to attach its containers to a VPC (shared with the other SageMaker capability). */
 export const VPC_ACTIONS = SAGEMAKER_VPC_ACTIONS;

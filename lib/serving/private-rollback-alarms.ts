@@ -4,13 +4,45 @@ import { Construct } from 'constructs';
 import { INVOCATION_NAMESPACE } from './private-endpoint-base';
 import { RollbackAlarmOptions } from './rollback-alarms';
 import { AlarmFactory } from '../private/alarm-factory';
-import { InputErrors, isToken } from '../private/validation';
+import { InputErrors, checkDuration, checkNumber, checkWholeNumber, isToken } from '../private/validation';
 
-/** Checks the thresholds of the endpoint's own rollback alarms. */
+/**
+ * Checks the thresholds of the endpoint's own rollback alarms, with CloudWatch's limits on alarms
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html): EvaluationPeriods >= 1,
+ * DatapointsToAlarm from 1 to EvaluationPeriods, evaluation periods times period at most one day, a period of 10 or 30 seconds
+ * or a whole number of minutes.
+ */
 export function checkRollbackAlarmOptions(errors: InputErrors, o: RollbackAlarmOptions): void {
-  const errorRate = o.errorRateThreshold;
-  if (errorRate !== undefined && !isToken(errorRate) && !(errorRate > 0 && errorRate <= 1)) {
-    errors.add('rollbackAlarmOptions.errorRateThreshold', errorRate, 'a share above 0 and at most 1 (0.01 = 1%)');
+  checkNumber(errors, 'rollbackAlarmOptions.errorRateThreshold', o.errorRateThreshold,
+    { min: 0, max: 1, minExclusive: true, allowed: 'a share above 0 and at most 1 (0.01 = 1%)' });
+  const latency = checkDuration(errors, 'rollbackAlarmOptions.latencyThreshold', o.latencyThreshold,
+    { unit: 'seconds', whole: false, min: 0, minExclusive: true, allowed: 'a Duration above 0, e.g. Duration.millis(500)' });
+  if (latency !== undefined && latency * 1_000_000 < 1) {
+    errors.add('rollbackAlarmOptions.latencyThreshold', o.latencyThreshold, 'at least 1 microsecond (ModelLatency is reported in microseconds)');
+  }
+  const period = checkDuration(errors, 'rollbackAlarmOptions.period', o.period,
+    { unit: 'seconds', min: 10, max: 86400, allowed: 'a Duration of 10 seconds, 30 seconds or a whole number of minutes, at most one day' });
+  if (period !== undefined && period !== 10 && period !== 30 && period % 60 !== 0) {
+    errors.add('rollbackAlarmOptions.period', o.period, 'a Duration of 10 seconds, 30 seconds or a whole number of minutes (CloudWatch alarm periods)');
+  }
+  const evaluations = o.evaluationPeriods;
+  const goodEvaluations = checkWholeNumber(errors, 'rollbackAlarmOptions.evaluationPeriods', evaluations, { min: 1 });
+  const datapoints = o.datapointsToAlarm;
+  if (checkWholeNumber(errors, 'rollbackAlarmOptions.datapointsToAlarm', datapoints, { min: 1 })) {
+    const n = goodEvaluations ? evaluations! : (evaluations === undefined ? 3 : undefined);
+    if (n !== undefined && !isToken(n) && datapoints! > n) {
+      errors.add('rollbackAlarmOptions.datapointsToAlarm', datapoints,
+        `at most evaluationPeriods (${n}${evaluations === undefined ? ', the default' : ''}): an alarm fires on M of N periods, M <= N`);
+    }
+  } else if (datapoints === undefined && goodEvaluations && evaluations! < 2) {
+    // The default of 2 datapoints needs at least 2 periods.
+    errors.add('rollbackAlarmOptions.evaluationPeriods', evaluations, 'at least 2 with the default datapointsToAlarm (2), or give datapointsToAlarm too');
+  }
+  const periodSeconds = period ?? (o.period === undefined ? 60 : undefined);
+  const evaluationCount = goodEvaluations ? evaluations! : (evaluations === undefined ? 3 : undefined);
+  if (periodSeconds !== undefined && evaluationCount !== undefined && periodSeconds * evaluationCount > 86400) {
+    errors.add('rollbackAlarmOptions.evaluationPeriods', evaluations ?? evaluationCount,
+      `at most ${Math.floor(86400 / periodSeconds)} with a period of ${periodSeconds} s (CloudWatch evaluates at most one day)`);
   }
 }
 

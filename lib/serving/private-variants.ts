@@ -2,7 +2,7 @@ import { SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { SAGEMAKER_NAME } from './private-names';
 import { ServerlessOptions, VariantBaseOptions, VariantOptions } from './variant';
-import { DurationRange, InputErrors, checkDuration, checkRequired, checkWholeNumber, isToken } from '../private/validation';
+import { DurationRange, InputErrors, checkDuration, checkNumber, checkRequired, checkWholeNumber, isToken } from '../private/validation';
 
 /** The instance type of a variant that names none. */
 export const DEFAULT_INSTANCE_TYPE = 'ml.m5.large';
@@ -19,6 +19,7 @@ export function checkVariantBase(errors: InputErrors, where: string, v: VariantB
   if (!isToken(v.name) && names.includes(v.name)) {
     errors.add(`${where} name`, v.name, 'unique among the endpoint\'s variants, but it is used twice');
   }
+  checkInstanceType(errors, `${where} instanceType`, v.instanceType);
   checkWholeNumber(errors, `${where} instanceCount`, v.instanceCount, { min: 1 });
   if (v.volumeSize !== undefined && !v.volumeSize.isUnresolved()) {
     const gib = v.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
@@ -28,6 +29,28 @@ export function checkVariantBase(errors: InputErrors, where: string, v: VariantB
   }
   checkDuration(errors, `${where} modelDownloadTimeout`, v.modelDownloadTimeout, TIMEOUT);
   checkDuration(errors, `${where} containerStartupHealthCheckTimeout`, v.containerStartupHealthCheckTimeout, TIMEOUT);
+}
+
+/** SageMaker's instance type names: `ml.<family>.<size>` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html). */
+const INSTANCE_TYPE_NAME = /^ml\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+
+/**
+ * Checks that an instance type is an `InstanceType` (JavaScript callers can pass a string or a number) named `ml.<family>.<size>`.
+ * Tokens pass.
+ */
+export function checkInstanceType(errors: InputErrors, prop: string, value: unknown): void {
+  if (value === undefined || value === null || isToken(value)) {
+    return;
+  }
+  const allowed = 'an InstanceType, e.g. InstanceType.M5_LARGE or InstanceType.of(\'ml.m5.large\')';
+  if (typeof value !== 'object' || typeof (value as { toString?: unknown }).toString !== 'function') {
+    errors.add(prop, value, allowed);
+    return;
+  }
+  const name = String(value);
+  if (!isToken(name) && !INSTANCE_TYPE_NAME.test(name)) {
+    errors.add(prop, name, `${allowed}: a name ml.<family>.<size>`);
+  }
 }
 
 /** Checks a serverless variant against SageMaker's serverless limits. */
@@ -71,12 +94,15 @@ export function checkAutoScaling(errors: InputErrors, where: string, v: VariantO
   if (!isToken(min) && (!Number.isInteger(min) || min < 1)) {
     errors.add(`${where} autoScaling.minCapacity`, min, 'a whole number >= 1');
   }
-  if (!isToken(a.maxCapacity) && !isToken(min) && (!Number.isInteger(a.maxCapacity) || a.maxCapacity < min)) {
+  if (checkRequired(errors, `${where} autoScaling.maxCapacity`, a.maxCapacity, 'a whole number >= minCapacity')
+    && !isToken(a.maxCapacity) && !isToken(min) && (!Number.isInteger(a.maxCapacity) || a.maxCapacity < min)) {
     errors.add(`${where} autoScaling.maxCapacity`, a.maxCapacity, `a whole number >= minCapacity (${min})`);
   }
-  if (!isToken(a.targetInvocationsPerInstance) && !(a.targetInvocationsPerInstance > 0)) {
-    errors.add(`${where} autoScaling.targetInvocationsPerInstance`, a.targetInvocationsPerInstance, '> 0');
+  if (checkRequired(errors, `${where} autoScaling.targetInvocationsPerInstance`, a.targetInvocationsPerInstance, 'a number > 0')) {
+    checkNumber(errors, `${where} autoScaling.targetInvocationsPerInstance`, a.targetInvocationsPerInstance, { min: 0, minExclusive: true, allowed: '> 0' });
   }
+  checkDuration(errors, `${where} autoScaling.scaleInCooldown`, a.scaleInCooldown, { unit: 'seconds', min: 0 });
+  checkDuration(errors, `${where} autoScaling.scaleOutCooldown`, a.scaleOutCooldown, { unit: 'seconds', min: 0 });
 }
 
 /** The properties production and shadow variants share, as CloudFormation takes them. */

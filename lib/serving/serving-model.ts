@@ -1,4 +1,4 @@
-import { IResource, Resource, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, IResource, Resource, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { DECRYPT_ACTIONS, DESCRIBE_MODEL_PACKAGE_ACTIONS, READ_OBJECT_ACTIONS, VPC_ACTIONS } from './perms';
 import { ILakeZone } from '../data-lake';
-import { InputErrors, isToken } from '../private/validation';
+import { InputErrors, checkWholeNumber, isToken } from '../private/validation';
 import { IModelRegistry } from '../training/model-registry';
 
 /**
@@ -214,10 +214,13 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
     if (props.modelPackage && (props.modelData || props.environment)) {
       errors.addMessage('modelData and environment come from the model package: give them only with image');
     }
-    const version = props.modelPackage?.version;
-    if (version !== undefined && !isToken(version) && (!Number.isInteger(version) || version < 1)) {
-      errors.add('modelPackage.version', version, 'a whole number >= 1');
+    if (props.modelPackage) {
+      if (props.modelPackage.version === undefined || props.modelPackage.version === null) {
+        errors.add('modelPackage.version', props.modelPackage.version, 'a whole number >= 1');
+      }
+      checkWholeNumber(errors, 'modelPackage.version', props.modelPackage.version, { min: 1 });
     }
+    checkEnvironment(errors, props.environment);
     if (props.vpc === undefined && (props.vpcSubnets || props.securityGroups)) {
       errors.addMessage('vpcSubnets and securityGroups need vpc');
     }
@@ -278,7 +281,8 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
     }
 
     this.modelName = this.resource.attrModelName;
-    this.modelArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model', resourceName: this.modelName });
+    // From the resource: SageMaker's ARN of the model as it was created (its name lowercased there), not one rebuilt from the name.
+    this.modelArn = this.resource.attrModelArn;
   }
 
   /** The security groups of the model's containers; only for a model in a VPC. */
@@ -314,8 +318,63 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
     if (source.imageRepository) {
       source.imageRepository.grantPull(this);
       this.starReasons.push(ECR_REASON);
+    } else {
+      Annotations.of(this).addWarningV2('cdk-mlops:model-package-image-pull', 'modelPackage.imageRepository is not given, so the '
+        + 'model\'s role may pull no image from ECR: SageMaker pulls the image the package\'s container names with this role, and '
+        + 'CreateModel fails unless the image is in an AWS-owned repository (a built-in algorithm) or its repository policy lets the role '
+        + 'pull. Pass the ECR repository of the image the package was registered with (for a TrainingPipeline: its inferenceImage, '
+        + 'or its training image when it registers that).');
     }
     return arn;
+  }
+}
+
+/**
+ * SageMaker's limits on a container's environment (CreateModel ContainerDefinition Environment,
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html): at most 100 variables, keys matching
+ * `[a-zA-Z_][a-zA-Z0-9_]*`, keys and values of at most 1024 bytes, all keys and values together at most 32 KB.
+ */
+const ENV_MAX_VARIABLES = 100;
+const ENV_KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const ENV_MAX_BYTES = 1024;
+const ENV_MAX_TOTAL_BYTES = 32 * 1024;
+
+function checkEnvironment(errors: InputErrors, environment: unknown): void {
+  if (environment === undefined || environment === null || isToken(environment)) {
+    return;
+  }
+  if (typeof environment !== 'object' || Array.isArray(environment)) {
+    errors.add('environment', environment, 'an object of variable names to string values, e.g. { SAGEMAKER_PROGRAM: \'inference.py\' }');
+    return;
+  }
+  const entries = Object.entries(environment as Record<string, unknown>);
+  if (entries.length > ENV_MAX_VARIABLES) {
+    errors.add('environment', `${entries.length} variables`, `at most ${ENV_MAX_VARIABLES} variables (SageMaker's limit per container)`);
+  }
+  let total = 0;
+  for (const [key, value] of entries) {
+    if (!isToken(key) && !ENV_KEY.test(key)) {
+      errors.add('environment key', key, 'a variable name matching [a-zA-Z_][a-zA-Z0-9_]* (letters, digits and underscores, not starting with a digit)');
+    }
+    if (Buffer.byteLength(key) > ENV_MAX_BYTES) {
+      errors.add('environment key', `${key.slice(0, 20)}... (${Buffer.byteLength(key)} bytes)`, `at most ${ENV_MAX_BYTES} bytes`);
+    }
+    total += Buffer.byteLength(key);
+    if (isToken(value)) {
+      continue;
+    }
+    if (typeof value !== 'string') {
+      errors.add(`environment['${key}']`, value, 'a string (environment values are text: write numbers and booleans as strings)');
+      continue;
+    }
+    const bytes = Buffer.byteLength(value);
+    total += bytes;
+    if (bytes > ENV_MAX_BYTES) {
+      errors.add(`environment['${key}']`, `${value.slice(0, 20)}... (${bytes} bytes)`, `at most ${ENV_MAX_BYTES} bytes`);
+    }
+  }
+  if (total > ENV_MAX_TOTAL_BYTES) {
+    errors.add('environment', `${total} bytes of keys and values`, `at most ${ENV_MAX_TOTAL_BYTES} bytes in all (32 KB)`);
   }
 }
 

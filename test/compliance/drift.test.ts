@@ -19,7 +19,7 @@ test('a minimal drift monitor is compliant', () => {
       'Serve/cdk-mlops-drift/Role/DefaultPolicy',
     ]),
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/drift-reports/churn/*]', ['Serve/cdk-mlops-drift/Role/DefaultPolicy']),
-    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
     ack('cloudwatch_alarm_action_check', [
       'Serve/Churn/ErrorRateAlarm',
       'Serve/Churn/LatencyAlarm',
@@ -109,7 +109,7 @@ test('a drift monitor with a dataset baseline, model quality, alerts and a dashb
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/drift-reports/churn/*]', ['Serve/cdk-mlops-drift/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/ground-truth/churn/*]', ['Serve/cdk-mlops-model-quality/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/model-quality-reports/churn/*]', ['Serve/cdk-mlops-model-quality/Role/DefaultPolicy']),
-    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
     ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm']),
     ack('lambda_inside_vpc_check', [
       'Serve/cdk-mlops-baseline-profile/Function',

@@ -34,12 +34,9 @@ test('the model role reads its one artifact, pulls its one image, writes its end
         Resource: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:<Serve/Churn/ErrorRateAlarm>', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:<Serve/Churn/LatencyAlarm>'],
       },
       {
-        Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], Effect: 'Allow',
-        Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn',
-      },
-      {
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow',
-        Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*',
+        // With the trailing ':*', which CloudWatch Logs authorizes group and stream actions on.
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], Effect: 'Allow',
+        Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*',
       },
       { Action: 's3:PutObject', Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/data-capture/churn/*' },
     ],

@@ -1,4 +1,5 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ContainerImage, ModelData } from '@aws-cdk/aws-sagemaker-alpha';
@@ -51,11 +52,13 @@ describe('ServingModel from an image and lake artifacts', () => {
         { 'Fn::Join': ['', ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:', { Ref: expect.stringMatching(/^ChurnErrorRateAlarm/) }]] },
         { 'Fn::Join': ['', ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:', { Ref: expect.stringMatching(/^ChurnLatencyAlarm/) }]] },
       ] },
-      { Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], Effect: 'Allow',
-        Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn' },
-      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow',
-        Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:log-stream:*' },
+      { Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], Effect: 'Allow',
+        Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*' },
     ]);
+  });
+
+  test('takes its ARN from the model resource, not rebuilt from its name', () => {
+    expect(Stack.of(f.champion).resolve(f.champion.modelArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Champion/), 'ModelArn'] });
   });
 
   test('is defined only after its role and the role\'s policy', () => {
@@ -70,6 +73,22 @@ describe('ServingModel from an image and lake artifacts', () => {
 });
 
 describe('ServingModel from a registry package', () => {
+  test('warns, naming the prop, when no image repository is given: the role could pull no private image the package names', () => {
+    const f = servingFixture();
+    new ServingModel(f.stack, 'Packaged', { modelPackage: { registry: new FakeRegistry(f.stack, 'Registry'), version: 1 } });
+    Annotations.fromStack(f.stack).hasWarning('/Serve/Packaged', Match.stringLikeRegexp(
+      '^modelPackage.imageRepository is not given, so the model\'s role may pull no image from ECR: SageMaker pulls the image the package\'s '
+      + 'container names with this role, and CreateModel fails unless'));
+    expect(JSON.stringify(policyOf(Template.fromStack(f.stack), 'PackagedRole'))).not.toMatch(/ecr:/);
+  });
+
+  test('does not warn when the image repository is given', () => {
+    const f = servingFixture();
+    const repo = ecr.Repository.fromRepositoryName(f.stack, 'PackageRepo', 'churn-package');
+    new ServingModel(f.stack, 'Packaged', { modelPackage: { registry: new FakeRegistry(f.stack, 'Registry'), version: 1, imageRepository: repo } });
+    Annotations.fromStack(f.stack).hasNoWarning('/Serve/Packaged', Match.anyValue());
+  });
+
   test('serves the package version and may describe that package only, and read its artifacts prefix', () => {
     const f = servingFixture();
     const registry = new FakeRegistry(f.stack, 'Registry');

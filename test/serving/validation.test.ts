@@ -130,7 +130,8 @@ describe('ModelEndpoint rejects bad input at synth', () => {
       deployment: DeploymentPolicy.canary({
         bake: Duration.minutes(30), terminationWait: Duration.minutes(30), maximumExecutionTime: Duration.minutes(50),
       }),
-    }))).toThrow(/deployment.maximumExecutionTime must be longer than bake plus terminationWait \(3600 seconds\), got 50 minutes/);
+    }))).toThrow(new RegExp('deployment.maximumExecutionTime must be at least 6000 seconds: the canary bake and the final bake \\(1800 s each\\), '
+      + 'terminationWait \\(1800 s\\) and 10 minutes to provision the new fleet, got 50 minutes'));
   });
 
   test('fails when serverless memory is not a whole number of GiB', () => {

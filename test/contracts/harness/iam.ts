@@ -55,7 +55,10 @@ export function sessionArn(role: RolePrincipal): string {
  * key policy first (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html), which iam-simulate models.
  */
 export async function evaluateCall(model: IamModel, who: PrincipalRef, row: CallRow): Promise<CallOutcome> {
-  if (row.resource.includes('*') && !(await wildcardOnly(row.action))) {
+  // CloudWatch Logs authorizes log group actions on the group ARN with a literal trailing ':*', the group's own ARN form
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html): a concrete resource.
+  const logGroupArn = row.action.startsWith('logs:') && /:log-group:[^*]+:\*$/.test(row.resource);
+  if (row.resource.includes('*') && !logGroupArn && !(await wildcardOnly(row.action))) {
     // AWS evaluates a request on one concrete resource; the engine answers a '*' request by pattern discovery (allowed if any
     // pattern is), which is not what AWS does. A row on '*' is only meaningful for actions without resource-level permissions.
     throw new Error(`${row.action} supports resource-level permissions: name a concrete resource instead of ${row.resource}`);

@@ -137,8 +137,10 @@ export interface ServingSubject {
   readonly experimentGroundTruth?: { bucketArn: string; prefix: string };
   readonly warningTopicArn?: string;
   readonly alertsKeyArn?: string;
-  /** The ARN of the one role at a construct path. */
   readonly packageImageRepositoryArn?: string;
+  /** The alarm names of the endpoint's AutoRollbackConfiguration, as SageMaker receives them. */
+  readonly rollbackAlarmNames: string[];
+  /** The ARN of the one role at a construct path. */
   readonly roleArnAt: (path: RegExp) => string;
   /** The ARN of the one Lambda function at a construct path. */
   readonly functionArnAt: (path: RegExp) => string;
@@ -182,6 +184,7 @@ export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingS
     warningTopicArn: spec.alerts && app.value(spec.alerts.warningTopic, spec.alerts.warningTopic.topicArn),
     alertsKeyArn: spec.alerts?.encryptionKey && app.value(spec.alerts.encryptionKey, spec.alerts.encryptionKey.keyArn),
     packageImageRepositoryArn: spec.packageImageRepositoryArn?.(app),
+    rollbackAlarmNames: rollbackAlarmNames(app, spec.endpoint),
     roleArnAt: (path) => findOne(app.iam, { path }).roleArn,
     functionArnAt: (path) => {
       const fns = app.resolver.resources().filter((r) => r.type === 'AWS::Lambda::Function' && path.test(r.path));
@@ -202,6 +205,16 @@ export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingS
 
 const CREATE_MODEL_ROLE = 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createmodel-perms';
 const PACKAGE_MODEL = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-ModelPackageName';
+/** The alarm names in an endpoint's DeploymentConfig, resolved. */
+export function rollbackAlarmNames(app: ContractApp, endpoint: ModelEndpoint): string[] {
+  const stack = Stack.of(endpoint);
+  const props = app.template(stack).Resources[stack.resolve(endpoint.resource.logicalId)].Properties;
+  const alarms: { AlarmName: unknown }[] = props.DeploymentConfig?.AutoRollbackConfiguration?.Alarms ?? [];
+  return alarms.map((a) => app.resolver.resolveString(stack.stackName, a.AlarmName));
+}
+
+const GUARDRAIL_ALARMS = 'https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html';
+const LOGS_ARNS = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html';
 const CAPTURE = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html';
 const S3_SSE_KMS = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms';
 const LIST = 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html';
@@ -221,6 +234,11 @@ const SNS_PUBLISH = 'https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
 const SNS_SSE = 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse';
 const CW_ENCRYPTED_TOPIC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html';
 const EB_SNS = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions';
+
+const alarmArn = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
+
+/** The ARN of an endpoint's log group, without the trailing ':*'. */
+const endpointLogs = (endpointName: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/${endpointName}`;
 
 const viaS3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
 const viaSns = { 'kms:ViaService': `sns.${REGION}.amazonaws.com` };
@@ -260,11 +278,29 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         { call: 'reads its model artifacts', action: 's3:GetObject', resource: m.dataArn, expect: 'allowed', source: CREATE_MODEL_ROLE },
         { call: 'pulls its image', action: 'ecr:BatchGetImage', resource: repo(m.repositoryName), expect: 'allowed', source: CREATE_MODEL_ROLE },
         { action: 'ecr:GetAuthorizationToken', resource: '*', expect: 'allowed', source: CREATE_MODEL_ROLE },
+        // CloudWatch Logs authorizes group actions on the group ARN with ':*' and stream actions on the stream ARN (LOGS_ARNS).
+        { call: 'creates its endpoint\'s log group', action: 'logs:CreateLogGroup', resource: `${endpointLogs(s.endpointName)}:*`, expect: 'allowed', source: LOGS_ARNS },
+        { call: 'finds its endpoint\'s log streams', action: 'logs:DescribeLogStreams', resource: `${endpointLogs(s.endpointName)}:*`, expect: 'allowed', source: LOGS_ARNS },
+        { call: 'creates a log stream', action: 'logs:CreateLogStream', resource: `${endpointLogs(s.endpointName)}:log-stream:${variant}/i-0abc`, expect: 'allowed', source: LOGS_ARNS },
         {
           call: 'writes its endpoint\'s logs', action: 'logs:PutLogEvents',
-          resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/${s.endpointName}:log-stream:${variant}/i-0abc`, expect: 'allowed', source: CREATE_MODEL_ROLE,
+          resource: `${endpointLogs(s.endpointName)}:log-stream:${variant}/i-0abc`, expect: 'allowed', source: CREATE_MODEL_ROLE,
         },
+        {
+          call: 'writes the logs of an endpoint whose name starts with its own', action: 'logs:PutLogEvents',
+          resource: `${endpointLogs(`${s.endpointName}-2`)}:log-stream:x`, expect: 'denied', source: LOGS_ARNS,
+        },
+        { call: 'finds the streams of an endpoint whose name starts with its own', action: 'logs:DescribeLogStreams', resource: `${endpointLogs(`${s.endpointName}-2`)}:*`, expect: 'denied', source: LOGS_ARNS },
+        { call: 'deletes its endpoint\'s log group', action: 'logs:DeleteLogGroup', resource: `${endpointLogs(s.endpointName)}:*`, expect: 'denied', source: LOGS_ARNS },
+        { call: 'pulls its image\'s layers', action: 'ecr:GetDownloadUrlForLayer', resource: repo(m.repositoryName), expect: 'allowed', source: CREATE_MODEL_ROLE },
         { call: 'pulls another repository\'s image', action: 'ecr:BatchGetImage', resource: repo('other'), expect: 'denied', source: CREATE_MODEL_ROLE },
+        { call: 'pulls another repository\'s layers', action: 'ecr:GetDownloadUrlForLayer', resource: repo('other'), expect: 'denied', source: CREATE_MODEL_ROLE },
+        { call: 'pushes to its image\'s repository', action: 'ecr:PutImage', resource: repo(m.repositoryName), expect: 'denied', source: CREATE_MODEL_ROLE },
+        // Deployment guardrails read the rollback alarms with the execution role (GUARDRAIL_ALARMS).
+        ...s.rollbackAlarmNames.map((name): CallRow => ({
+          call: `lets the guardrails read the rollback alarm ${name}`, action: 'cloudwatch:DescribeAlarms', resource: alarmArn(name), expect: 'allowed', source: GUARDRAIL_ALARMS,
+        })),
+        { call: 'reads another alarm', action: 'cloudwatch:DescribeAlarms', resource: alarmArn('other-alarm'), expect: 'denied', source: GUARDRAIL_ALARMS },
         { call: 'writes into the models zone', action: 's3:PutObject', resource: `${s.bucket('models')}/${m.modelData.key}`, expect: 'denied', source: CREATE_MODEL_ROLE },
         { call: 'writes another endpoint\'s logs', action: 'logs:PutLogEvents', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/other:log-stream:x`, expect: 'denied', source: CREATE_MODEL_ROLE },
       ];
