@@ -161,7 +161,7 @@ function dims(list: Array<{ Name: string; Value: unknown }> | undefined): Record
 
 function mathRow(m: any): unknown {
   if (m.Expression) {
-    return { id: m.Id, expression: m.Expression, returnData: m.ReturnData ?? true };
+    return { id: m.Id, expression: m.Expression, returnData: m.ReturnData ?? true, ...(m.Period !== undefined ? { period: m.Period } : {}) };
   }
   const s = m.MetricStat;
   return {

@@ -222,7 +222,10 @@ export class EndpointAlarms extends Construct {
     }
     const errorClass = kind === EndpointAlarmKind.ERROR_RATE_5XX ? '5XX' : '4XX';
     this.define(kind, variant, r, {
-      metric: this.metrics.errorRatePercent(errorClass, { variantName: variant, period: r.period }),
+      // The endpoint's rate comes from Metrics Insights: any allowed number of variants fits CloudWatch's 10 metrics per alarm.
+      metric: variant === undefined
+        ? this.metrics.endpointErrorRatePercent(errorClass, { period: r.period })
+        : this.metrics.errorRatePercent(errorClass, { variantName: variant, period: r.period }),
       threshold: r.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -58,6 +58,28 @@ export class EndpointMetricFactory {
     });
   }
 
+  /**
+   * The share of the whole endpoint's requests answered with an error, in percent, from two CloudWatch Metrics Insights
+   * queries (one per count, summed over every variant of the endpoint): three queries and no `MetricStat` whatever the number
+   * of variants. A metric-math rate over per-variant metrics would reference 2 metrics per variant, and CloudWatch allows 10
+   * per alarm ("Alarms based on metric math expressions can reference a maximum of 10 metrics ... use a Metrics Insights
+   * query", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html): 6 variants would be 12.
+   * A Metrics Insights alarm must see one time series; each query here sums to one
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-alarm-create.html).
+   */
+  public endpointErrorRatePercent(errorClass: ErrorClass, spec: { readonly period: Duration; readonly label?: string }): cloudwatch.MathExpression {
+    const query = (metricName: string) => new cloudwatch.MathExpression({
+      expression: `SELECT SUM(${metricName}) FROM SCHEMA("AWS/SageMaker", EndpointName, VariantName) WHERE EndpointName = '${this.endpoint.endpointName}'`,
+      period: spec.period,
+    });
+    return new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: { errors: query(`Invocation${errorClass}Errors`), requests: query('Invocations') },
+      label: spec.label ?? `${errorClass} error rate (%), all variants`,
+      period: spec.period,
+    });
+  }
+
   /** The model or overhead latency at a statistic (SageMaker reports microseconds). */
   public latency(kind: 'model' | 'overhead', statistic: string, spec: EndpointMetricSpec): cloudwatch.IMetric {
     const options = { ...this.options(spec), statistic };

@@ -28,15 +28,13 @@ const UTILIZATION = { evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingDa
 const RATE = 'IF(requests > 0, 100 * errors / requests, 0)';
 
 function endpointRate(code: '5XX' | '4XX', threshold: number): AlarmRow {
-  const m = `Invocation${code}Errors`;
-  const id = m.toLowerCase();
+  // Metrics Insights sums every variant of the endpoint in one query per count: any variant count fits CloudWatch's 10 metrics.
+  const query = (metric: string) => `SELECT SUM(${metric}) FROM SCHEMA("AWS/SageMaker", EndpointName, VariantName) WHERE EndpointName = 'churn'`;
   return {
     metrics: [
       expr('expr_1', RATE, true),
-      expr('errors', `SUM([${id}_0, ${id}_1])`),
-      sm(`${id}_0`, m, 'champion', 'Sum'), sm(`${id}_1`, m, 'challenger', 'Sum'),
-      expr('requests', 'SUM([invocations_0, invocations_1])'),
-      sm('invocations_0', 'Invocations', 'champion', 'Sum'), sm('invocations_1', 'Invocations', 'challenger', 'Sum'),
+      { ...expr('errors', query(`Invocation${code}Errors`)), period: 60 },
+      { ...expr('requests', query('Invocations')), period: 60 },
     ],
     comparison: 'GreaterThanThreshold', threshold, ...FAST,
   };
