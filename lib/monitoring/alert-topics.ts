@@ -137,13 +137,28 @@ export class AlertTopics extends Construct implements IAlertTopics {
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
-    // CloudWatch alarms and EventBridge rules publish to the topics: they need the key (AWS-managed SNS keys refuse them).
+    // CloudWatch alarms and EventBridge rules publish to the topics: they need the key (AWS-managed SNS keys refuse them),
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services.
+    const stack = Stack.of(this);
     key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAlarmsAndEventsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+      sid: 'AllowAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    // EventBridge sends no aws:SourceAccount or aws:SourceArn to KMS when it publishes to an encrypted topic (SNS: "Adding the
+    // aws:SourceAccount and aws:SourceArn to a AWS KMS policy is not supported for EventBridge-to-encrypted topics", same
+    // page; EventBridge's SNS target permissions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions),
+    // so a SourceAccount condition denied every delivery. SNS calls KMS with the topic in the encryption context
+    // (kms:EncryptionContext:aws:sns:topicArn): the key serves EventBridge only for topics of this account and Region. (Not
+    // the topics' own ARNs: they depend on the key, and the key policy on them would be a cycle.)
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowEventsToPublish',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${stack.partition}:sns:${stack.region}:${stack.account}:*` } },
     }));
     key.addToResourcePolicy(denyGrantsNotForAwsResources());
     return key;

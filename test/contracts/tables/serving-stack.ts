@@ -234,6 +234,8 @@ const SNS_PUBLISH = 'https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
 const SNS_SSE = 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse';
 const CW_ENCRYPTED_TOPIC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html';
 const EB_SNS = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions';
+/** "Adding the aws:SourceAccount and aws:SourceArn to a AWS KMS policy is not supported for EventBridge-to-encrypted topics." */
+const SNS_EVENTS = 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services';
 
 const alarmArn = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
 
@@ -468,11 +470,21 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         { action: 'sns:Publish', resource: s.warningTopicArn!, context: own, expect: 'allowed', source },
         { call: 'for another account', action: 'sns:Publish', resource: s.warningTopicArn!, context: foreign, expect: 'denied', source: CONFUSED_DEPUTY },
       ];
-      if (s.alertsKeyArn) {
+      if (s.alertsKeyArn && service === 'cloudwatch.amazonaws.com') {
         rows.push(
           { call: 'encrypts the message with the topic key', action: 'kms:GenerateDataKey', resource: s.alertsKeyArn, context: own, expect: 'allowed', source },
           { action: 'kms:Decrypt', resource: s.alertsKeyArn, context: own, expect: 'allowed', source },
           { call: 'uses the key for another account', action: 'kms:GenerateDataKey', resource: s.alertsKeyArn, context: foreign, expect: 'denied', source: CONFUSED_DEPUTY },
+        );
+      }
+      if (s.alertsKeyArn && service === 'events.amazonaws.com') {
+        // KMS sees no aws:SourceAccount / aws:SourceArn when a rule publishes to an encrypted topic (SNS: not supported for
+        // EventBridge-to-encrypted topics, SNS_EVENTS); the key policy matches the topic in SNS's encryption context instead.
+        // iam-simulate ignores `kms:EncryptionContext:<key>` context keys (it matches only `prefix/<key>` variables), so the
+        // allowed call is asserted on the key policy itself (test/monitoring/alert-topics.test.ts); the engine checks that
+        // the key is not EventBridge's for anything else.
+        rows.push(
+          { call: 'uses the key with only its account (outside SNS)', action: 'kms:GenerateDataKey', resource: s.alertsKeyArn, context: own, expect: 'denied', source: SNS_EVENTS },
         );
       }
       return rows;
