@@ -3,7 +3,7 @@
  * compares each feature with the baseline profile, writes a JSON report to S3 and publishes CloudWatch metrics.
  * Idempotent: a window is named by its bounds, so a re-run overwrites the same report and the same datapoints.
  */
-import { getJson, listChildPrefixes, listKeys, objectLines, putJson, putMetrics } from '../shared/io';
+import { getJson, listChildPrefixes, listKeys, objectStream, putJson, putMetrics } from '../shared/io';
 import { log } from '../shared/log';
 import { BaselineProfile, parseProfile } from '../shared/profile';
 import { driftDatums, topDriftedFeatures } from './metrics';
@@ -81,9 +81,7 @@ export async function handler(event: DriftEvent): Promise<DriftResult> {
     for (const prefix of captureHourPrefixes(r, variant)) {
       for (const key of await listKeys(r.captureBucket, prefix)) {
         objects++;
-        for await (const line of objectLines(r.captureBucket, key)) {
-          scanner.addLine(line);
-        }
+        await scanner.addStream(await objectStream(r.captureBucket, key));
       }
     }
     const summary = scanner.accumulator.summarize(r.policy);

@@ -1,40 +1,49 @@
 #!/usr/bin/env node
-// Drift benchmark: 1,000,000 synthetic SageMaker capture records of 20 features (15 numeric, 5 categorical)
-// streamed through the drift handler's own line reader (readline over a stream) and bounded accumulators,
-// as the handler does for each S3 object. Prints JSON: records per second and peak memory. Not a test.
-//
-// Bundles lambda/drift/scan.ts, lambda/shared/profile.ts with esbuild first, so it needs no build step and no AWS.
-// BENCH_RECORDS overrides the record count; BENCH_BASE64_SHARE the share of base64 JSON payloads (default 0.1).
+// Drift benchmark (`npm run bench:drift`; not a test). 1,000,000 SageMaker capture records of 20 features (15 numeric,
+// 5 categorical; 10% base64 JSON payloads, 0.5% empty cells), written once as 100 capture files of 10,000 lines under
+// the OS temp folder, then read by:
+//   - the drift handler's own scan (lambda/drift/scan.ts: CaptureScanner.addStream, as the handler calls it on each
+//     S3 object's body) and statistics (WindowAccumulator.summarize with the default policy), in a child process whose
+//     peak RSS is measured;
+//   - test/bench/drift-reference.py, the same statistics with numpy/scipy on the same files and profile, when python3
+//     has numpy and scipy.
+// Both time reading the files and computing the statistics (not process start-up). The statistics of both are
+// compared (counts exactly, floats to 1e-9 relative): a reference that computes something else is no reference.
+// Wall-clock seconds give the figures; CPU seconds are printed beside them (a shared machine slows both unevenly).
+// The LAST line printed is one JSON object: {"recordsPerSecond", "peakRssMiB", "referenceRecordsPerSecond", "ratio",
+// "statisticsAgree"}. Env: BENCH_RECORDS (default 1000000). Exits 1 when the statistics differ.
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const readline = require('readline');
-const { Readable } = require('stream');
-const esbuild = require('esbuild');
+const { spawnSync } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
-const BASE64_SHARE = Number(process.env.BENCH_BASE64_SHARE ?? 0.1);
+const BASE64_SHARE = 0.1;
+const EMPTY_SHARE = 0.005;
 const RECORDS_PER_OBJECT = 10_000;
 const NUMERIC = 15;
 const CATEGORICAL = 5;
+const WINDOW_START = Date.parse('2026-11-23T09:00:00Z');
+const WINDOW_END = WINDOW_START + 3_600_000;
+const DATASET_VERSION = 2;
 
-function load() {
+function bundle() {
+  const esbuild = require('esbuild');
   const entry = path.join(os.tmpdir(), `drift-bench-entry-${process.pid}.ts`);
   const out = path.join(os.tmpdir(), `drift-bench-${process.pid}.js`);
   fs.writeFileSync(entry, [
     `export { CaptureScanner } from ${JSON.stringify(path.join(root, 'lambda/drift/scan'))};`,
-    `export { buildProfile } from ${JSON.stringify(path.join(root, 'lambda/shared/profile'))};`,
+    `export { buildProfile, parseProfile } from ${JSON.stringify(path.join(root, 'lambda/shared/profile'))};`,
     `export { DEFAULT_POLICY } from ${JSON.stringify(path.join(root, 'lambda/drift/decide'))};`,
   ].join('\n'));
   try {
     esbuild.buildSync({ entryPoints: [entry], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
-    return require(out);
   } finally {
     fs.rmSync(entry, { force: true });
-    fs.rmSync(out, { force: true });
   }
+  return out;
 }
 
 // mulberry32 + Box-Muller: deterministic inputs.
@@ -56,87 +65,137 @@ const schema = [
 ];
 const categories = Array.from({ length: 30 }, (_, i) => `cat${i}`);
 
-function row(r, shift) {
+function row(r, shift, empty) {
   const v = [];
-  for (let i = 0; i < NUMERIC; i++) v.push((i * 10 + shift + (1 + i / 10) * r.normal()).toFixed(4));
-  for (let i = 0; i < CATEGORICAL; i++) v.push(categories[Math.floor(r.next() * r.next() * categories.length)]);
+  for (let i = 0; i < NUMERIC; i++) v.push(r.next() < empty ? '' : (i * 10 + shift + (1 + i / 10) * r.normal()).toFixed(4));
+  for (let i = 0; i < CATEGORICAL; i++) v.push(r.next() < empty ? '' : categories[Math.floor(r.next() * r.next() * categories.length)]);
   return v;
 }
 
-function captureObject(r, first, count, startMs) {
+function captureObject(r, first, count) {
   const lines = [];
   for (let k = 0; k < count; k++) {
     const i = first + k;
-    const values = row(r, i % 2 ? 0.3 : 0);
+    const values = row(r, i % 2 ? 0.3 : 0, EMPTY_SHARE);
     let input;
     if (r.next() < BASE64_SHARE) {
-      const doc = Object.fromEntries(schema.map((f, j) => [f.name, f.type === 'numeric' ? Number(values[j]) : values[j]]));
+      const doc = Object.fromEntries(schema.map((f, j) => [f.name, values[j] === '' ? null : f.type === 'numeric' ? Number(values[j]) : values[j]]));
       input = { observedContentType: 'application/json', mode: 'INPUT', data: Buffer.from(JSON.stringify(doc)).toString('base64'), encoding: 'BASE64' };
     } else {
       input = { observedContentType: 'text/csv', mode: 'INPUT', data: values.join(','), encoding: 'CSV' };
     }
     lines.push(JSON.stringify({
       captureData: { endpointInput: input, endpointOutput: { observedContentType: 'text/csv; charset=utf-8', mode: 'OUTPUT', data: r.next().toFixed(6), encoding: 'CSV' } },
-      eventMetadata: { eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, inferenceTime: new Date(startMs + (i % 3_600_000)).toISOString() },
+      eventMetadata: { eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, inferenceTime: new Date(WINDOW_START + (i % 3_600_000)).toISOString() },
       eventVersion: '0',
     }));
   }
   return lines.join('\n') + '\n';
 }
 
-async function main() {
-  const { CaptureScanner, buildProfile, DEFAULT_POLICY } = load();
+/** Writes the capture files and the profile once; later runs reuse them. */
+function dataset(lib) {
+  const dir = path.join(os.tmpdir(), `cdk-mlops-drift-bench-v${DATASET_VERSION}-${RECORDS}`);
+  if (fs.existsSync(path.join(dir, 'complete'))) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'capture'), { recursive: true });
   const r = rng(42);
-  const baselineRows = Array.from({ length: 20_000 }, () => row(r, 0));
-  const profile = buildProfile(baselineRows, schema);
-  baselineRows.length = 0;
-
-  const startMs = Date.parse('2026-11-23T09:00:00Z');
-  const scanner = new CaptureScanner(profile, startMs, startMs + 3_600_000);
-  let scanNs = 0n;
-  let bytes = 0;
-  let objects = 0;
-  const wallStart = process.hrtime.bigint();
-  for (let first = 0; first < RECORDS; first += RECORDS_PER_OBJECT) {
-    const text = captureObject(r, first, Math.min(RECORDS_PER_OBJECT, RECORDS - first), startMs);
-    const body = Buffer.from(text);
-    bytes += body.length;
-    objects++;
-    const t0 = process.hrtime.bigint();
-    // Like the handler: a byte stream in 64 KiB chunks, split into lines by readline.
-    const chunks = [];
-    for (let o = 0; o < body.length; o += 65536) chunks.push(body.subarray(o, o + 65536));
-    const lines = readline.createInterface({ input: Readable.from(chunks), crlfDelay: Infinity });
-    for await (const line of lines) scanner.addLine(line);
-    scanNs += process.hrtime.bigint() - t0;
+  const profile = lib.buildProfile(Array.from({ length: 20_000 }, () => row(r, 0, 0)), schema);
+  fs.writeFileSync(path.join(dir, 'profile.json'), JSON.stringify(profile));
+  fs.writeFileSync(path.join(dir, 'window.json'), JSON.stringify({ start: new Date(WINDOW_START).toISOString(), end: new Date(WINDOW_END).toISOString() }));
+  for (let first = 0, part = 0; first < RECORDS; first += RECORDS_PER_OBJECT, part++) {
+    fs.writeFileSync(path.join(dir, 'capture', `part-${String(part).padStart(5, '0')}.jsonl`), captureObject(r, first, Math.min(RECORDS_PER_OBJECT, RECORDS - first)));
   }
-  const t0 = process.hrtime.bigint();
-  const summary = scanner.accumulator.summarize(DEFAULT_POLICY);
-  const summarizeMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const wallMs = Number(process.hrtime.bigint() - wallStart) / 1e6;
-  const scanMs = Number(scanNs) / 1e6;
-  const mem = process.memoryUsage();
-
-  console.log(JSON.stringify({
-    records: scanner.counters.records,
-    features: schema.length,
-    malformed: scanner.counters.malformed,
-    captureObjects: objects,
-    captureMiB: Math.round((bytes / 2 ** 20) * 10) / 10,
-    base64Share: BASE64_SHARE,
-    scanSeconds: Math.round(scanMs) / 1000,
-    recordsPerSecond: Math.round(scanner.counters.records / (scanMs / 1000)),
-    summarizeMs: Math.round(summarizeMs * 10) / 10,
-    wallSecondsInclGeneration: Math.round(wallMs) / 1000,
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    heapUsedMiBAtEnd: Math.round(mem.heapUsed / 2 ** 20),
-    driftedFeatures: summary.driftedFeatures.length,
-    node: process.version,
-    cpus: os.cpus().length,
-  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'complete'), '');
+  return dir;
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+/** Child mode: the handler's scan and statistics over the dataset's files, as it reads S3 object bodies. */
+async function scan(dir, bundlePath) {
+  const { CaptureScanner, parseProfile, DEFAULT_POLICY } = require(bundlePath);
+  const files = fs.readdirSync(path.join(dir, 'capture')).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(dir, 'capture', f));
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  const profile = parseProfile(JSON.parse(fs.readFileSync(path.join(dir, 'profile.json'), 'utf-8')));
+  const scanner = new CaptureScanner(profile, WINDOW_START, WINDOW_END);
+  for (const file of files) {
+    await scanner.addStream(fs.createReadStream(file, { highWaterMark: 64 * 1024 }));
+  }
+  const summary = scanner.accumulator.summarize(DEFAULT_POLICY);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    records: scanner.counters.records, malformed: scanner.counters.malformed, outsideWindow: scanner.counters.outsideWindow,
+    seconds, recordsPerSecond: scanner.counters.records / seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    features: summary.features, driftedFeatures: summary.driftedFeatures,
+  }));
+}
+
+function closeEnough(a, b) {
+  if (a === null || b === null || a === undefined || b === undefined) return a == b;
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/** Differences between the handler's and the reference's statistics (empty when they agree). */
+function compare(js, py) {
+  const problems = [];
+  if (js.records !== py.records) problems.push(`records ${js.records} vs ${py.records}`);
+  js.features.forEach((f, i) => {
+    const g = py.features[i];
+    for (const k of ['rows', 'count', 'missing']) if (f[k] !== g[k]) problems.push(`${f.name}.${k} ${f[k]} vs ${g[k]}`);
+    const floats = f.type === 'numeric' ? ['mean', 'min', 'max', 'psi', 'ks', 'pValue', 'outOfRangeShare'] : ['psi', 'jsDistance', 'chiSquare', 'chiSquarePValue', 'pValue'];
+    for (const k of floats) if (!closeEnough(f[k], g[k])) problems.push(`${f.name}.${k} ${f[k]} vs ${g[k]}`);
+    const counts = f.type === 'numeric' ? f.binCounts : Object.values(f.categoryCounts);
+    const other = f.type === 'numeric' ? g.binCounts : g.windowCounts;
+    if (JSON.stringify(counts) !== JSON.stringify(other)) problems.push(`${f.name} counts differ`);
+  });
+  if (JSON.stringify(js.driftedFeatures) !== JSON.stringify(py.driftedFeatures)) problems.push(`drifted ${js.driftedFeatures} vs ${py.driftedFeatures}`);
+  return problems;
+}
+
+function run(cmd, args) {
+  const res = spawnSync(cmd, args, { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${res.stderr}`);
+  return JSON.parse(res.stdout);
+}
+
+function main() {
+  const bundlePath = bundle();
+  try {
+    const dir = dataset(require(bundlePath));
+    const js = run(process.execPath, [__filename, '--scan', dir, bundlePath]);
+    const hasNumpy = spawnSync('python3', ['-c', 'import numpy, scipy'], { stdio: 'ignore' }).status === 0;
+    const py = hasNumpy ? run('python3', [path.join(__dirname, 'drift-reference.py'), dir]) : undefined;
+    const problems = py ? compare(js, py) : [];
+    const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+    console.log(JSON.stringify({
+      dataset: dir, records: js.records, features: js.features.length, captureMiB: round(fs.readdirSync(path.join(dir, 'capture'))
+        .reduce((n, f) => n + fs.statSync(path.join(dir, 'capture', f)).size, 0) / 2 ** 20),
+      seconds: round(js.seconds, 3), referenceSeconds: py ? round(py.seconds, 3) : null,
+      cpuSeconds: round(js.cpuSeconds, 3), referenceCpuSeconds: py ? round(py.cpuSeconds, 3) : null,
+      cpuRatio: py ? round(py.cpuSeconds / js.cpuSeconds, 2) : null, driftedFeatures: js.driftedFeatures.length,
+      reference: py ? `python ${py.python}, numpy ${py.numpy}` : 'python3 with numpy and scipy not found', differences: problems.slice(0, 20),
+      node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => round(x, 2)),
+    }, null, 2));
+    console.log(JSON.stringify({
+      recordsPerSecond: Math.round(js.recordsPerSecond),
+      peakRssMiB: round(js.peakRssMiB),
+      referenceRecordsPerSecond: py ? Math.round(py.recordsPerSecond) : null,
+      ratio: py ? round(js.recordsPerSecond / py.recordsPerSecond, 2) : null,
+      statisticsAgree: py ? problems.length === 0 : null,
+    }));
+    if (problems.length > 0) process.exitCode = 1;
+  } finally {
+    fs.rmSync(bundlePath, { force: true });
+  }
+}
+
+if (process.argv[2] === '--scan') {
+  scan(process.argv[3], process.argv[4]).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main();
+}
