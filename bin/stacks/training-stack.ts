@@ -1,6 +1,6 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as events from 'aws-cdk-lib/aws-events';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
@@ -13,6 +13,21 @@ import { GateComparison, ModelRegistry, TrainingInstanceType, TrainingPipeline }
 export interface TrainingStackProps extends StackProps {
   /** The lake of the data stack: features in, models out. */
   readonly lake: IDataLake;
+
+  /**
+   * The ECR repository of the inference image that the serving stack deploys; registered models name its image, so that the
+   * model package says what will serve it and the serving model's role may pull exactly that image.
+   *
+   * @default 'churn-inference' (the serving stack's default)
+   */
+  readonly inferenceRepositoryName?: string;
+
+  /**
+   * The tag of the inference image registered with each model.
+   *
+   * @default '1.5.0' (the image of the serving stack's challenger, which a newly trained model becomes)
+   */
+  readonly inferenceImageTag?: string;
 
   /**
    * The platform's alert topics: training runs notify the warning topic, and failed or timed-out runs alarm.
@@ -47,10 +62,14 @@ export class TrainingStack extends Stack {
       lifecycleRules: [{ description: 'Keep the last 20 images', maxImageCount: 20 }],
     });
 
+    // The serving stack's inference image: a registered package names the image that will serve it, not the trainer.
+    const inferenceRepository = ecr.Repository.fromRepositoryName(this, 'InferenceImages', props.inferenceRepositoryName ?? 'churn-inference');
+
     this.pipeline = new TrainingPipeline(this, 'Churn', {
       lake: props.lake,
       registry: this.registry,
       image: tasks.DockerImage.fromEcrRepository(repository, '1.0.0'),
+      inferenceImage: tasks.DockerImage.fromEcrRepository(inferenceRepository, props.inferenceImageTag ?? '1.5.0'),
       // A10G GPU; local NVMe storage, encrypted in hardware (so no volume KMS key).
       instanceType: TrainingInstanceType.G5_2XLARGE,
       spot: true,
@@ -70,7 +89,7 @@ export class TrainingStack extends Stack {
       tensorBoard: true,
       supportedContentTypes: ['text/csv'],
       supportedResponseTypes: ['application/json'],
-      schedule: events.Schedule.rate(Duration.days(7)),
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
       notificationTopic: props.alerts?.warningTopic,
     });
 

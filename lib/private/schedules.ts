@@ -166,7 +166,7 @@ export function checkSchedule(errors: InputErrors, prop: string, schedule: sched
   if (Token.isUnresolved(expression)) {
     return { kind: 'token' };
   }
-  if (rules.timeZone === false && schedule.timeZone !== undefined && schedule.timeZone.timezoneName !== 'UTC') {
+  if (rules.timeZone === false && schedule.timeZone !== undefined && !['UTC', 'Etc/UTC'].includes(schedule.timeZone.timezoneName)) {
     errors.add(`${prop}.timeZone`, schedule.timeZone.timezoneName, 'UTC (this schedule runs as an EventBridge rule, which has no time zone)');
   }
   const minutes = rateOf(expression);

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { REGISTER_ACTIONS, REGISTRY_APPROVE_ACTIONS, REGISTRY_CROSS_ACCOUNT_ACTIONS, REGISTRY_READ_ACTIONS } from './perms';
+import { REGISTER_ACTIONS, REGISTRY_APPROVE_ACTIONS, REGISTRY_CROSS_ACCOUNT_ACTIONS, REGISTRY_READ_ACTIONS, REGISTRY_LIST_ACTIONS } from './perms';
 import { InputErrors, isToken } from '../private/validation';
 
 /**
@@ -39,6 +39,10 @@ export interface IModelRegistry extends IResource {
 
   /**
    * An EventBridge rule that matches when a model package of this group is approved.
+   *
+   * The event may arrive more than once: AWS services deliver events to EventBridge "at least once" when durable
+   * (https://docs.aws.amazon.com/eventbridge/latest/ref/event-delivery-level.html), EventBridge retries targets, and an
+   * approval that is set again sends another event. Targets must be idempotent, for example keyed on the model package ARN.
    */
   onModelApproved(id: string, options?: events.OnEventOptions): events.Rule;
 }
@@ -92,11 +96,13 @@ abstract class ModelRegistryBase extends Resource implements IModelRegistry {
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
+    const read = iam.Grant.addToPrincipal({
       grantee,
       actions: REGISTRY_READ_ACTIONS,
       resourceArns: [this.modelPackageGroupArn, this.modelPackagesArn()],
     });
+    // ListModelPackages authorizes against no resource type, so a statement on the group's ARNs never allows it.
+    return read.combine(iam.Grant.addToPrincipal({ grantee, actions: REGISTRY_LIST_ACTIONS, resourceArns: ['*'] }));
   }
 
   public grantApprove(grantee: iam.IGrantable): iam.Grant {

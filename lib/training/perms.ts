@@ -4,13 +4,20 @@ import { SAGEMAKER_VPC_ACTIONS } from '../private/sagemaker-perms';
  * IAM actions of the training capability, in one place (STYLE.md).
  */
 
-/** Describing and listing the model packages of a group. */
+/** Describing the model package group and its versions (resource-scoped to the group's ARNs). */
 export const REGISTRY_READ_ACTIONS = [
   'sagemaker:DescribeModelPackageGroup',
   'sagemaker:DescribeModelPackage',
-  'sagemaker:ListModelPackages',
   'sagemaker:ListTags',
 ];
+
+/**
+ * Listing model packages. The call names no model package (it lists them, filtered by `ModelPackageGroupName`), so a statement
+ * scoped to the group's ARNs does not reliably allow it; it is granted on `*`. The Service Authorization Reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html) gives it access level List and
+ * only an optional resource type. It reveals the names and status of model packages, not their content.
+ */
+export const REGISTRY_LIST_ACTIONS = ['sagemaker:ListModelPackages'];
 
 /** Changing the approval status of a model package. */
 export const REGISTRY_APPROVE_ACTIONS = ['sagemaker:UpdateModelPackage'];

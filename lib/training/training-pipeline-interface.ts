@@ -1,6 +1,8 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 
 /**
@@ -20,6 +22,12 @@ export interface ITrainingPipeline extends IConstruct {
    * machine's name for an imported one.
    */
   readonly pipelineName: string;
+
+  /** The rule that starts scheduled runs, if the pipeline has a schedule (undefined for an imported pipeline). */
+  readonly scheduleRule?: events.IRule;
+
+  /** The dead-letter queue of scheduled starts that failed, if the pipeline has a schedule (undefined for an imported pipeline). */
+  readonly scheduleDeadLetterQueue?: sqs.IQueue;
 
   /** Grants starting an execution (a training run) on demand. */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant;

@@ -2,12 +2,13 @@ import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { TrainingInstanceType } from './instance-type';
@@ -16,7 +17,8 @@ import { defineStates } from './private/definition';
 import { ImportedTrainingPipeline } from './private/imported-pipeline';
 import { gateTerms } from './private/quality-gate';
 import { definePipelineRoles } from './private/roles';
-import { MAX_TRAINING_RUNTIME, validate } from './private/validate';
+import { defineSchedule } from './private/schedule';
+import { MAX_TRAINING_RUNTIME, runTimeout, validate } from './private/validate';
 import { MetricDefinition, ModelApprovalStatus, QualityGate, TrainingChannel } from './training-options';
 import { ITrainingPipeline } from './training-pipeline-interface';
 import { IDataLake } from '../data-lake';
@@ -92,6 +94,32 @@ export interface TrainingPipelineProps {
    * @default - twice `maxRuntime`, at most 28 days (and never less than `maxRuntime`)
    */
   readonly maxWait?: Duration;
+
+  /**
+   * How long a job may wait in SageMaker's job scheduler before it starts (StoppingCondition.MaxPendingTimeInSeconds: 2 hours to
+   * 28 days), for capacity reserved through training plans.
+   *
+   * @default - SageMaker's default
+   */
+  readonly maxPendingTime?: Duration;
+
+  /**
+   * How many times SageMaker itself retries a job that fails with an internal server error (RetryStrategy.MaximumRetryAttempts,
+   * 1-30); 0 to not retry.
+   *
+   * @default 2
+   */
+  readonly internalErrorRetries?: number;
+
+  /**
+   * How long a run may wait, in total, for training capacity: when a job fails because SageMaker could not provision the
+   * instances (`InsufficientCapacityError`, `CapacityError`), the run waits with exponential backoff (2 minutes doubling up to
+   * 30 minutes) and starts a new job, until this budget is spent. The state machine's timeout grows by this budget. 0 to fail
+   * at once.
+   *
+   * @default Duration.hours(2)
+   */
+  readonly capacityWaitBudget?: Duration;
 
   /**
    * Where the container writes checkpoints that SageMaker syncs to the lake.
@@ -209,12 +237,13 @@ export interface TrainingPipelineProps {
   readonly notificationTopic?: sns.ITopic;
 
   /**
-   * Retrain on this schedule, in addition to on-demand executions. A rate schedule must not be more frequent than the longest
-   * possible run (`maxWait` with spot, else `maxRuntime`).
+   * Retrain on this schedule (UTC), in addition to on-demand executions. A rate schedule must not be more frequent than the state
+   * machine's timeout (`maxWait` with spot, else `maxRuntime`, plus 1 hour). Runs through an EventBridge rule with retries and a
+   * dead-letter queue, so a start that fails is kept and alarmed on (see `TrainingPipelineAlarms`).
    *
    * @default - on demand only
    */
-  readonly schedule?: events.Schedule;
+  readonly schedule?: scheduler.ScheduleExpression;
 
   /**
    * How long the state machine's execution logs are kept.
@@ -270,7 +299,9 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
   /** The `s3://` URI under which training jobs write their model artifacts (`<uri><job-name>/output/model.tar.gz`). */
   public readonly outputUri: string;
   /** The schedule rule, if `schedule` was given. */
-  public readonly scheduleRule?: events.Rule;
+  public readonly scheduleRule?: events.IRule;
+  /** The queue that keeps the scheduled starts that failed, if `schedule` was given. */
+  public readonly scheduleDeadLetterQueue?: sqs.IQueue;
   /** The security group of the training instances, if the pipeline defined one. */
   public readonly securityGroup?: ec2.SecurityGroup;
 
@@ -333,19 +364,18 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
       role: this.stateMachineRole,
       comment: `Trains, gates (${gate.metricName} ${requirement}) and registers a model: ${this.node.path}`,
       // The job's own limit plus time to start, read metrics, register and notify.
-      timeout: longestRun.plus(Duration.hours(1)),
+      timeout: runTimeout(longestRun, cfg.capacityWaitBudget),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
     this.stateMachineArn = this.stateMachine.stateMachineArn;
 
     if (props.schedule) {
-      this.scheduleRule = new events.Rule(this, 'Schedule', {
-        schedule: props.schedule,
-        description: `Retrains ${this.node.path}`,
-        targets: [new targets.SfnStateMachine(this.stateMachine)],
-      });
-    }  }
+      const schedule = defineSchedule(this, props.schedule, this.stateMachine);
+      this.scheduleRule = schedule.rule;
+      this.scheduleDeadLetterQueue = schedule.deadLetterQueue;
+    }
+  }
 
   /** A key for the execution logs, usable by CloudWatch Logs for this account's log groups only. */
   private defineLogKey(): kms.Key {

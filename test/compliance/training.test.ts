@@ -55,7 +55,8 @@ test('a training pipeline with every option, in a VPC, is compliant', () => {
   new TrainingPipeline(f.stack, 'Cpu', {
     ...minimalProps(f),
     instanceType: TrainingInstanceType.P3_2XLARGE,
-    jobNamePrefix: 'churn-p3',
+    // Not 'churn-p3': the pipeline 'churn' may act on training-job/churn-*, so prefixes must not extend each other with a hyphen.
+    jobNamePrefix: 'churnp3',
   });
   checkCompliance(app, 'TrainingPipeline full', [
     ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakecurated363C5ACCArnFCA96CDC"}}/churn/train/*]', ['Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/TrainingRole/DefaultPolicy/Resource']),

@@ -1,8 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { DataLake } from '../../lib/data-lake';
@@ -72,7 +72,7 @@ export function fullProps(f: ReturnType<typeof fixture>): TrainingPipelineProps 
     supportedContentTypes: ['text/csv'],
     supportedResponseTypes: ['application/json'],
     notificationTopic: topic,
-    schedule: events.Schedule.rate(Duration.days(7)),
+    schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
   };
 }
 

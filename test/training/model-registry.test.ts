@@ -68,11 +68,15 @@ describe('ModelRegistry', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
       PolicyDocument: {
         Statement: [{
-          Action: ['sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages', 'sagemaker:ListTags'],
+          Action: ['sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:ListTags'],
           Resource: [
             'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*',
             { 'Fn::GetAtt': [Match.stringLikeRegexp('^Churn'), 'ModelPackageGroupArn'] },
           ],
+        }, {
+          // ListModelPackages names no model package: granted on *.
+          Action: 'sagemaker:ListModelPackages',
+          Resource: '*',
         }],
       },
     });

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as events from 'aws-cdk-lib/aws-events';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -39,15 +39,17 @@ describe('TrainingPipeline state machine', () => {
     const { definition, p } = synth();
     expect(definition.QueryLanguage).toBe('JSONata');
     expect(definition.StartAt).toBe('NameTrainingJob');
-    expect(definition.States.NameTrainingJob.Assign).toEqual({ runId: '{% $uuid() %}' });
+    expect(definition.States.NameTrainingJob.Assign).toEqual({ runId: '{% $uuid() %}', throttleRetries: 0, capacityWaited: 0, capacityRetries: 0 });
     expect(p.jobNamePrefix).toMatch(/^[a-z0-9-]{1,26}$/);
     const train = definition.States.Train;
     expect(train.Resource).toBe('arn:<ref>:states:::sagemaker:createTrainingJob.sync');
     expect(train.Arguments.TrainingJobName).toBe(`{% '${p.jobNamePrefix}-' & $runId %}`);
     expect(train.Assign).toEqual({ trainingJobName: `{% '${p.jobNamePrefix}-' & $runId %}` });
     expect(train.Next).toBe('ReadFinalMetrics');
-    // No other state draws a UUID: the job name and the registration token come from the same run id.
-    expect(JSON.stringify(definition).match(/\$uuid\(\)/g)).toHaveLength(1);
+    // Only NameTrainingJob and, after a capacity failure, NameNextTrainingJob draw a UUID: the job name and the registration
+    // token always come from the same run id.
+    expect(JSON.stringify(definition).match(/\$uuid\(\)/g)).toHaveLength(2);
+    expect(definition.States.NameNextTrainingJob.Assign).toEqual({ runId: '{% $uuid() %}' });
   });
 
   test('job names fit SageMaker\'s 63 characters with the longest prefix', () => {
@@ -120,10 +122,11 @@ describe('TrainingPipeline state machine', () => {
       .toEqual({ MaxRuntimeInSeconds: 1728000, MaxWaitTimeInSeconds: 2419200 });
   });
 
-  test('the state machine times out an hour after the longest possible run', () => {
+  test('the state machine times out an hour after the longest possible run and the capacity wait budget', () => {
     const { template } = synth({ spot: true, maxRuntime: Duration.hours(4), maxWait: Duration.hours(6) });
     const definition = stateMachineDefinition(template.toJSON());
-    expect(definition.TimeoutSeconds).toBe(7 * 3600);
+    // maxWait 6 h + capacityWaitBudget 2 h + 1 h.
+    expect(definition.TimeoutSeconds).toBe(9 * 3600);
   });
 
   test('with TensorBoard: TensorBoard output per job in the lake', () => {
@@ -252,15 +255,19 @@ describe('TrainingPipeline state machine', () => {
 
   test('without a topic, a failed step ends in a Fail state that keeps its error and cause', () => {
     const { definition } = synth();
-    for (const state of ['Train', 'ReadFinalMetrics', 'RegisterModel']) {
+    for (const state of ['ReadFinalMetrics', 'RegisterModel']) {
       expect(definition.States[state].Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'Failed' }]);
     }
+    // Train's errors are classified first (throttling and capacity are retried); the rest fail the run.
+    expect(definition.States.Train.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'RetryTraining' }]);
+    expect(definition.States.RetryTraining.Default).toBe('Failed');
     expect(definition.States.Failed).toMatchObject({ Type: 'Fail', Error: '{% $states.input.Error %}', Cause: '{% $states.input.Cause %}' });
   });
 
   test('with a topic, notifies success, a missed gate and failure', () => {
     const { definition, template } = synth({}, true);
-    expect(definition.States.Train.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'NotifyFailure' }]);
+    expect(definition.States.Train.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'RetryTraining' }]);
+    expect(definition.States.RetryTraining.Default).toBe('NotifyFailure');
     expect(definition.States.NotifyFailure).toMatchObject({ Resource: 'arn:<ref>:states:::sns:publish', Next: 'Failed' });
     expect(definition.States.NotifyFailure.Arguments.Message).toContain('"status": "FAILED"');
     expect(definition.States.RegisterModel.Next).toBe('NotifySuccess');
@@ -541,7 +548,7 @@ describe('TrainingPipeline bad input', () => {
 
   test('fails when there are more than 20 channels', () => {
     const channels = Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, zone: 'curated', prefix: `c${i}/` }));
-    fails({ channels }, /channels must be at most 20 channels, got '21 channels'/);
+    fails({ channels }, /channels must be 1 to 20 channels \(CreateTrainingJob's InputDataConfig takes 1-20\), got '21 channels'/);
   });
 
   test('fails when the gate metric is not among the metric definitions', () => {
@@ -586,19 +593,19 @@ describe('TrainingPipeline bad input', () => {
       /TrainingPipeline Train\/Churn: maxRuntime must be a whole number of seconds from 1 second to 28 days \(SageMaker's limit\), got 28 days 1 second/);
   });
 
-  test('fails when a rate schedule is more frequent than the max runtime', () => {
-    fails({ maxRuntime: Duration.hours(24), schedule: events.Schedule.rate(Duration.hours(12)) },
-      /TrainingPipeline Train\/Churn: schedule must be no more frequent than the longest run \(maxRuntime, 1 day\), so that runs do not overlap, got 'rate\(12 hours\)'/);
+  test('fails when a rate schedule is more frequent than the state machine timeout', () => {
+    fails({ maxRuntime: Duration.hours(24), schedule: scheduler.ScheduleExpression.rate(Duration.hours(12)) },
+      /TrainingPipeline Train\/Churn: schedule must be no more frequent than the state machine's timeout \(1 day 3 hours: maxRuntime \+ capacityWaitBudget \+ 1 hour\), so that scheduled runs cannot overlap, got 'rate\(12 hours\)'/);
   });
 
   test('fails when a rate schedule is more frequent than the spot max wait', () => {
-    fails({ spot: true, maxRuntime: Duration.hours(6), maxWait: Duration.hours(30), schedule: events.Schedule.rate(Duration.days(1)) },
-      /schedule must be no more frequent than the longest run \(maxWait, 1 day 6 hours\).*got 'rate\(1 day\)'/);
+    fails({ spot: true, maxRuntime: Duration.hours(6), maxWait: Duration.hours(30), schedule: scheduler.ScheduleExpression.rate(Duration.days(1)) },
+      /schedule must be no more frequent than the state machine's timeout \(1 day 9 hours: maxWait \+ capacityWaitBudget \+ 1 hour\).*got 'rate\(1 day\)'/);
   });
 
-  test('accepts cron schedules, which it cannot check', () => {
+  test('accepts valid cron schedules', () => {
     const f = fixture();
-    expect(() => pipeline(f, { schedule: events.Schedule.cron({ minute: '0', hour: '3', weekDay: 'SUN' }) })).not.toThrow();
+    expect(() => pipeline(f, { schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3', weekDay: 'SUN' }) })).not.toThrow();
   });
 
   test('fails when a hyperparameter value is not a string after conversion', () => {

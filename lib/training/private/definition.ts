@@ -48,7 +48,7 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
   const jobName = `'${cfg.jobNamePrefix}-' & $runId`;
   const prepare = sfn.Pass.jsonata(scope, 'NameTrainingJob', {
     comment: 'A run id per execution; the training job is named <prefix>-<runId>, under the prefix the pipeline may use',
-    assign: { runId: '{% $uuid() %}' },
+    assign: { runId: '{% $uuid() %}', throttleRetries: 0, capacityWaited: 0, capacityRetries: 0 },
   });
   const train = renderTrainingState(scope, props, cfg, roles, inputs.vpcConfig, jobName);
 
@@ -134,9 +134,10 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
   // A notification that cannot be sent must not hide the step's error: Failed gets the original error and cause (this state's input).
   notifyFailure?.addCatch(failed, { errors: [sfn.Errors.ALL], outputs: '{% $states.input %}' });
   const onFailure = chain(notifyFailure, failed);
-  for (const task of [train, describeJob, register]) {
+  for (const task of [describeJob, register]) {
     task.addCatch(onFailure, { errors: [sfn.Errors.ALL] });
   }
+  train.addCatch(retryTraining(scope, cfg, train, onFailure), { errors: [sfn.Errors.ALL] });
 
   const succeeded = new sfn.Succeed(scope, 'Registered');
   const notifySuccess = notify('NotifySuccess', 'SUCCEEDED',
@@ -157,6 +158,52 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
   });
 
   return prepare.next(train).next(describeJob).next(choice);
+}
+
+/** Retries of CreateTrainingJob.sync that Retry cannot express, because they depend on the cause. */
+const THROTTLE_RETRIES = 6;
+/** The cause of a throttled call, as the optimized integration reports it ("... Error Code: ThrottlingException ..."). */
+const THROTTLED = "$contains($states.input.Cause, 'ThrottlingException')";
+/** A job that failed because SageMaker could not provision its instances (the job's FailureReason, in the cause). */
+const NO_CAPACITY = "($contains($states.input.Cause, 'InsufficientCapacityError') or $contains($states.input.Cause, 'CapacityError'))";
+
+/**
+ * What follows a failed Train state. The optimized integration reports every SageMaker API error as
+ * `SageMaker.AmazonSageMakerException` and names the error code only in the cause, so Retry (which matches error names) cannot
+ * tell throttling from a validation error: a Choice reads the cause.
+ * - Throttled (the job was not created): wait 10 s doubling up to 5 minutes, at most 6 times, and call CreateTrainingJob again
+ *   with the same job name.
+ * - No capacity (the job failed to start): wait 2 minutes doubling up to 30 minutes while `capacityWaitBudget` lasts, then start a
+ *   new job under a new run id (a job name cannot be reused).
+ * - Anything else: the failure path.
+ */
+function retryTraining(scope: Construct, cfg: ValidatedConfig, train: sfn.IChainable, onFailure: sfn.IChainable): sfn.IChainable {
+  const budget = cfg.capacityWaitBudget.toSeconds();
+  const throttleWait = '$min([300, 10 * $power(2, $throttleRetries)])';
+  const capacityWait = '$min([1800, 120 * $power(2, $capacityRetries)])';
+  const waitThrottled = sfn.Wait.jsonata(scope, 'WaitAfterThrottling', {
+    comment: 'CreateTrainingJob was throttled: back off, then call it again with the same job name',
+    time: sfn.WaitTime.seconds(`{% ${throttleWait} %}`),
+    assign: { throttleRetries: '{% $throttleRetries + 1 %}' },
+  });
+  waitThrottled.next(train);
+  const waitCapacity = sfn.Wait.jsonata(scope, 'WaitForCapacity', {
+    comment: 'SageMaker had no capacity for the job: back off, then start a new job',
+    time: sfn.WaitTime.seconds(`{% ${capacityWait} %}`),
+    assign: { capacityWaited: `{% $capacityWaited + ${capacityWait} %}`, capacityRetries: '{% $capacityRetries + 1 %}' },
+  });
+  const rename = sfn.Pass.jsonata(scope, 'NameNextTrainingJob', {
+    comment: 'A new run id, so the next job has a new name (the failed job keeps its own)',
+    assign: { runId: '{% $uuid() %}' },
+  });
+  waitCapacity.next(rename);
+  rename.next(train);
+  return sfn.Choice.jsonata(scope, 'RetryTraining', { comment: 'Retries training on throttling and on missing capacity' })
+    .when(sfn.Condition.jsonata(`{% ${THROTTLED} and $throttleRetries < ${THROTTLE_RETRIES} %}`), waitThrottled,
+      { comment: 'Throttled: the job was not created' })
+    .when(sfn.Condition.jsonata(`{% ${NO_CAPACITY} and $capacityWaited + ${capacityWait} <= ${budget} %}`), waitCapacity,
+      { comment: 'No capacity, and the wait fits the capacity budget' })
+    .otherwise(onFailure);
 }
 
 /** `first.next(second)`, or `second` alone when there is no first state. */

@@ -50,7 +50,10 @@ export function renderTrainingState(scope: Construct, props: TrainingPipelinePro
     StoppingCondition: {
       MaxRuntimeInSeconds: cfg.maxRuntime.toSeconds(),
       MaxWaitTimeInSeconds: cfg.spot ? cfg.maxWait!.toSeconds() : undefined,
+      MaxPendingTimeInSeconds: cfg.maxPendingSeconds,
     },
+    // SageMaker retries a job that fails with an InternalServerError (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RetryStrategy.html).
+    RetryStrategy: cfg.internalErrorRetries > 0 ? { MaximumRetryAttempts: cfg.internalErrorRetries } : undefined,
     HyperParameters: cfg.hyperparameters,
     Environment: props.environment,
     EnableManagedSpotTraining: cfg.spot || undefined,

@@ -1,9 +1,10 @@
-import { Annotations, Duration, Names, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ILakeZone } from '../../data-lake';
 import { lookupInstance } from '../../private/instance-catalog';
-import { InputErrors, describe, isToken } from '../../private/validation';
+import { checkSchedule } from '../../private/schedules';
+import { InputErrors, checkDuration, checkWholeNumber, describe, isToken } from '../../private/validation';
 import type { TrainingPipelineProps } from '../training-pipeline';
 
 /*
@@ -13,6 +14,8 @@ import type { TrainingPipelineProps } from '../training-pipeline';
 
 /** SageMaker's limit on MaxRuntimeInSeconds (28 days). */
 export const MAX_TRAINING_RUNTIME = Duration.days(28);
+/** What an execution needs beyond the job's own limit: start, read metrics, register, notify. */
+const RUN_OVERHEAD = Duration.hours(1);
 const MAX_VOLUME_GB = 16384;
 const MAX_CHANNELS = 20;
 const MAX_METRICS = 40;
@@ -28,6 +31,9 @@ export const MAX_METADATA_VALUE = 256;
 
 /** The props, checked, with their defaults applied. */
 export interface ValidatedConfig {
+  readonly maxPendingSeconds?: number;
+  readonly internalErrorRetries: number;
+  readonly capacityWaitBudget: Duration;
   readonly jobNamePrefix: string;
   readonly outputPrefix: string;
   readonly modelsZone?: ILakeZone;
@@ -49,6 +55,7 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
     errors.add('jobNamePrefix', jobNamePrefix, '1-26 lowercase letters, digits and hyphens, starting and ending with a letter or digit '
       + '(job names are "<prefix>-<uuid>", at most 63 characters)');
   }
+  isolatePrefix(scope, jobNamePrefix);
   const outputPrefix = props.outputPrefix ?? `training/${jobNamePrefix}/`;
   if (!isToken(outputPrefix) && (!outputPrefix.endsWith('/') || outputPrefix.startsWith('/') || outputPrefix.length > 512)) {
     errors.add('outputPrefix', outputPrefix, 'a key prefix ending with "/", not starting with "/", at most 512 characters');
@@ -137,8 +144,18 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
     maxWait = maxWait ?? maxRuntime;
   }
 
+  // Retries: SageMaker's own (RetryStrategy) and the run's capacity waits.
+  const maxPendingSeconds = checkDuration(errors, 'maxPendingTime', props.maxPendingTime,
+    { unit: 'seconds', min: 7200, max: MAX_TRAINING_RUNTIME.toSeconds(), allowed: 'a whole number of seconds from 2 hours to 28 days' });
+  const internalErrorRetries = props.internalErrorRetries ?? 2;
+  checkWholeNumber(errors, 'internalErrorRetries', internalErrorRetries, { min: 0, max: 30 });
+  const capacityWaitBudget = props.capacityWaitBudget ?? Duration.hours(2);
+  checkDuration(errors, 'capacityWaitBudget', capacityWaitBudget,
+    { unit: 'seconds', min: 0, max: Duration.days(7).toSeconds(), allowed: 'a whole number of seconds from 0 to 7 days' });
+
   // Channels.
-  errors.check(props.channels.length <= MAX_CHANNELS, 'channels', `${props.channels.length} channels`, `at most ${MAX_CHANNELS} channels`);
+  errors.check(props.channels.length >= 1 && props.channels.length <= MAX_CHANNELS, 'channels', `${props.channels.length} channels`,
+    `1 to ${MAX_CHANNELS} channels (CreateTrainingJob's InputDataConfig takes 1-20)`);
   const channelNames = new Set<string>();
   props.channels.forEach((channel, i) => {
     if (!isToken(channel.name)) {
@@ -227,17 +244,44 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
     errors.check(count >= 1 && count <= 5, 'securityGroups', `${count} groups`, '1 to 5 security groups');
   }
 
-  // Schedule: a run must end before the next one starts.
-  if (props.schedule) {
-    const interval = rateSeconds(props.schedule.expressionString);
-    const longest = spot ? maxWait : maxRuntime;
-    if (interval !== undefined && longest && !longest.isUnresolved() && interval < longest.toSeconds()) {
-      errors.add('schedule', props.schedule.expressionString, `no more frequent than the longest run (${spot ? 'maxWait' : 'maxRuntime'}, `
-        + `${longest.toHumanString()}), so that runs do not overlap`);
+  // Schedule: one cron/rate check for every construct; a run must end (the state machine's timeout) before the next one starts.
+  const timeout = runTimeout(spot ? maxWait : maxRuntime, capacityWaitBudget);
+  if (props.schedule !== undefined) {
+    const parsed = checkSchedule(errors, 'schedule', props.schedule, { timeZone: false });
+    if (parsed.kind === 'rate' && timeout && !timeout.isUnresolved() && parsed.rateMinutes! * 60 < timeout.toSeconds()) {
+      errors.add('schedule', props.schedule.expressionString, `no more frequent than the state machine's timeout (${timeout.toHumanString()}: `
+        + `${spot ? 'maxWait' : 'maxRuntime'} + capacityWaitBudget + 1 hour), so that scheduled runs cannot overlap`);
     }
   }
 
-  return { jobNamePrefix, outputPrefix, modelsZone, zones, instanceCount, volumeGb, volumeKey, maxRuntime, spot, maxWait, hyperparameters };
+  return {
+    maxPendingSeconds, internalErrorRetries, capacityWaitBudget, jobNamePrefix, outputPrefix, modelsZone, zones, instanceCount, volumeGb,
+    volumeKey, maxRuntime, spot, maxWait, hyperparameters,
+  };
+}
+
+/** The job-name prefixes of the pipelines of each app, by construct path. */
+const PREFIXES = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * A pipeline may create, tag and stop the jobs `<prefix>-*` (IAM matches the ARN `training-job/<prefix>-*`). If another pipeline of
+ * the app used `<prefix>-<more>` (`churn` and `churn-v2`), the first could stop the second's jobs, so prefixes that are equal or
+ * extend each other with a hyphen fail at synth. Pipelines of other apps in the account cannot be seen: give them disjoint prefixes.
+ */
+function isolatePrefix(scope: Construct, prefix: string): void {
+  if (isToken(prefix)) {
+    return;
+  }
+  const root = scope.node.root;
+  const prefixes = PREFIXES.get(root) ?? new Map<string, string>();
+  PREFIXES.set(root, prefixes);
+  prefixes.set(scope.node.path, prefix);
+  scope.node.addValidation({
+    validate: () => [...prefixes.entries()]
+      .filter(([path, other]) => path !== scope.node.path && (other === prefix || other.startsWith(`${prefix}-`)))
+      .map(([path, other]) => `TrainingPipeline ${scope.node.path}: jobNamePrefix must not be equal to or a hyphenated start of another `
+        + `pipeline's prefix (its IAM grants on training-job/${prefix}-* would cover the jobs of ${path}, prefix '${other}'), got '${prefix}'`),
+  });
 }
 
 /** A default job-name prefix from the construct path: lowercase, hyphens, at most 26 characters, unique per app. */
@@ -291,15 +335,7 @@ function regexProblem(regex: string): string | undefined {
   return undefined;
 }
 
-/** The interval of a `rate(...)` schedule in seconds; undefined for cron expressions and tokens. */
-function rateSeconds(expression: string): number | undefined {
-  if (Token.isUnresolved(expression)) {
-    return undefined;
-  }
-  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (!match) {
-    return undefined;
-  }
-  const unit = match[2].startsWith('minute') ? 60 : match[2].startsWith('hour') ? 3600 : 86400;
-  return Number(match[1]) * unit;
+/** How long an execution may run: the job's own limit plus an hour to start, read metrics, register and notify. */
+export function runTimeout(longestRun: Duration | undefined, capacityWaitBudget: Duration): Duration | undefined {
+  return longestRun?.plus(capacityWaitBudget).plus(RUN_OVERHEAD);
 }
