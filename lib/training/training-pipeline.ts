@@ -202,9 +202,9 @@ export interface TrainingPipelineProps {
   readonly outputPrefix?: string;
 
   /**
-   * The image registered for inference.
+   * The image registered for inference: the image that will serve the model.
    *
-   * @default - the training image
+   * @default - the training image, with a warning (a training image rarely serves)
    */
   readonly inferenceImage?: tasks.DockerImage;
 
@@ -228,6 +228,22 @@ export interface TrainingPipelineProps {
    * @default - not stated in the model package
    */
   readonly supportedResponseTypes?: string[];
+
+  /**
+   * The instance types the registered model may be served on in real time (the model package's
+   * `SupportedRealtimeInferenceInstanceTypes`), such as `['ml.g5.xlarge']`.
+   *
+   * @default - not stated in the model package
+   */
+  readonly supportedRealtimeInferenceInstanceTypes?: string[];
+
+  /**
+   * Tags of each training job, for cost allocation: at most 50; keys 1-128 characters, not starting with `aws:`; values up to
+   * 256 characters.
+   *
+   * @default - only the tag Step Functions adds (`MANAGED_BY_AWS`)
+   */
+  readonly jobTags?: { [key: string]: string };
 
   /**
    * A topic notified on success, on a missed quality gate and on failure (a JSON message).
@@ -268,6 +284,18 @@ export interface TrainingPipelineProps {
  * lake if asked); reads the job's final metrics; fails with `QualityGateFailed` when the gate's metric misses its threshold;
  * otherwise registers a model package (inference image + model artifacts) with the configured approval status; and notifies
  * the topic, if any, of the outcome.
+ *
+ * An execution's input may override hyperparameters and choose a data window per channel; both are optional, and any other
+ * input (a schedule's or an alarm's event) is ignored:
+ *
+ * ```json
+ * { "hyperparameters": { "epochs": 40, "learning_rate": "0.01" },
+ *   "channels": { "train": "churn/train/2026-12/" } }
+ * ```
+ *
+ * Hyperparameters are merged over `hyperparameters` and converted to strings. A channel's prefix must start with the channel's
+ * `prefix` (the training role may read only that); an unknown channel, a prefix outside, or input of another shape fails the run
+ * with `InvalidRunInput` before a job starts.
  */
 export class TrainingPipeline extends Construct implements ITrainingPipeline {
   /** The longest `maxRuntime` SageMaker allows: 28 days. */

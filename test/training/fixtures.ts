@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import jsonata from 'jsonata';
 import { DataLake } from '../../lib/data-lake';
 import {
   GateComparison, ModelApprovalStatus, ModelRegistry, TrainingInputMode, TrainingInstanceType, TrainingPipeline, TrainingPipelineProps,
@@ -108,4 +109,13 @@ export function roleStatements(template: { [key: string]: any }, roleIdPrefix: s
   return Object.entries<any>(template.Resources)
     .filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith(roleIdPrefix))
     .flatMap(([, r]) => r.Properties.PolicyDocument.Statement);
+}
+
+/**
+ * Evaluates a state's `{% ... %}` expression with the jsonata package (2.0.x, the version Step Functions documents), with `$states`
+ * bound as Step Functions binds it (the execution input in `$states.context.Execution.Input`).
+ */
+export async function evaluateJsonata(expression: string, executionInput: unknown, input: unknown = {}): Promise<unknown> {
+  const body = expression.replace(/^\{%/, '').replace(/%\}$/, '');
+  return jsonata(body).evaluate({}, { states: { input, context: { Execution: { Input: executionInput } } } });
 }

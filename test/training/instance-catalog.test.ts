@@ -143,6 +143,6 @@ describe('TrainingPipeline and the catalog', () => {
     const f = fixture();
     pipeline(f, { instanceType: TrainingInstanceType.M5_XLARGE });
     expect(stateMachineDefinition(Template.fromStack(f.stack).toJSON()).States.Train.Arguments.ResourceConfig.VolumeKmsKeyId).toBe('<ref>');
-    Annotations.fromStack(f.stack).hasNoWarning('*', '*');
+    Annotations.fromStack(f.stack).hasNoWarning('*', Match.stringLikeRegexp('instance catalog'));
   });
 });

@@ -5,7 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { fixture, fullProps, pipeline, roleStatements, stateMachineDefinition } from './fixtures';
+import { evaluateJsonata, fixture, fullProps, pipeline, roleStatements, stateMachineDefinition } from './fixtures';
 import { DataLake } from '../../lib/data-lake';
 import { GateComparison, ModelApprovalStatus, TrainingInstanceType, TrainingPipeline } from '../../lib/training';
 import { testApp } from '../util';
@@ -57,7 +57,7 @@ describe('TrainingPipeline state machine', () => {
     expect(`${p.jobNamePrefix}-${'0'.repeat(36)}`.length).toBe(63);
   });
 
-  test('runs the job with the image, instance, channels, output, metrics and hyperparameters given', () => {
+  test('runs the job with the image, instance, channels, output, metrics and hyperparameters given', async () => {
     const { definition } = synth({ hyperparameters: { epochs: 10, eta: 0.2, verbose: false, objective: 'binary:logistic' }, environment: { A: 'b' } });
     const args = definition.States.Train.Arguments;
     expect(args.AlgorithmSpecification).toEqual({
@@ -65,14 +65,17 @@ describe('TrainingPipeline state machine', () => {
       TrainingInputMode: 'File',
       MetricDefinitions: [{ Name: 'validation:auc', Regex: 'validation-auc:([0-9.]+)' }],
     });
+    // The channel URI and the hyperparameters are JSONata (an execution may override them): evaluated on an input without overrides.
+    const uri = args.InputDataConfig[0].DataSource.S3DataSource.S3Uri;
+    expect(await evaluateJsonata(uri, {})).toBe('s3://<ref>/churn/train/');
     expect(args.InputDataConfig).toEqual([{
       ChannelName: 'train',
-      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://<ref>/churn/train/', S3DataDistributionType: 'FullyReplicated' } },
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: 'FullyReplicated' } },
     }]);
     expect(args.OutputDataConfig).toEqual({ S3OutputPath: expect.stringMatching(/^s3:\/\/<ref>\/training\/.+\/output\/$/), KmsKeyId: '<ref>' });
     expect(args.ResourceConfig).toEqual({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 50, VolumeKmsKeyId: '<ref>' });
     expect(args.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 86400 });
-    expect(args.HyperParameters).toEqual({ epochs: '10', eta: '0.2', verbose: 'false', objective: 'binary:logistic' });
+    expect(await evaluateJsonata(args.HyperParameters, {})).toEqual({ epochs: '10', eta: '0.2', verbose: 'false', objective: 'binary:logistic' });
     expect(args.Environment).toEqual({ A: 'b' });
     expect(args.EnableNetworkIsolation).toBe(false);
     expect(args.EnableInterContainerTrafficEncryption).toBe(true);

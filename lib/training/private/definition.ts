@@ -5,6 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { defineQualityGate, gateMetadata, gateTerms } from './quality-gate';
 import { PipelineRoles, modelPackagesArn } from './roles';
+import { defineRunInputCheck } from './run-input';
 import { prune, renderTrainingState } from './training-state';
 import { ValidatedConfig } from './validate';
 import * as perms from '../perms';
@@ -84,6 +85,7 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
         Containers: [{ Image: roles.inferenceImageUri, ModelDataUrl: '{% $modelDataUrl %}' }],
         SupportedContentTypes: props.supportedContentTypes,
         SupportedResponseMIMETypes: props.supportedResponseTypes,
+        SupportedRealtimeInferenceInstanceTypes: props.supportedRealtimeInferenceInstanceTypes,
       },
       CustomerMetadataProperties: { TrainingJobName: '{% $trainingJobName %}', ...gateMetadata(gate) },
     }),
@@ -157,7 +159,8 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
     return chain(notifyGateFailed, gateFailed);
   });
 
-  return prepare.next(train).next(describeJob).next(choice);
+  train.next(describeJob).next(choice);
+  return prepare.next(defineRunInputCheck(scope, props.channels, train));
 }
 
 /** Retries of CreateTrainingJob.sync that Retry cannot express, because they depend on the cause. */

@@ -2,6 +2,7 @@ import { Aws, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PipelineRoles } from './roles';
+import { channelUriExpression, hyperparametersExpression } from './run-input';
 import { ValidatedConfig } from './validate';
 import { TrainingInputMode } from '../training-options';
 import type { TrainingPipelineProps } from '../training-pipeline';
@@ -33,7 +34,7 @@ export function renderTrainingState(scope: Construct, props: TrainingPipelinePro
       DataSource: {
         S3DataSource: {
           S3DataType: 'S3Prefix',
-          S3Uri: cfg.zones.get(channel.zone)!.s3Uri(channel.prefix),
+          S3Uri: channelUriExpression(cfg.zones.get(channel.zone)!, channel),
           S3DataDistributionType: channel.shardByS3Key ? 'ShardedByS3Key' : 'FullyReplicated',
         },
       },
@@ -54,7 +55,8 @@ export function renderTrainingState(scope: Construct, props: TrainingPipelinePro
     },
     // SageMaker retries a job that fails with an InternalServerError (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RetryStrategy.html).
     RetryStrategy: cfg.internalErrorRetries > 0 ? { MaximumRetryAttempts: cfg.internalErrorRetries } : undefined,
-    HyperParameters: cfg.hyperparameters,
+    HyperParameters: hyperparametersExpression(cfg.hyperparameters),
+    Tags: props.jobTags ? Object.entries(props.jobTags).map(([Key, Value]) => ({ Key, Value })) : undefined,
     Environment: props.environment,
     EnableManagedSpotTraining: cfg.spot || undefined,
     CheckpointConfig: cfg.spot ? {

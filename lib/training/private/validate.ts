@@ -235,6 +235,33 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
     }
   }
 
+  // What the model package and the job say about themselves.
+  if (!props.inferenceImage) {
+    Annotations.of(scope).addWarningV2('cdk-mlops:training-image-registered', 'No inferenceImage: the training image is registered '
+      + 'as the image that serves the model. Give inferenceImage (the image your endpoint deploys) so that the package says what serves it.');
+  }
+  (props.supportedRealtimeInferenceInstanceTypes ?? []).forEach((type, i) => {
+    if (!isToken(type)) {
+      errors.check(/^ml\.[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type), `supportedRealtimeInferenceInstanceTypes[${i}]`, type,
+        "a SageMaker instance type such as 'ml.g5.xlarge'");
+    }
+  });
+  if (props.jobTags) {
+    const tags = Object.entries(props.jobTags);
+    errors.check(tags.length <= 50, 'jobTags', `${tags.length} tags`, 'at most 50 tags');
+    for (const [key, value] of tags) {
+      if (!isToken(key)) {
+        errors.check(key.length >= 1 && key.length <= 128 && !key.toLowerCase().startsWith('aws:'), 'jobTags', key,
+          "keys of 1-128 characters, not starting with 'aws:'");
+      }
+      if (typeof value !== 'string') {
+        errors.add(`jobTags['${key}']`, safeDescribe(value), 'a string');
+      } else if (!isToken(value)) {
+        errors.check(value.length <= 256, `jobTags['${key}']`, `${value.length} characters`, 'at most 256 characters');
+      }
+    }
+  }
+
   // VPC.
   if (!props.vpc && (props.securityGroups || props.vpcSubnets)) {
     errors.add(props.securityGroups ? 'securityGroups' : 'vpcSubnets', 'set without vpc', 'given only together with vpc');
