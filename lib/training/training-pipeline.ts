@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { TrainingInstanceType } from './instance-type';
 import { IModelRegistry } from './model-registry';
 import { defineStates } from './private/definition';
+import { grantOverlapCheck } from './private/overlap';
 import { ImportedTrainingPipeline } from './private/imported-pipeline';
 import { gateTerms } from './private/quality-gate';
 import { definePipelineRoles } from './private/roles';
@@ -397,6 +398,7 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
     this.stateMachineArn = this.stateMachine.stateMachineArn;
+    grantOverlapCheck(this, this.stateMachineRole, this.stateMachine);
 
     if (props.schedule) {
       const schedule = defineSchedule(this, props.schedule, this.stateMachine);

@@ -58,7 +58,8 @@ describe('run input: the state machine', () => {
     const f = fixture();
     pipeline(f, fullProps(f));
     const definition = stateMachineDefinition(Template.fromStack(f.stack).toJSON());
-    expect(definition.States.NameTrainingJob.Next).toBe('CheckRunInput');
+    expect(definition.States.NameTrainingJob.Next).toBe('CheckOtherRuns');
+    expect(definition.States.OtherRunInProgress.Default).toBe('CheckRunInput');
     expect(definition.States.CheckRunInput.Default).toBe('Train');
     expect(definition.States.CheckRunInput.Choices[0].Next).toBe('InvalidRunInput');
     expect(definition.States.InvalidRunInput).toMatchObject({ Type: 'Fail', Error: 'InvalidRunInput' });

@@ -5,6 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { defineQualityGate, gateMetadata, gateTerms } from './quality-gate';
 import { PipelineRoles, modelPackagesArn } from './roles';
+import { defineOverlapCheck } from './overlap';
 import { defineRunInputCheck } from './run-input';
 import { prune, renderTrainingState } from './training-state';
 import { ValidatedConfig } from './validate';
@@ -160,7 +161,9 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
   });
 
   train.next(describeJob).next(choice);
-  return prepare.next(defineRunInputCheck(scope, props.channels, train));
+  const overlap = defineOverlapCheck(scope, defineRunInputCheck(scope, props.channels, train));
+  overlap.addCatch(onFailure, { errors: [sfn.Errors.ALL] });
+  return prepare.next(overlap);
 }
 
 /** Retries of CreateTrainingJob.sync that Retry cannot express, because they depend on the cause. */
