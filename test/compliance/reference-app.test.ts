@@ -28,6 +28,9 @@ test('every stack of the reference app is compliant', () => {
     ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job/churn-*]', ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource']),
     ack('cloudwatch_alarm_action_check', ['ServingStack/Churn/ErrorRateAlarm', 'ServingStack/Churn/LatencyAlarm'], ['ServingStack/Churn/ErrorRateAlarm', 'ServingStack/Churn/LatencyAlarm']),
     ack('lambda_inside_vpc_check', ['ServingStack/cdk-mlops-ab-experiment/Function', 'ServingStack/cdk-mlops-baseline-profile/Function', 'ServingStack/cdk-mlops-drift/Function', 'ServingStack/cdk-mlops-model-quality/Function']),
+    // The schedule's dead-letter queue has no dead-letter queue of its own (acknowledged by the library on the queue).
+    ack('AwsSolutions-SQS3', ['TrainingStack/Churn/ScheduleDeadLetters']),
+    ack('sqs_dlq_check', ['TrainingStack/Churn/ScheduleDeadLetters']),
     ack('s3_bucket_default_encryption_kms_check', ['DataStack/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['DataStack/Lake/AccessLogs']),
     ack('s3_bucket_object_lock_enabled_check', ['DataStack/Lake/AccessLogs', 'DataStack/Lake/curated', 'DataStack/Lake/features', 'DataStack/Lake/models', 'DataStack/Lake/monitoring', 'DataStack/Lake/raw']),

@@ -22,6 +22,8 @@ test('a minimal training pipeline is compliant', () => {
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:train-churn-f32f1c18-*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:training-job/train-churn-f32f1c18-*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource']),
+    // The test acknowledges the warning on purpose: the minimal props register the trainer image (acknowledgeTrainerImage).
+    ack('cdk-mlops:training-image-registered', ['Train/Churn'], []),
     ack('s3_bucket_default_encryption_kms_check', ['Train/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['Train/Lake/AccessLogs']),
     ack('s3_bucket_object_lock_enabled_check', [
@@ -63,7 +65,7 @@ test('a training pipeline with every option, in a VPC, is compliant', () => {
     ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakecurated363C5ACCArnFCA96CDC"}}/churn/train/*]', ['Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/train/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/validation/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn-p3/output/*]', ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churnp3/output/*]', ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/checkpoints/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/output/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/tensorboard/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
@@ -80,10 +82,12 @@ test('a training pipeline with every option, in a VPC, is compliant', () => {
     ]),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-p3-*]', ['Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churnp3-*]', ['Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/StateMachineRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-p3-*]', ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource'], ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:training-job/churnp3-*]', ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource'], ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource']),
+    // The schedule's dead-letter queue has no dead-letter queue of its own (acknowledged by the library on the queue).
+    ack('AwsSolutions-SQS3', ['Train/Churn/ScheduleDeadLetters']),
     ack('F3002', ['Network/Vpc/FlowLog'], []),
     ack('F3003', ['Network/Vpc/FlowLog'], []),
     ack('s3_bucket_default_encryption_kms_check', ['Data/Lake/AccessLogs']),
@@ -97,6 +101,8 @@ test('a training pipeline with every option, in a VPC, is compliant', () => {
       'Data/Lake/raw',
     ]),
     ack('W3010', ['Network'], []),
+    ack('cdk-mlops:training-image-registered', ['Train/Cpu'], []),
+    ack('sqs_dlq_check', ['Train/Churn/ScheduleDeadLetters']),
   ]);
 });
 
@@ -156,6 +162,9 @@ test('the reference app\'s training stack is compliant next to its data stack', 
     ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/churn/*]', ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job/churn-*]', ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource']),
+    // The schedule's dead-letter queue has no dead-letter queue of its own (acknowledged by the library on the queue).
+    ack('AwsSolutions-SQS3', ['TrainingStack/Churn/ScheduleDeadLetters']),
+    ack('sqs_dlq_check', ['TrainingStack/Churn/ScheduleDeadLetters']),
     ack('s3_bucket_default_encryption_kms_check', ['DataStack/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['DataStack/Lake/AccessLogs']),
     ack('s3_bucket_object_lock_enabled_check', [

@@ -1,6 +1,6 @@
 import validateAsl from 'asl-validator';
 import { execute } from './asl/interpreter';
-import { trainingWorld } from './asl/sagemaker-world';
+import { INSUFFICIENT_CAPACITY, THROTTLED_SYNC, trainingWorld } from './asl/sagemaker-world';
 import { ContractApp } from './harness/apps';
 import { describeIamContract } from './harness/run';
 import { TRAINING_APPS, TRAINING_CONTRACT, trainingSubject } from './tables/training';
@@ -32,7 +32,7 @@ describe.each(apps.map((a) => [a.app.label, a] as const))('the training state ma
     const run = scenario.knownDefect ? test.failing : test;
     run(`${scenario.name}${scenario.knownDefect ? ` [known defect ${scenario.knownDefect}]` : ''}`, async () => {
       const world = trainingWorld(scenario.world);
-      const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
+      const e = await execute(definition, scenario.input ?? {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
       const retries: Record<string, number> = {};
       for (const h of e.history) {
         if (h.type === 'RetryScheduled') {
@@ -62,7 +62,9 @@ describe.each(apps.map((a) => [a.app.label, a] as const))('the training state ma
   test('on the success path, each task receives what the API reference asks for', async () => {
     const world = trainingWorld({ metrics: { 'validation:auc': 0.91, 'train:loss': 0.2 } });
     const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
-    const [train, describeJob, register, ...notify] = world.log.calls;
+    const [listRuns, train, describeJob, register, ...notify] = world.log.calls;
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+    expect(listRuns).toMatchObject({ state: 'CheckOtherRuns', arguments: { StateMachineArn: s.stateMachineArn, StatusFilter: 'RUNNING' } });
     const jobName = train.arguments.TrainingJobName;
     // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-TrainingJobName
     expect(jobName).toMatch(new RegExp(`^${s.prefix}-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`));
@@ -99,6 +101,51 @@ describe.each(apps.map((a) => [a.app.label, a] as const))('the training state ma
     } else {
       expect(notify).toHaveLength(0);
     }
+    expect(e.status).toBe('SUCCEEDED');
+  });
+
+  test('throttled CreateTrainingJob waits 10 s doubling, and calls again with the same job name', async () => {
+    // https://docs.aws.amazon.com/step-functions/latest/dg/connect-sagemaker.html (.sync reports API errors as SageMaker.AmazonSageMakerException)
+    const world = trainingWorld({ metrics: { 'validation:auc': 0.91 }, errors: { Train: Array(6).fill(THROTTLED_SYNC) } });
+    const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
+    expect(e.history.filter((h) => h.type === 'Waited').map((h: any) => [h.state, h.seconds])).toEqual(
+      [10, 20, 40, 80, 160, 300].map((sec) => ['WaitAfterThrottling', sec]));
+    const names = world.log.calls.filter((c) => c.state === 'Train').map((c) => c.arguments.TrainingJobName);
+    expect(names).toHaveLength(7);
+    expect(new Set(names).size).toBe(1);
+    expect(e.status).toBe('SUCCEEDED');
+  });
+
+  test('a capacity failure waits 2 minutes doubling up to 30, and each new job has a new name under the prefix', async () => {
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-eu-capacity-error.html; a job name is unique per account and Region
+    // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-TrainingJobName).
+    const noCapacity = { error: 'States.TaskFailed', cause: JSON.stringify({ TrainingJobStatus: 'Failed', FailureReason: INSUFFICIENT_CAPACITY }) };
+    const world = trainingWorld({ metrics: { 'validation:auc': 0.91 }, errors: { Train: Array(7).fill(noCapacity) } });
+    const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
+    expect(e.history.filter((h) => h.type === 'Waited').map((h: any) => h.seconds)).toEqual([120, 240, 480, 960, 1800, 1800, 1800]);
+    const names = world.log.calls.filter((c) => c.state === 'Train').map((c) => c.arguments.TrainingJobName);
+    expect(names).toHaveLength(8);
+    expect(new Set(names).size).toBe(8);
+    for (const name of names) {
+      expect(name).toMatch(new RegExp(`^${s.prefix}-[0-9a-f-]{36}$`));
+    }
+    // The model registered is the last job's, and its idempotency token is that job's run id.
+    const register = world.log.calls.find((c) => c.state === 'RegisterModel')!;
+    expect(register.arguments.CustomerMetadataProperties.TrainingJobName).toBe(names[7]);
+    expect(register.arguments.ClientToken).toBe(names[7].slice(s.prefix.length + 1));
+    expect(e.status).toBe('SUCCEEDED');
+  });
+
+  test('a run input\'s hyperparameters and data window reach CreateTrainingJob', async () => {
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-HyperParameters
+    const world = trainingWorld({ metrics: { 'validation:auc': 0.91 } });
+    const train0 = s.channels[0];
+    const input = { hyperparameters: { epochs: 40, early_stop: true }, channels: { train: `${train0.prefix}2026-12/` } };
+    const e = await execute(definition, input, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
+    const train = world.log.calls.find((c) => c.state === 'Train')!;
+    expect(train.arguments.HyperParameters).toMatchObject({ epochs: '40', early_stop: 'true' });
+    expect(train.arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri)
+      .toBe(`s3://${train0.bucketArn.replace('arn:aws:s3:::', '')}/${train0.prefix}2026-12/`);
     expect(e.status).toBe('SUCCEEDED');
   });
 

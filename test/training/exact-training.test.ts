@@ -69,6 +69,8 @@ describe('TrainingPipeline principals, whole policies', () => {
           ],
           Effect: 'Allow', Resource: '*',
         },
+        // CheckOtherRuns, in the OverlapCheckPolicy (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html).
+        { Action: 'states:ListExecutions', Effect: 'Allow', Resource: '<Train/Churn/StateMachine>' },
       ],
       managedPolicyArns: [],
     });
@@ -76,12 +78,13 @@ describe('TrainingPipeline principals, whole policies', () => {
 });
 
 describe('TrainingPipelineAlarms, exactly', () => {
-  test('alarm on one failed or timed-out execution in five minutes; no execution is not a failure', () => {
+  test('alarm on one failed, timed-out or aborted execution in five minutes; no execution is not a failure', () => {
     const row = (metric: string): AlarmRow => ({
       namespace: 'AWS/States', metric, dimensions: { StateMachineArn: '<Train/Churn/StateMachine>' }, statistic: 'Sum', period: 300,
       comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'notBreaching',
     });
     expect(pipeline().alarms()).toEqual({
+      'Train/TrainingAlarms/Aborted': row('ExecutionsAborted'),
       'Train/TrainingAlarms/Failed': row('ExecutionsFailed'),
       'Train/TrainingAlarms/TimedOut': row('ExecutionsTimedOut'),
     });

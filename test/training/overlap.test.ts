@@ -11,11 +11,13 @@ function synth() {
 
 const SELF = 'arn:aws:states:us-east-1:123456789012:execution:Churn:self';
 
-async function otherRuns(expression: string, executionArns: string[]): Promise<unknown> {
+/** The count, on a ListExecutions result as the API reference shapes it (`executions[].executionArn`) or capitalized. */
+async function otherRuns(expression: string, executionArns: string[], capitalized = true): Promise<unknown> {
   const body = expression.replace(/^\{%/, '').replace(/%\}$/, '');
-  return jsonata(body).evaluate({}, {
-    states: { result: { Executions: executionArns.map((ExecutionArn) => ({ ExecutionArn, Status: 'RUNNING' })) }, context: { Execution: { Id: SELF } } },
-  });
+  const result = capitalized
+    ? { Executions: executionArns.map((ExecutionArn) => ({ ExecutionArn, Status: 'RUNNING' })) }
+    : { executions: executionArns.map((executionArn) => ({ executionArn, status: 'RUNNING' })) };
+  return jsonata(body).evaluate({}, { states: { result, context: { Execution: { Id: SELF } } } });
 }
 
 describe('TrainingPipeline: no overlapping runs', () => {
@@ -42,6 +44,14 @@ describe('TrainingPipeline: no overlapping runs', () => {
     expect(await otherRuns(expression, [])).toBe(0);
     expect(await otherRuns(expression, [SELF, `${SELF}-2`])).toBe(1);
     expect(await otherRuns(expression, [`${SELF}-2`, SELF, `${SELF}-3`])).toBe(2);
+  });
+
+  test('the count reads the API reference\'s field names too (executions[].executionArn)', async () => {
+    const expression = synth().definition.States.CheckOtherRuns.Assign.otherRuns;
+    expect(await otherRuns(expression, [SELF], false)).toBe(0);
+    expect(await otherRuns(expression, [], false)).toBe(0);
+    expect(await otherRuns(expression, [`${SELF}-2`, SELF], false)).toBe(1);
+    expect(await otherRuns(expression, [`${SELF}-2`, SELF, `${SELF}-3`], false)).toBe(2);
   });
 
   test('the state machine role may list the executions of its own state machine only, in a policy of its own', () => {

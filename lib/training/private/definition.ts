@@ -14,16 +14,25 @@ import { ModelApprovalStatus } from '../training-options';
 import type { TrainingPipelineProps } from '../training-pipeline';
 
 /**
- * Errors of SageMaker API calls that a retry can cure: throttling only. Validation errors, `ResourceLimitExceeded` and the like
- * fail the run at once.
- *
- * - The AWS SDK integration (`aws-sdk:sagemaker:*`, the ReadFinalMetrics and RegisterModel states) names its errors
- *   `SageMaker.<ErrorCode>Exception`, so throttling is `SageMaker.ThrottlingException`. Its catch-all for unmodeled errors,
- *   `SageMaker.SageMakerException`, is not retried.
- * - The optimized integration (`sagemaker:createTrainingJob.sync`, the Train state) reports every SageMaker API error, throttling
- *   included, as `SageMaker.AmazonSageMakerException` and puts the error code only in the cause. Retrying that name would retry
- *   every error, so it is not retried: a throttled CreateTrainingJob fails the run, which notifies and can be started again.
- *   `SageMaker.ThrottlingException` is listed for it too, in case the integration names throttling like the SDK integration does.
+ * Errors of the AWS SDK integration (`aws-sdk:sagemaker:*`, the ReadFinalMetrics and RegisterModel states) that a retry can cure.
+ * The integration names errors `SageMaker.<ErrorCode>Exception`
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html); SageMaker's transient common errors are
+ * ThrottlingException, InternalFailure and ServiceUnavailable (https://docs.aws.amazon.com/sagemaker/latest/APIReference/CommonErrors.html),
+ * and an error the SDK does not model (throttling among them) arrives as the catch-all `SageMaker.SageMakerException`. Both states
+ * are safe to call again: DescribeTrainingJob only reads, and CreateModelPackage is idempotent through its ClientToken (the run id).
+ * Validation errors, `ResourceLimitExceeded` and the like fail the run at once.
+ */
+const TRANSIENT_SDK_ERRORS = [
+  'SageMaker.ThrottlingException',
+  'SageMaker.InternalFailureException',
+  'SageMaker.ServiceUnavailableException',
+  'SageMaker.SageMakerException',
+];
+/**
+ * The optimized integration (`sagemaker:createTrainingJob.sync`, the Train state) reports every SageMaker API error, throttling
+ * included, as `SageMaker.AmazonSageMakerException` and puts the error code only in the cause: Retry (which matches names) cannot
+ * tell throttling from a validation error, so `retryTraining` reads the cause. `SageMaker.ThrottlingException` is also retried, in
+ * case the integration names throttling as the SDK integration does.
  */
 const THROTTLING_ERRORS = ['SageMaker.ThrottlingException'];
 
@@ -95,7 +104,7 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
 
   for (const task of [describeJob, register]) {
     task.addRetry({
-      errors: THROTTLING_ERRORS, interval: Duration.seconds(5), maxAttempts: 6, backoffRate: 2,
+      errors: TRANSIENT_SDK_ERRORS, interval: Duration.seconds(5), maxAttempts: 6, backoffRate: 2,
       maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL,
     });
   }

@@ -13,6 +13,9 @@ import { Construct } from 'constructs';
  * The permission (states:ListExecutions on the state machine) is added by `grantOverlapCheck` in a policy of its own, after the
  * state machine exists: in the role's default policy it would make the state machine depend on itself.
  */
+const OTHER_RUNS = '{% ($id := $states.context.Execution.Id; $items := $append($states.result.Executions, $states.result.executions); '
+  + '$count($items[($exists(ExecutionArn) ? ExecutionArn : executionArn) != $id])) %}';
+
 export function defineOverlapCheck(scope: Construct, next: sfn.IChainable): sfn.CustomState {
   // A custom state, so that no policy is attached here (see grantOverlapCheck).
   const list = new sfn.CustomState(scope, 'CheckOtherRuns', {
@@ -21,7 +24,9 @@ export function defineOverlapCheck(scope: Construct, next: sfn.IChainable): sfn.
       Comment: 'Lists the RUNNING executions of this state machine (this one included)',
       Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sfn:listExecutions`,
       Arguments: { StateMachineArn: '{% $states.context.StateMachine.Id %}', StatusFilter: 'RUNNING', MaxResults: 100 },
-      Assign: { otherRuns: '{% $count($states.result.Executions[ExecutionArn != $states.context.Execution.Id]) %}' },
+      // ListExecutions answers `executions[].executionArn` (API reference above); the SDK integration may present the fields
+      // capitalized (`Executions[].ExecutionArn`), as it takes its parameters. The count reads either, so the guard holds both ways.
+      Assign: { otherRuns: OTHER_RUNS },
       Output: '{% $states.input %}',
     },
   });

@@ -321,7 +321,7 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         if (s.packageImageRepositoryArn) {
           rows.push({
             call: 'pulls the image the registered package names', action: 'ecr:BatchGetImage', resource: s.packageImageRepositoryArn, expect: 'allowed',
-            source: PACKAGE_MODEL, knownDefect: '#11 training item 10: the reference app registers the trainer image, which the serving model may not pull',
+            source: PACKAGE_MODEL,
           });
         }
       }

@@ -5,6 +5,8 @@ import { INSUFFICIENT_CAPACITY, RESOURCE_LIMIT, THROTTLED_SDK, THROTTLED_SYNC, T
 export interface ExecutionScenario {
   readonly name: string;
   readonly world: TrainingWorld;
+  /** The execution input (default `{}`). */
+  readonly input?: any;
   /** Only for apps where this holds (e.g. spot pipelines). */
   readonly when?: (s: TrainingSubject) => boolean;
   readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
@@ -24,9 +26,16 @@ export interface ExecutionScenario {
 
 const GATE = 'validation:auc';
 const OK = { [GATE]: 0.91, 'train:loss': 0.21 };
-const SUCCESS_PATH = ['NameTrainingJob', 'Train', 'ReadFinalMetrics', 'QualityGate', 'RegisterModel', 'NotifySuccess', 'Registered'];
-const GATE_FAILED_PATH = ['NameTrainingJob', 'Train', 'ReadFinalMetrics', 'QualityGate', 'NotifyQualityGateFailed', 'QualityGateFailed'];
-const TRAIN_FAILED_PATH = ['NameTrainingJob', 'Train', 'NotifyFailure', 'Failed'];
+/** Before any job: name it, check that no other run of the pipeline is RUNNING, check the run input. */
+const START = ['NameTrainingJob', 'CheckOtherRuns', 'OtherRunInProgress', 'CheckRunInput'];
+const AFTER_TRAINING = ['ReadFinalMetrics', 'QualityGate', 'RegisterModel', 'NotifySuccess', 'Registered'];
+const SUCCESS_PATH = [...START, 'Train', ...AFTER_TRAINING];
+const GATE_FAILED_PATH = [...START, 'Train', 'ReadFinalMetrics', 'QualityGate', 'NotifyQualityGateFailed', 'QualityGateFailed'];
+const TRAIN_FAILED_PATH = [...START, 'Train', 'RetryTraining', 'NotifyFailure', 'Failed'];
+/** One capacity wait: back off, name a new job, train again. */
+const CAPACITY_WAIT = ['RetryTraining', 'WaitForCapacity', 'NameNextTrainingJob', 'Train'];
+const NO_CAPACITY = { error: 'States.TaskFailed', cause: JSON.stringify({ TrainingJobStatus: 'Failed', FailureReason: INSUFFICIENT_CAPACITY }) };
+const CAPACITY = 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-eu-capacity-error.html';
 const SYNC = 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync';
 const DESCRIBE = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html';
 const SPOT = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-managed-spot-training.html';
@@ -67,39 +76,112 @@ export const TRAINING_EXECUTIONS: ExecutionScenario[] = [
   {
     name: 'CreateTrainingJob throttled twice (SageMaker.AmazonSageMakerException) is retried, then the model is registered',
     world: { metrics: OK, errors: { Train: [THROTTLED_SYNC, THROTTLED_SYNC] } },
-    status: 'SUCCEEDED', path: SUCCESS_PATH, retries: { Train: 2 }, notifications: ['SUCCEEDED'], source: ADDTAGS_THREAD,
-    knownDefect: '#11 training item 2: the Retry matches SageMaker.ThrottlingException, which .sync never reports',
+    // Retry matches error names only, so the throttling cause is read by the RetryTraining Choice, which waits and calls again.
+    status: 'SUCCEEDED', path: [...START, 'Train', 'RetryTraining', 'WaitAfterThrottling', 'Train', 'RetryTraining', 'WaitAfterThrottling', 'Train', ...AFTER_TRAINING],
+    notifications: ['SUCCEEDED'], source: ADDTAGS_THREAD,
+  },
+  {
+    name: 'CreateTrainingJob throttled 6 times is called again 6 times, then registered',
+    world: { metrics: OK, errors: { Train: Array(6).fill(THROTTLED_SYNC) } },
+    status: 'SUCCEEDED', path: [...START, 'Train', ...Array(6).fill(['RetryTraining', 'WaitAfterThrottling', 'Train']).flat(), ...AFTER_TRAINING],
+    notifications: ['SUCCEEDED'], source: ADDTAGS_THREAD,
+  },
+  {
+    name: 'CreateTrainingJob throttled 7 times fails the run after 6 calls again, and says so',
+    world: { metrics: OK, errors: { Train: Array(7).fill(THROTTLED_SYNC) } },
+    status: 'FAILED', error: THROTTLED_SYNC.error,
+    path: [...START, 'Train', ...Array(6).fill(['RetryTraining', 'WaitAfterThrottling', 'Train']).flat(), 'RetryTraining', 'NotifyFailure', 'Failed'],
+    notifications: ['FAILED'], source: ADDTAGS_THREAD,
+  },
+  {
+    name: 'a CreateTrainingJob validation error (SageMaker.AmazonSageMakerException, not throttling) fails the run at once',
+    world: { errors: { Train: [{ error: 'SageMaker.AmazonSageMakerException', cause: 'Invalid S3Uri (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException; Request ID: 1; Proxy: null)' }] } },
+    status: 'FAILED', error: 'SageMaker.AmazonSageMakerException', path: TRAIN_FAILED_PATH, notifications: ['FAILED'],
+    notEntered: ['WaitAfterThrottling', 'WaitForCapacity'], source: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/CommonErrors.html',
   },
   {
     name: 'DescribeTrainingJob throttled once is retried, so a trained model is not lost',
     world: { metrics: OK, errors: { ReadFinalMetrics: [THROTTLED_SDK] } },
     status: 'SUCCEEDED', path: SUCCESS_PATH, retries: { ReadFinalMetrics: 1 }, notifications: ['SUCCEEDED'], source: DESCRIBE,
-    knownDefect: '#11 training item 2: reading metrics does not retry every transient error',
+  },
+  {
+    name: 'DescribeTrainingJob failing with an internal error (SageMaker.InternalFailureException) is retried',
+    world: { metrics: OK, errors: { ReadFinalMetrics: [{ error: 'SageMaker.InternalFailureException', cause: 'We encountered an internal error. Please try again.' }] } },
+    status: 'SUCCEEDED', path: SUCCESS_PATH, retries: { ReadFinalMetrics: 1 }, notifications: ['SUCCEEDED'], source: LIMITS,
+  },
+  {
+    name: 'DescribeTrainingJob throttled 6 times is retried 6 times (MaxAttempts 6), then the model is registered',
+    world: { metrics: OK, errors: { ReadFinalMetrics: Array(6).fill(THROTTLED_SDK) } },
+    status: 'SUCCEEDED', path: SUCCESS_PATH, retries: { ReadFinalMetrics: 6 }, notifications: ['SUCCEEDED'], source: DESCRIBE,
+  },
+  {
+    name: 'DescribeTrainingJob throttled 7 times fails the run after 6 retries, and says so',
+    world: { metrics: OK, errors: { ReadFinalMetrics: Array(7).fill(THROTTLED_SDK) } },
+    status: 'FAILED', error: THROTTLED_SDK.error, path: [...START, 'Train', 'ReadFinalMetrics', 'NotifyFailure', 'Failed'],
+    retries: { ReadFinalMetrics: 6 }, notifications: ['FAILED'], source: DESCRIBE,
   },
   {
     name: 'CreateModelPackage throttled once is retried (idempotent through ClientToken)',
     world: { metrics: OK, errors: { RegisterModel: [THROTTLED_SDK] } },
     status: 'SUCCEEDED', path: SUCCESS_PATH, retries: { RegisterModel: 1 }, notifications: ['SUCCEEDED'],
     source: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackage.html#sagemaker-CreateModelPackage-request-ClientToken',
-    knownDefect: '#11 training item 2: registering does not retry every transient error',
   },
   {
     name: 'a job that ends Failed for lack of capacity (CapacityError) is started again after a wait, then registered',
-    world: { metrics: OK, errors: { Train: [{ error: 'States.TaskFailed', cause: JSON.stringify({ TrainingJobStatus: 'Failed', FailureReason: INSUFFICIENT_CAPACITY }) }] } },
-    status: 'SUCCEEDED', notifications: ['SUCCEEDED'], source: 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-eu-capacity-error.html',
-    knownDefect: '#11 training item 2: capacity errors are not waited out (the fix may add states: give the path then)',
+    world: { metrics: OK, errors: { Train: [NO_CAPACITY] } },
+    status: 'SUCCEEDED', path: [...START, 'Train', ...CAPACITY_WAIT, ...AFTER_TRAINING], notifications: ['SUCCEEDED'], source: CAPACITY,
+  },
+  {
+    // The default budget is 2 hours: waits of 120, 240, 480, 960, 1800, 1800, 1800 s add up to exactly 7200 s.
+    name: 'seven capacity failures are waited out within the default 2-hour budget (the last wait ends it exactly)',
+    world: { metrics: OK, errors: { Train: Array(7).fill(NO_CAPACITY) } },
+    status: 'SUCCEEDED', path: [...START, 'Train', ...Array(7).fill(CAPACITY_WAIT).flat(), ...AFTER_TRAINING], notifications: ['SUCCEEDED'], source: CAPACITY,
+  },
+  {
+    name: 'an eighth capacity failure, whose wait would exceed the budget, fails the run and says why',
+    world: { metrics: OK, errors: { Train: Array(8).fill(NO_CAPACITY) } },
+    status: 'FAILED', error: 'States.TaskFailed',
+    path: [...START, 'Train', ...Array(7).fill(CAPACITY_WAIT).flat(), 'RetryTraining', 'NotifyFailure', 'Failed'], notifications: ['FAILED'], source: CAPACITY,
+  },
+  {
+    name: 'a job that runs past the state machine\'s timeout times the run out (States.Timeout), before anything is registered',
+    world: { metrics: OK, jobSeconds: 40 * 24 * 3600 },
+    status: 'TIMED_OUT', error: 'States.Timeout', notEntered: ['RegisterModel'], notifications: [],
+    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html',
   },
   {
     name: 'a run that finds another execution of the pipeline RUNNING starts no job and ends as a no-op',
     world: { metrics: OK, runningExecutions: ['scheduled-run-0'] },
-    status: 'SUCCEEDED', notEntered: ['Train'], source: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html',
-    knownDefect: '#11 training item 3: no guard against overlapping runs',
+    status: 'SUCCEEDED', path: ['NameTrainingJob', 'CheckOtherRuns', 'OtherRunInProgress', 'AnotherRunInProgress'], notEntered: ['Train'],
+    notifications: [], source: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html',
+  },
+  {
+    name: 'ListExecutions throttled once (Sfn.SfnException) is retried, then the run trains',
+    world: { metrics: OK, errors: { CheckOtherRuns: [{ error: 'Sfn.SfnException', cause: 'Rate exceeded (Service: Sfn, Status Code: 400, Error Code: ThrottlingException)' }] } },
+    status: 'SUCCEEDED', path: SUCCESS_PATH, retries: { CheckOtherRuns: 1 }, notifications: ['SUCCEEDED'],
+    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html',
+  },
+  {
+    name: 'a run whose input asks for a data window outside the channel\'s prefix fails with InvalidRunInput before a job starts',
+    world: { metrics: OK }, input: { channels: { train: 'other/2026-12/' } },
+    status: 'FAILED', error: 'InvalidRunInput', path: [...START, 'InvalidRunInput'], notEntered: ['Train'], notifications: [],
+    source: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html',
+  },
+  {
+    name: 'a run whose input names an unknown channel fails with InvalidRunInput',
+    world: { metrics: OK }, input: { channels: { test: 'churn/train/' } },
+    status: 'FAILED', error: 'InvalidRunInput', notEntered: ['Train'], source: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Channel.html',
+  },
+  {
+    name: 'a run whose input is a scheduled event (other fields) trains with the pipeline\'s own settings',
+    world: { metrics: OK }, input: { 'version': '0', 'detail-type': 'Scheduled Event', 'source': 'aws.events', 'detail': {} },
+    status: 'SUCCEEDED', path: SUCCESS_PATH, notifications: ['SUCCEEDED'], source: 'https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-events.html',
   },
   {
     name: 'a success notification that cannot be sent does not fail a registered run',
     world: { metrics: OK, errors: { NotifySuccess: Array(6).fill({ error: 'SNS.KMSAccessDeniedException', cause: 'KMS access denied' }) } },
     when: (s) => s.topicArn !== undefined,
-    status: 'SUCCEEDED', path: ['NameTrainingJob', 'Train', 'ReadFinalMetrics', 'QualityGate', 'RegisterModel', 'NotifySuccess', 'RegisteredWithoutNotification'],
+    status: 'SUCCEEDED', path: [...START, 'Train', 'ReadFinalMetrics', 'QualityGate', 'RegisterModel', 'NotifySuccess', 'RegisteredWithoutNotification'],
     notifications: [], source: 'https://docs.aws.amazon.com/sns/latest/api/API_Publish.html',
   },
 ];

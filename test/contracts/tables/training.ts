@@ -74,7 +74,10 @@ export interface TrainingSubject {
   readonly repositoryArn: string;
   readonly modelPackageArn: string;
   readonly ruleArn?: string;
+  /** The role the schedule rule's target runs as (`<pipeline>/ScheduleRole`). */
   readonly eventsRoleArn?: string;
+  /** The schedule rule's dead-letter queue. */
+  readonly deadLetterQueueArn?: string;
 }
 
 const RUN_ID = '0b6f9c62-4a8e-4c1e-9d57-2f1a7e3c5b90';
@@ -110,7 +113,8 @@ export function trainingSubject(app: ContractApp, spec: TrainingAppSpec): Traini
     repositoryArn: app.value(spec.repository, spec.repository.repositoryArn),
     modelPackageArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/${spec.registryGroup}/1`,
     ruleArn: p.scheduleRule && app.value(p.scheduleRule, p.scheduleRule.ruleArn),
-    eventsRoleArn: app.iam.findRoles({ path: new RegExp(`^${p.stateMachine.node.path}/EventsRole$`) })[0]?.roleArn,
+    eventsRoleArn: app.iam.findRoles({ path: new RegExp(`^${p.node.path}/ScheduleRole$`) })[0]?.roleArn,
+    deadLetterQueueArn: p.scheduleDeadLetterQueue && app.value(p.scheduleDeadLetterQueue, p.scheduleDeadLetterQueue.queueArn),
   };
 }
 
@@ -128,6 +132,9 @@ const S3_SSE_KMS = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingK
 const CHECKPOINTS = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-checkpoints.html';
 const EB_TARGETS = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html#eb-use-identity-based-sfn';
 const CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html';
+const EB_CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html';
+const EB_DLQ = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html';
+const LIST_EXECUTIONS = 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html';
 const PASS_ROLE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html';
 
 const s3Object = (bucketArn: string, key: string) => `${bucketArn}/${key}`;
@@ -157,6 +164,7 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
           resource: `arn:aws:events:${REGION}:${ACCOUNT}:rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule`, expect: 'allowed', source: SFN_SAGEMAKER,
         })),
         { call: 'registers the model package', action: 'sagemaker:CreateModelPackage', resource: s.modelPackageArn, expect: 'allowed', source: CREATE_PACKAGE },
+        { call: 'CheckOtherRuns lists the running executions of its own state machine', action: 'states:ListExecutions', resource: s.stateMachineArn, expect: 'allowed', source: LIST_EXECUTIONS },
         { call: 'delivers execution logs', action: 'logs:CreateLogDelivery', resource: '*', expect: 'allowed', source: SFN_LOGS },
         { call: 'traces executions', action: 'xray:PutTraceSegments', resource: '*', expect: 'allowed', source: SFN_XRAY },
         // Must not:
@@ -167,6 +175,10 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
           call: `creates a job of a pipeline whose prefix extends this one (${s.prefix}-v2-...)`, action: 'sagemaker:CreateTrainingJob',
           resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/${s.prefix}-v2-${RUN_ID}`, expect: 'denied', source: SFN_SAGEMAKER,
           knownDefect: '#11 training item 1: job-name prefix isolation (churn-* matches churn-v2-*)',
+        },
+        {
+          call: 'lists the executions of another state machine', action: 'states:ListExecutions',
+          resource: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:other`, expect: 'denied', source: LIST_EXECUTIONS,
         },
         {
           call: 'passes the training role to another service', action: 'iam:PassRole', resource: s.trainingRoleArn,
@@ -270,7 +282,7 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
   {
     principal: 'the schedule rule\'s role',
     when: (s) => s.ruleArn !== undefined,
-    who: (s) => ({ role: { path: new RegExp(`^${pathOf(s.spec.pipeline.stateMachine).source.slice(1, -1)}/EventsRole$`) } }),
+    who: (s) => ({ role: { path: new RegExp(`^${pathOf(s.spec.pipeline).source.slice(1, -1)}/ScheduleRole$`) } }),
     calls: (s) => [
       { call: 'starts a training run', action: 'states:StartExecution', resource: s.stateMachineArn, expect: 'allowed', source: EB_TARGETS },
       {
@@ -290,10 +302,25 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
         {
           call: 'for a rule of another account', action: 'sts:AssumeRole', resource: s.eventsRoleArn!,
           context: { 'aws:SourceArn': `arn:aws:events:${REGION}:210987654321:rule/other`, 'aws:SourceAccount': '210987654321' }, expect: 'denied', source: CONFUSED_DEPUTY,
-          knownDefect: '#11 training item 8: the events role trust is not bounded by aws:SourceArn',
+        },
+        {
+          call: 'for another rule of this account', action: 'sts:AssumeRole', resource: s.eventsRoleArn!,
+          context: { 'aws:SourceArn': `arn:aws:events:${REGION}:${ACCOUNT}:rule/other`, 'aws:SourceAccount': ACCOUNT }, expect: 'denied', source: EB_CONFUSED_DEPUTY,
         },
       ];
     },
+  },
+  {
+    principal: 'EventBridge, keeping a failed scheduled start in the dead-letter queue',
+    when: (s) => s.deadLetterQueueArn !== undefined,
+    who: () => ({ service: 'events.amazonaws.com' }),
+    calls: (s) => [
+      { call: 'for the schedule rule', action: 'sqs:SendMessage', resource: s.deadLetterQueueArn!, context: { 'aws:SourceArn': s.ruleArn! }, expect: 'allowed', source: EB_DLQ },
+      {
+        call: 'for another rule', action: 'sqs:SendMessage', resource: s.deadLetterQueueArn!,
+        context: { 'aws:SourceArn': `arn:aws:events:${REGION}:${ACCOUNT}:rule/other` }, expect: 'denied', source: EB_DLQ,
+      },
+    ],
   },
   {
     principal: 'SageMaker, assuming the training role',
