@@ -6,15 +6,17 @@ import { fixture, pipeline } from '../training/fixtures';
 
 // Every construct that defines alarms takes an AlarmTuning for them.
 describe('AlarmTuning on every construct that defines alarms', () => {
-  test('TrainingPipelineAlarms: tunes the failed alarm and switches the timed-out one off', () => {
+  test('TrainingPipelineAlarms: tunes the failed alarm and switches the timed-out and aborted ones off', () => {
     const f = fixture();
     const p = pipeline(f);
     const alarms = new TrainingPipelineAlarms(f.stack, 'TrainingAlarms', {
       pipeline: p,
       failed: { period: Duration.minutes(15), evaluationPeriods: 4, datapointsToAlarm: 2, severity: AlarmSeverity.CRITICAL },
       timedOut: { enabled: false },
+      aborted: { enabled: false },
     });
     expect(alarms.timedOutAlarm).toBeUndefined();
+    expect(alarms.abortedAlarm).toBeUndefined();
     const template = Template.fromStack(f.stack);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
