@@ -196,17 +196,31 @@ export class DeploymentPolicy {
         }
         inRange('percent', o.percent, 1, 50, 'a whole percentage from 1 to 50 (a canary is at most half of the fleet)');
         inRange('instances', o.instances, 1, Number.MAX_SAFE_INTEGER, 'a whole number of instances >= 1');
-        if (o.instances !== undefined && !Token.isUnresolved(o.instances) && target.minInstanceCount !== undefined
+        if (target.minInstanceCount !== undefined && target.minInstanceCount < 2) {
+          problems.push(singleInstance('canary', target.minInstanceCount));
+        } else if (o.instances !== undefined && !Token.isUnresolved(o.instances) && target.minInstanceCount !== undefined
           && o.instances > target.minInstanceCount / 2) {
           add('instances', o.instances, `at most half of the smallest variant's ${target.minInstanceCount} instances (a canary is at most 50% of the fleet)`);
         }
         break;
       case DeploymentMode.LINEAR:
         inRange('step', o.step, 10, 50, 'a whole percentage from 10 to 50 of the fleet');
+        if (target.minInstanceCount !== undefined && target.minInstanceCount < 2) {
+          problems.push(singleInstance('linear', target.minInstanceCount));
+        }
         break;
       case DeploymentMode.ROLLING:
         inRange('batch', o.batch, 5, 50, 'a whole percentage from 5 to 50 of the fleet');
         inRange('rollbackBatch', o.rollbackBatch, 5, 100, 'a whole percentage from 5 to 100 of the fleet');
+        // A rolling batch is 5-50% of the variant's instances (RollingUpdatePolicy MaximumBatchSize) and at least one instance.
+        if (target.minInstanceCount !== undefined && target.minInstanceCount < 2) {
+          problems.push(singleInstance('rolling', target.minInstanceCount));
+        }
+        if (o.terminationWait !== undefined) {
+          add('terminationWait', o.terminationWait, 'absent for a rolling deployment: SageMaker\'s RollingUpdatePolicy has no termination wait '
+            + '(each batch of old instances stops as its replacement takes traffic); watch longer with bake, or use a blue/green policy '
+            + '(canary, linear, allAtOnce) to keep the old fleet');
+        }
         if (target.serverless) {
           problems.push('deployment must not be rolling for an endpoint with a serverless variant, got DeploymentPolicy.rolling() '
             + '(AWS supports rolling updates only for instance-based, single-variant endpoints; use canary, linear or allAtOnce)');
@@ -324,6 +338,17 @@ export class DeploymentPolicy {
       },
     };
   }
+}
+
+/**
+ * A canary or linear step is at most half of a variant's instances
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green-canary.html), and a step has at least one
+ * instance: a variant of one instance can have neither.
+ */
+function singleInstance(mode: string, count: number): string {
+  return problemText('deployment', `DeploymentPolicy.${mode}()`, `allAtOnce when a variant has ${count} instance${count === 1 ? '' : 's'}: `
+    + `a ${mode} step is at most half of a variant's instances and at least one instance; give every instance variant instanceCount >= 2, `
+    + 'or use DeploymentPolicy.allAtOnce()');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -66,7 +66,9 @@ export interface ModelEndpointProps {
   /**
    * How a new configuration is rolled out.
    *
-   * @default DeploymentPolicy.canary({ percent: 10, bake: Duration.minutes(10) })
+   * @default - DeploymentPolicy.canary({ percent: 10, bake: Duration.minutes(10) }), or
+   * DeploymentPolicy.allAtOnce({ bake: Duration.minutes(10) }) when an instance variant has a single instance (a canary is at
+   * most half of a variant's instances, so one instance cannot have one)
    */
   readonly deployment?: DeploymentPolicy;
 
@@ -155,8 +157,7 @@ export class ModelEndpoint extends ModelEndpointBase {
   public readonly resource: sagemaker.CfnEndpoint;
   /** The endpoint configuration; unnamed, so replaced at each change. */
   public readonly endpointConfig: sagemaker.CfnEndpointConfig;
-  /** The deployment policy. */
-  public readonly deployment: DeploymentPolicy;
+  private readonly explicitDeployment?: DeploymentPolicy;
   /** The alarms that roll a deployment back: the endpoint's own, then the ones given. */
   public readonly rollbackAlarms: cloudwatch.IAlarm[] = [];
   /** The endpoint's own rollback alarm on the 5XX error rate, if defined. */
@@ -201,7 +202,7 @@ export class ModelEndpoint extends ModelEndpointBase {
 
     this.endpointName = endpointName;
     this.endpointArn = endpointArnFor(this, endpointName);
-    this.deployment = props.deployment ?? DeploymentPolicy.canary({ percent: 10, bake: Duration.minutes(10) });
+    this.explicitDeployment = props.deployment;
     this.volumeEncryptionKey = props.volumeEncryptionKey;
     this.retainWeights = props.retainWeightsOnDeploy ?? false;
     this.retainsWeightsOnDeploy = this.retainWeights;
@@ -252,6 +253,26 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
 
     this.node.addValidation({ validate: () => this.validateEndpoint() });
+  }
+
+  /**
+   * The deployment policy: the one given, or the default for the variants (read when the template is written, since
+   * `addVariant()` can add more).
+   */
+  public get deployment(): DeploymentPolicy {
+    if (this.explicitDeployment) {
+      return this.explicitDeployment;
+    }
+    const counts = this.knownInstanceCounts();
+    return counts.length > 0 && Math.min(...counts) < 2
+      ? DeploymentPolicy.allAtOnce({ bake: Duration.minutes(10) })
+      : DeploymentPolicy.canary({ percent: 10, bake: Duration.minutes(10) });
+  }
+
+  /** The initial instance counts of the instance-based production variants, where known at synth. */
+  private knownInstanceCounts(): number[] {
+    return this.variants.filter((v) => v.kind === VariantKind.INSTANCE).map((v) => v.options.instanceCount ?? 1)
+      .filter((c) => !isToken(c) && typeof c === 'number');
   }
 
   private allVariantNames(): string[] {
@@ -324,6 +345,7 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
     errors.throwIfAny();
 
+    this.warnUnguarded(where, variant.serverless ? undefined : variant.instanceType);
     this.variants.push({ options: variant, kind: variant.serverless ? VariantKind.SERVERLESS : VariantKind.INSTANCE });
     this.grantModel(variant.model);
     if (variant.autoScaling) {
@@ -347,8 +369,23 @@ export class ModelEndpoint extends ModelEndpointBase {
     checkVariantBase(errors, where, shadow, this.allVariantNames());
     checkWholeNumber(errors, `${where} samplingPercentage`, shadow.samplingPercentage, { min: 1, max: 100, allowed: 'a whole percentage from 1 to 100' });
     errors.throwIfAny();
+    this.warnUnguarded(where, shadow.instanceType);
     this.shadows.push(shadow);
     this.grantModel(shadow.model);
+  }
+
+  /**
+   * SageMaker runs no deployment guardrails on endpoints with Inf1 instances (nor with Marketplace containers): it deploys
+   * blue/green all at once, without a final bake and so without rollback on the alarms
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-exclusions.html).
+   */
+  private warnUnguarded(where: string, instanceType: unknown): void {
+    const name = instanceType === undefined || instanceType === null ? undefined : String(instanceType);
+    if (name !== undefined && !isToken(name) && name.startsWith('ml.inf1.')) {
+      Annotations.of(this).addWarningV2('cdk-mlops:no-guardrails-inf1', `${where} uses ${name}: SageMaker runs no deployment guardrails `
+        + 'on endpoints with Inf1 instances. Every deployment shifts all traffic at once with no baking period, and the rollback alarms '
+        + 'are not watched, whatever the deployment policy says. Use Inf2 (ml.inf2.*) or another type to keep canary deployments and rollback.');
+    }
   }
 
   private grantModel(model: IServingModel): void {
@@ -447,8 +484,7 @@ export class ModelEndpoint extends ModelEndpointBase {
       captures: this.captureZone !== undefined,
       volumeEncryptionKey: this.volumeEncryptionKey !== undefined,
     });
-    const knownCounts = this.variants.filter((v) => v.kind === VariantKind.INSTANCE).map((v) => v.options.instanceCount ?? 1)
-      .filter((c) => !isToken(c));
+    const knownCounts = this.knownInstanceCounts();
     problems.push(...this.deployment._validate({
       productionVariants: this.variants.length,
       serverless: this.variants.some((v) => v.kind === VariantKind.SERVERLESS),

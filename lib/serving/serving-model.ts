@@ -167,7 +167,8 @@ export interface ServingModelProps {
   /**
    * The subnets of `vpc` for the containers.
    *
-   * @default - the private subnets of `vpc`
+   * @default - the private subnets of `vpc` with egress, or its isolated subnets when it has none (then the containers reach
+   * ECR, S3 and CloudWatch Logs only through VPC endpoints, which you define)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -245,7 +246,7 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
       })];
       this._connections = new ec2.Connections({ securityGroups });
       vpcConfig = {
-        subnets: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+        subnets: props.vpc.selectSubnets(props.vpcSubnets ?? this.defaultSubnets(props.vpc)).subnetIds,
         securityGroupIds: securityGroups.map((sg) => sg.securityGroupId),
       };
       iam.Grant.addToPrincipal({ grantee: this, actions: VPC_ACTIONS, resourceArns: ['*'] });
@@ -291,6 +292,24 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
       throw new Error(`ServingModel ${this.node.path}: connections need a model in a VPC (the vpc prop)`);
     }
     return this._connections;
+  }
+
+  /**
+   * The private subnets of the VPC with egress, or its isolated ones when it has none (the containers then reach ECR, S3 and
+   * CloudWatch Logs through VPC endpoints only); never public subnets.
+   */
+  private defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+    if (vpc.privateSubnets.length > 0) {
+      return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    }
+    if (vpc.isolatedSubnets.length > 0) {
+      return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    }
+    const errors = new InputErrors(this, 'ServingModel');
+    errors.add('vpcSubnets', undefined, 'given when the VPC has neither private subnets with egress nor isolated subnets (the VPC '
+      + `${vpc.node.path} has none): pass the subnets for the containers, e.g. { subnets: [...] }`);
+    errors.throwIfAny();
+    return {};
   }
 
   /** Adds a statement to the model's execution role. */

@@ -1,5 +1,5 @@
 import { CfnParameter, Duration, Size, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ContainerImage, InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
 import { FakeRegistry, servingFixture } from './fixtures';
@@ -283,5 +283,62 @@ describe('numbers and instance types written as strings (JavaScript)', () => {
     expect(() => synthEndpoint((f) => ({
       variants: [{ name: 'champion', model: f.champion, instanceCount: 4 }], deployment: DeploymentPolicy.allAtOnce({ maximumExecutionTime: js(3600) }),
     }))).toThrow(endpoint('deployment.maximumExecutionTime', 'a Duration from 600 to 28800 seconds (AWS MaximumExecutionTimeoutInSeconds)', '3600'));
+  });
+});
+
+describe('deployments SageMaker would refuse or run without guardrails', () => {
+  const single = (mode: string) => new RegExp(lit(`ModelEndpoint Serve/Churn: deployment must be allAtOnce when a variant has 1 instance: a ${mode} step is at `
+    + 'most half of a variant\'s instances and at least one instance; give every instance variant instanceCount >= 2, or use '
+    + `DeploymentPolicy.allAtOnce(), got 'DeploymentPolicy.${mode}()'`));
+  const withPolicy = (deployment: DeploymentPolicy, instanceCount?: number) => () => synthEndpoint((f) => ({
+    variants: [{ name: 'champion', model: f.champion, instanceCount }], deployment,
+  }));
+
+  test('fails when a canary is asked for a one-instance variant', () => {
+    expect(withPolicy(DeploymentPolicy.canary())).toThrow(single('canary'));
+  });
+
+  test('fails when a linear deployment is asked for a one-instance variant', () => {
+    expect(withPolicy(DeploymentPolicy.linear())).toThrow(single('linear'));
+  });
+
+  test('fails when a rolling deployment is asked for a one-instance variant', () => {
+    expect(withPolicy(DeploymentPolicy.rolling())).toThrow(single('rolling'));
+  });
+
+  test('accepts a canary, linear and rolling deployment on two instances', () => {
+    for (const policy of [DeploymentPolicy.canary({ percent: 50 }), DeploymentPolicy.linear({ step: 50 }), DeploymentPolicy.rolling({ batch: 50 })]) {
+      withPolicy(policy, 2)().resourceCountIs('AWS::SageMaker::Endpoint', 1);
+    }
+  });
+
+  test('fails when a rolling deployment is given a termination wait, which SageMaker\'s rolling policy does not have', () => {
+    expect(withPolicy(DeploymentPolicy.rolling({ terminationWait: Duration.minutes(5) }), 4)).toThrow(problem('ModelEndpoint', 'Serve/Churn',
+      'deployment.terminationWait', 'absent for a rolling deployment: SageMaker\'s RollingUpdatePolicy has no termination wait (each batch of old '
+      + 'instances stops as its replacement takes traffic); watch longer with bake, or use a blue/green policy (canary, linear, allAtOnce) to keep '
+      + 'the old fleet', '5 minutes'));
+  });
+
+  test('keeps the termination wait of blue/green policies', () => {
+    const config = Object.values(withPolicy(DeploymentPolicy.canary({ terminationWait: Duration.minutes(5) }), 4)()
+      .findResources('AWS::SageMaker::Endpoint'))[0].Properties.DeploymentConfig;
+    expect(config.BlueGreenUpdatePolicy.TerminationWaitInSeconds).toBe(300);
+  });
+
+  test('warns that an Inf1 variant deploys without guardrails, naming the variant and its type', () => {
+    const f = servingFixture();
+    new ModelEndpoint(f.stack, 'Churn', {
+      variants: [{ name: 'champion', model: f.champion, instanceType: InstanceType.of('ml.inf1.xlarge'), instanceCount: 2 }],
+    });
+    Annotations.fromStack(f.stack).hasWarning('/Serve/Churn', Match.stringLikeRegexp(
+      '^variant \'champion\' uses ml.inf1.xlarge: SageMaker runs no deployment guardrails on endpoints with Inf1 instances'));
+  });
+
+  test('does not warn for Inf2', () => {
+    const f = servingFixture();
+    new ModelEndpoint(f.stack, 'Churn', {
+      variants: [{ name: 'champion', model: f.champion, instanceType: InstanceType.of('ml.inf2.xlarge'), instanceCount: 2 }],
+    });
+    Annotations.fromStack(f.stack).hasNoWarning('/Serve/Churn', Match.stringLikeRegexp('guardrails'));
   });
 });

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
 import { imageModel, servingFixture } from './fixtures';
-import { DeploymentPolicy, ModelEndpoint, ModelEndpointProps, VariantKind } from '../../lib/serving';
+import { DeploymentMode, DeploymentPolicy, ModelEndpoint, ModelEndpointProps, VariantKind } from '../../lib/serving';
 import { TEST_ENV, testApp } from '../util';
 
 function championChallenger(extra: Partial<ModelEndpointProps> = {}) {
@@ -49,16 +49,27 @@ describe('ModelEndpoint defaults', () => {
     });
   });
 
-  test('deploys with a 10% canary baked for 10 minutes that rolls back on its two alarms', () => {
+  test('deploys one-instance variants all at once, baked for 10 minutes, rolling back on its two alarms (no canary fits in one instance)', () => {
     const endpointResource = the(template, 'AWS::SageMaker::Endpoint');
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(2);
     expect(endpointResource.Properties.DeploymentConfig).toEqual({
-      BlueGreenUpdatePolicy: {
-        TrafficRoutingConfiguration: { Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 600 },
-      },
+      BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 600 } },
       AutoRollbackConfiguration: { Alarms: alarms.map((id) => ({ AlarmName: { Ref: id } })) },
     });
+    expect(endpoint.deployment.mode).toBe(DeploymentMode.ALL_AT_ONCE);
+  });
+
+  test('deploys with a 10% canary baked for 10 minutes when every instance variant has 2 instances or more', () => {
+    const f = servingFixture('Two');
+    const twoEach = new ModelEndpoint(f.stack, 'Churn', {
+      variants: [{ name: 'champion', model: f.champion, instanceCount: 2 }, { name: 'challenger', model: f.challenger, instanceCount: 3 }],
+    });
+    const config = the(Template.fromStack(f.stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig;
+    expect(config.BlueGreenUpdatePolicy).toEqual({
+      TrafficRoutingConfiguration: { Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 600 },
+    });
+    expect(twoEach.deployment.mode).toBe(DeploymentMode.CANARY);
   });
 
   test('rolls back when the worst variant has more than 1% 5XX responses or a p99 model latency above 1 s', () => {

@@ -149,3 +149,40 @@ describe('ServingModel options', () => {
     expect(JSON.stringify(policyOf(template, 'AlphaRole'))).toMatch(/s3:GetObject\*/);
   });
 });
+
+describe('ServingModel in a VPC', () => {
+  const inVpc = (subnetConfiguration: ec2.SubnetConfiguration[]) => {
+    const f = servingFixture();
+    const vpc = new ec2.Vpc(f.stack, 'Vpc', { maxAzs: 2, natGateways: subnetConfiguration.some((c) => c.subnetType === ec2.SubnetType.PRIVATE_WITH_EGRESS) ? 1 : 0, subnetConfiguration });
+    new ServingModel(f.stack, 'InVpc', {
+      image: ContainerImage.fromEcrRepository(f.repo), modelData: ServingModelData.fromLakeZone(f.lake.zone('models'), 'm.tar.gz'), vpc, networkIsolation: false,
+    });
+    const template = Template.fromStack(f.stack);
+    const model = Object.values<any>(template.findResources('AWS::SageMaker::Model'))
+      .find((m) => m.Properties.VpcConfig !== undefined).Properties;
+    const subnetPaths = model.VpcConfig.Subnets.map((s: any) => template.toJSON().Resources[s.Ref].Metadata?.['aws:cdk:path'] ?? s.Ref);
+    return subnetPaths as string[];
+  };
+
+  test('uses the isolated subnets of a VPC that has only isolated subnets', () => {
+    const subnets = inVpc([{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }]);
+    expect(subnets).toHaveLength(2);
+    expect(subnets.every((s) => /^VpcIsolatedSubnet[12]Subnet/.test(s))).toBe(true);
+  });
+
+  test('prefers private subnets with egress over isolated ones', () => {
+    const subnets = inVpc([
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ]);
+    expect(subnets).toHaveLength(2);
+    expect(subnets.every((s) => /^VpcPrivateSubnet[12]Subnet/.test(s))).toBe(true);
+  });
+
+  test('fails, naming vpcSubnets, when the VPC has only public subnets', () => {
+    expect(() => inVpc([{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }])).toThrow('ServingModel Serve/InVpc: vpcSubnets must be given when the VPC '
+      + 'has neither private subnets with egress nor isolated subnets (the VPC Serve/Vpc has none): pass the subnets for the containers, e.g. '
+      + '{ subnets: [...] }, got undefined');
+  });
+});
