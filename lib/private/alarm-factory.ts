@@ -1,4 +1,4 @@
-import { Duration, IResolvable, Token, Validations } from 'aws-cdk-lib';
+import { Duration, IResolvable, Lazy, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeNoAlarmAction } from './nag';
@@ -109,6 +109,37 @@ export interface CompositeAlarmSpec {
 
 const routed = new WeakMap<cloudwatch.IAlarm, Set<IAlertTopics>>();
 
+/** Per construct tree: the constructs (factory scopes) that asked for each alarm name. */
+const nameOwners = new WeakMap<IConstruct, Map<string, Set<IConstruct>>>();
+
+/**
+ * The name an alarm of `owner` gets for the `wanted` name. CloudWatch wants alarm names unique per account and Region
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html, AlarmName; a second PutMetricAlarm of
+ * the same name overwrites the first alarm), and two constructs of one kind on one endpoint (two DriftMonitors, two
+ * EndpointAlarms) derive the same names. When more than one construct of the app asks for a name, each of them gets it with
+ * its own construct id appended (and a hash of its path when the ids are equal too): decided at synth, once every construct
+ * is known, so the names do not depend on the order the constructs were defined in. Names only one construct asks for are
+ * left as they are.
+ */
+function uniqueAlarmName(owner: IConstruct, wanted: string): string {
+  const root = owner.node.root;
+  const byName = nameOwners.get(root) ?? new Map<string, Set<IConstruct>>();
+  nameOwners.set(root, byName);
+  const owners = byName.get(wanted) ?? new Set<IConstruct>();
+  owners.add(owner);
+  byName.set(wanted, owners);
+  return Lazy.string({
+    produce: () => {
+      if (owners.size < 2) {
+        return wanted;
+      }
+      const sameId = [...owners].filter((o) => o.node.id === owner.node.id).length > 1;
+      const id = owner.node.id.replace(/[^A-Za-z0-9_-]/g, '');
+      return `${wanted}-${id}${sameId ? `-${owner.node.addr.slice(0, 8)}` : ''}`;
+    },
+  });
+}
+
 /**
  * Makes the alarms of one construct and routes them to its alert topics.
  */
@@ -119,7 +150,7 @@ export class AlarmFactory {
   public alarm(spec: AlarmSpec): cloudwatch.Alarm {
     this.checkDatapoints(spec.id, spec.tuning.evaluationPeriods, spec.tuning.datapointsToAlarm);
     const alarm = new cloudwatch.Alarm(this.scope, spec.id, {
-      alarmName: spec.alarmName,
+      alarmName: spec.alarmName === undefined ? undefined : uniqueAlarmName(this.scope, spec.alarmName),
       alarmDescription: describeAlarm(spec.tuning.severity, spec.description),
       metric: spec.metric,
       threshold: spec.threshold,
@@ -137,7 +168,7 @@ export class AlarmFactory {
   /** Defines a composite alarm, with the severity in its description, and routes it. */
   public composite(spec: CompositeAlarmSpec): cloudwatch.CompositeAlarm {
     const alarm = new cloudwatch.CompositeAlarm(this.scope, spec.id, {
-      compositeAlarmName: spec.alarmName,
+      compositeAlarmName: spec.alarmName === undefined ? undefined : uniqueAlarmName(this.scope, spec.alarmName),
       alarmDescription: describeAlarm(spec.severity, spec.description),
       alarmRule: spec.alarmRule,
     });

@@ -115,8 +115,8 @@ function limitsOf(app: App): string[] {
   })));
 }
 
-describe('known limit defects (limits/known-defects.ts): each fails today and flips when fixed', () => {
-  test.failing('two DriftMonitors on one endpoint in a stack have distinct alarm names [known defect #14 drift]', () => {
+describe('alarm names of two constructs of one kind on one endpoint (#12 item 6, formerly a known limit defect)', () => {
+  test('two DriftMonitors on one endpoint in a stack have distinct alarm names', () => {
     const f = driftFixture();
     for (const id of ['A', 'B']) {
       new DriftMonitor(f.stack, id, { endpoint: f.endpoint, features: FEATURES, baselineProfile: { zone: f.lake.zone('features'), key: `${id}.json` } });

@@ -9,9 +9,4 @@ export interface KnownLimitDefect {
   readonly problem: RegExp;
 }
 
-export const KNOWN_LIMIT_DEFECTS: KnownLimitDefect[] = [
-  {
-    issue: '#14 drift: two DriftMonitors on one endpoint in a stack define alarms of the same name (named after the endpoint only)',
-    problem: /alarm name '[^']*-variant-[^']*-(drifted-share|drift|norecords|malformed|missingfeature|newcategories|feature-.*-drift|quality-[a-z0-9_]+)' is also used by .*AWS allows alarm names unique per account and region/,
-  },
-];
+export const KNOWN_LIMIT_DEFECTS: KnownLimitDefect[] = [];
