@@ -3,6 +3,7 @@
  * window of a run, the GetMetricData queries of a window and how their results become observations, the join of
  * ground truth to captured requests, and the report. Pure.
  */
+import { normaliseLabel, parseGroundTruthLine } from '../shared/ground-truth';
 import { ExperimentPolicy, OnCompletion, VariantWindow } from './decide';
 
 /** Where the success measure comes from: ground truth joined to the captured requests by inference id. */
@@ -217,29 +218,10 @@ export function observations(results: readonly MetricResult[]): Record<Role, Met
 }
 
 /**
- * Parses one ground-truth line, in the layouts the model-quality check reads: `{"inferenceId": "...", "label": 1}`, or
- * SageMaker's `{"groundTruthData": {"data": "1", "encoding": "CSV"}, "eventMetadata": {"eventId": "..."}}` (BASE64
- * data decoded). Undefined for a malformed line.
+ * Ground-truth lines are read exactly as the model-quality check reads them (lambda/shared/ground-truth.ts): the same
+ * layouts, the same label normalisation ("1", 1, 1.0, true and "True" are one label).
  */
-export function parseGroundTruthLine(line: string): { id: string; label: string } | undefined {
-  let doc: any;
-  try {
-    doc = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (doc === null || typeof doc !== 'object') return undefined;
-  if (typeof doc.inferenceId === 'string' && ['number', 'string', 'boolean'].includes(typeof doc.label)) {
-    return { id: doc.inferenceId, label: String(doc.label).trim() };
-  }
-  const gt = doc.groundTruthData;
-  const id = doc.eventMetadata?.inferenceId ?? doc.eventMetadata?.eventId;
-  if (gt && typeof gt.data === 'string' && typeof id === 'string') {
-    const text = String(gt.encoding ?? '').toUpperCase() === 'BASE64' ? Buffer.from(gt.data, 'base64').toString('utf-8') : gt.data;
-    return { id, label: text.trim() };
-  }
-  return undefined;
-}
+export { parseGroundTruthLine };
 
 /**
  * The success measure of a window: ground-truth labels that arrived in it, joined by inference id with the requests
@@ -254,7 +236,12 @@ export class OutcomeJoin {
   public duplicateLabels = 0;
   public malformedLines = 0;
 
-  constructor(private readonly positiveLabel: string, private readonly maxLabels = 2_000_000) {}
+  private readonly positiveLabel: string;
+
+  /** `positiveLabel` is normalised as the labels are: '1', 'true' and '1.0' name one class. */
+  constructor(positiveLabel: string, private readonly maxLabels = 2_000_000) {
+    this.positiveLabel = normaliseLabel(positiveLabel) ?? positiveLabel;
+  }
 
   /** Adds a ground-truth line; returns false when the label store is full. */
   public addLabelLine(line: string): boolean {

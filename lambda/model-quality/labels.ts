@@ -2,26 +2,10 @@
  * Labels as teams write them: 1, 1.0, "1", "1.0", true, "True" are one class; so are 0, "0.0", false, "false".
  * Pure.
  */
+import { normaliseLabel } from '../shared/ground-truth';
 import { OutputMapping, RawPrediction } from './output';
 
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/**
- * The canonical text of a label: booleans and "true"/"false" (any case) become "1"/"0", numeric text becomes the
- * number's shortest form ("1.0" -> "1", " 2 " -> "2"), other text is trimmed. Undefined for an empty or
- * non-scalar label.
- */
-export function normaliseLabel(raw: unknown): string | undefined {
-  if (typeof raw === 'boolean') return raw ? '1' : '0';
-  if (typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : undefined;
-  if (typeof raw !== 'string') return undefined;
-  const t = raw.trim();
-  if (t === '') return undefined;
-  const lower = t.toLowerCase();
-  if (lower === 'true') return '1';
-  if (lower === 'false') return '0';
-  return NUMERIC.test(t) ? String(Number(t)) : t;
-}
+export { normaliseLabel };
 
 /** How binary labels are read: the positive class, and the negative one when it is implied (1 and 0). */
 export class BinaryLabels {

@@ -7,50 +7,16 @@
  */
 import { CaptureRecord, decodePayload, parseCaptureLine, PayloadFormat } from '../shared/capture';
 import { binaryClassificationMetrics, ClassificationMetrics, regressionMetrics, RegressionMetrics, rocAuc } from '../shared/stats';
-import { BinaryLabels, binaryScore, multiclassPrediction, normaliseLabel } from './labels';
+import { GroundTruth, parseGroundTruthLine } from '../shared/ground-truth';
+import { BinaryLabels, binaryScore, multiclassPrediction } from './labels';
 import { ConfusionCounter, MulticlassMetrics } from './multiclass';
 import { OutputMapping, readOutput } from './output';
 
+export type { GroundTruth };
+export { parseGroundTruthLine };
+
 export type ProblemType = 'binary-classification' | 'multiclass-classification' | 'regression';
 
-export interface GroundTruth {
-  readonly id: string;
-  /** The normalised label (see normaliseLabel). */
-  readonly label: string;
-}
-
-function labelOfJsonData(text: string): unknown {
-  try {
-    const v = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v.label ?? v.groundTruth) : v;
-  } catch {
-    return text;
-  }
-}
-
-/** Parses one ground-truth line; undefined for a malformed line. */
-export function parseGroundTruthLine(line: string): GroundTruth | undefined {
-  let doc: any;
-  try {
-    doc = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (doc === null || typeof doc !== 'object') return undefined;
-  if (typeof doc.inferenceId === 'string' && doc.inferenceId !== '') {
-    const label = normaliseLabel(doc.label);
-    return label === undefined ? undefined : { id: doc.inferenceId, label };
-  }
-  const gt = doc.groundTruthData;
-  const id = doc.eventMetadata?.inferenceId ?? doc.eventMetadata?.eventId;
-  if (gt && typeof gt.data === 'string' && typeof id === 'string' && id !== '') {
-    const encoding = String(gt.encoding ?? '').toUpperCase();
-    const text = encoding === 'BASE64' ? Buffer.from(gt.data, 'base64').toString('utf-8') : gt.data;
-    const label = normaliseLabel(encoding === 'JSON' ? labelOfJsonData(text) : text);
-    return label === undefined ? undefined : { id, label };
-  }
-  return undefined;
-}
 
 /** The id a capture joins on. */
 export function captureJoinId(r: CaptureRecord): string | undefined {

@@ -37,7 +37,8 @@ export interface GroundTruthSuccessOptions {
   readonly groundTruthPrefix: string;
 
   /**
-   * The label of a success.
+   * The label of a success. Labels and this value are compared as the model-quality check compares them: booleans and
+   * 'true'/'false' (any case) are '1'/'0', numeric text is the number ('1.0' is '1'), other text is trimmed.
    *
    * @default '1'
    */

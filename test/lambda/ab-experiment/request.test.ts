@@ -1,3 +1,4 @@
+import { parseGroundTruthLine as modelQualityParse } from '../../../lambda/model-quality/quality';
 import {
   OutcomeJoin, SETTLE_MINUTES, inWindow, metricQueries, observations, parseEvent, parseGroundTruthLine, reportKey, stateKey,
   windowBounds,
@@ -171,7 +172,9 @@ describe('parseGroundTruthLine', () => {
   test.each([
     ['{"inferenceId": "a", "label": 1}', { id: 'a', label: '1' }],
     ['{"inferenceId": "a", "label": " yes "}', { id: 'a', label: 'yes' }],
-    ['{"inferenceId": "a", "label": true}', { id: 'a', label: 'true' }],
+    ['{"inferenceId": "a", "label": true}', { id: 'a', label: '1' }],
+    ['{"inferenceId": "a", "label": "1.0"}', { id: 'a', label: '1' }],
+    ['{"groundTruthData": {"data": "{\\"label\\": false}", "encoding": "JSON"}, "eventMetadata": {"eventId": "e"}}', { id: 'e', label: '0' }],
     ['{"groundTruthData": {"data": "0", "encoding": "CSV"}, "eventMetadata": {"eventId": "e"}}', { id: 'e', label: '0' }],
     ['{"groundTruthData": {"data": "1"}, "eventMetadata": {"inferenceId": "i", "eventId": "e"}}', { id: 'i', label: '1' }],
     [`{"groundTruthData": {"data": "${Buffer.from('1\n').toString('base64')}", "encoding": "base64"}, "eventMetadata": {"eventId": "e"}}`, { id: 'e', label: '1' }],
@@ -182,7 +185,8 @@ describe('parseGroundTruthLine', () => {
   test.each([
     'not json', 'null', '3', '{"inferenceId": 3, "label": 1}', '{"inferenceId": "a", "label": null}', '{"inferenceId": "a"}',
     '{"groundTruthData": {"data": 1}, "eventMetadata": {"eventId": "e"}}', '{"groundTruthData": {"data": "1"}, "eventMetadata": {}}',
-    '{"groundTruthData": {"data": "1"}}',
+    '{"groundTruthData": {"data": "1"}}', '{"inferenceId": "", "label": 1}', '{"groundTruthData": {"data": "1"}, "eventMetadata": {"eventId": ""}}',
+    '{"inferenceId": "a", "label": "  "}',
   ])('rejects %s', (line) => {
     expect(parseGroundTruthLine(line)).toBeUndefined();
   });
@@ -206,6 +210,39 @@ describe('OutcomeJoin', () => {
     expect(j.result('champion')).toEqual({ trials: 1, successes: 1 });
     expect(j.result('challenger')).toEqual({ trials: 1, successes: 0 });
     expect(j.unmatched).toBe(1);
+  });
+
+  test('reads ground truth exactly as the model-quality check does (one reader)', () => {
+    expect(parseGroundTruthLine).toBe(modelQualityParse);
+  });
+
+  // Every label style the model-quality check accepts for the positive class of a binary model (its tests and README):
+  // an experiment measured by ground truth must count each as a success, whatever spelling positiveLabel has.
+  const POSITIVE_LINES = [
+    '{"inferenceId": "p1", "label": 1}', '{"inferenceId": "p2", "label": 1.0}', '{"inferenceId": "p3", "label": "1"}',
+    '{"inferenceId": "p4", "label": "1.0"}', '{"inferenceId": "p5", "label": true}', '{"inferenceId": "p6", "label": "True"}',
+    '{"groundTruthData": {"data": "1.0", "encoding": "CSV"}, "eventMetadata": {"eventId": "p7"}}',
+    `{"groundTruthData": {"data": "${Buffer.from('true').toString('base64')}", "encoding": "BASE64"}, "eventMetadata": {"eventId": "p8"}}`,
+    '{"groundTruthData": {"data": "{\\"label\\": 1}", "encoding": "JSON"}, "eventMetadata": {"eventId": "p9"}}',
+  ];
+  const NEGATIVE_LINES = ['{"inferenceId": "n1", "label": 0}', '{"inferenceId": "n2", "label": "false"}', '{"inferenceId": "n3", "label": "0.0"}'];
+
+  test.each(['1', '1.0', 'true', 'True', ' 1 '])('counts every spelling of the positive class as a success (positiveLabel %j)', (positive) => {
+    const j = new OutcomeJoin(positive);
+    for (const line of [...POSITIVE_LINES, ...NEGATIVE_LINES]) j.addLabelLine(line);
+    expect([j.labelCount, j.malformedLines]).toEqual([12, 0]);
+    for (let i = 1; i <= 9; i++) j.addCapture('challenger', `p${i}`);
+    for (let i = 1; i <= 3; i++) j.addCapture('champion', `n${i}`);
+    expect(j.result('challenger')).toEqual({ trials: 9, successes: 9 });
+    expect(j.result('champion')).toEqual({ trials: 3, successes: 0 });
+  });
+
+  test('a text positive class is compared trimmed and case-sensitively, as model quality does', () => {
+    const j = new OutcomeJoin('churned');
+    ['{"inferenceId": "a", "label": " churned "}', '{"inferenceId": "b", "label": "Churned"}', '{"inferenceId": "c", "label": "stayed"}']
+      .forEach((l) => j.addLabelLine(l));
+    ['a', 'b', 'c'].forEach((id) => j.addCapture('champion', id));
+    expect(j.result('champion')).toEqual({ trials: 3, successes: 1 });
   });
 
   test('stops taking labels when full', () => {
