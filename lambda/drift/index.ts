@@ -19,7 +19,10 @@ export interface VariantResult {
   readonly variantName: string;
   readonly reportKey: string;
   readonly objects: number;
+  /** Capture lines (requests) read. */
   readonly records: number;
+  /** Feature rows read (what RecordCount publishes). */
+  readonly rows: number;
   readonly malformed: number;
   readonly driftedFeatures: string[];
   readonly driftedShare: number | null;
@@ -54,6 +57,7 @@ export function buildReport(r: DriftRequest, variant: string, objects: number, c
     windowEnd: new Date(r.endMs).toISOString(),
     baseline: `s3://${r.baselineBucket}/${r.baselineKey}`,
     policy: r.policy,
+    ...(r.prediction ? { prediction: r.prediction } : {}),
     captureObjects: objects,
     counters,
     testedFeatures: summary.testedFeatures,
@@ -76,7 +80,7 @@ export async function handler(event: DriftEvent): Promise<DriftResult> {
 
   const results: VariantResult[] = [];
   for (const variant of variants) {
-    const scanner = new CaptureScanner(profile, r.startMs, r.endMs);
+    const scanner = new CaptureScanner(profile, r.startMs, r.endMs, { prediction: r.prediction });
     let objects = 0;
     for (const prefix of captureHourPrefixes(r, variant)) {
       for (const key of await listKeys(r.captureBucket, prefix)) {
@@ -87,8 +91,9 @@ export async function handler(event: DriftEvent): Promise<DriftResult> {
     const summary = scanner.accumulator.summarize(r.policy);
     const key = reportKey(r, variant);
     await putJson(r.reportBucket, key, buildReport(r, variant, objects, scanner.counters, summary));
-    const { records, malformed } = scanner.counters;
-    const datums = driftDatums(r.endpointName, variant, new Date(r.endMs), summary, { records, malformed }, { perFeature: r.perFeatureMetrics });
+    const { records, rows, malformed } = scanner.counters;
+    const datums = driftDatums(r.endpointName, variant, new Date(r.endMs), summary, { records, rows, malformed },
+      { perFeature: r.perFeatureMetrics });
     const calls = await putMetrics(r.metricNamespace, datums);
     if (scanner.counters.malformed > 0) {
       log('WARN', 'malformed capture lines', { variantName: variant, malformed: scanner.counters.malformed, reasons: scanner.counters.malformedReasons });
@@ -98,7 +103,8 @@ export async function handler(event: DriftEvent): Promise<DriftResult> {
       driftedFeatures: summary.driftedFeatures, driftedShare: summary.driftedShare, datums: datums.length, putMetricDataCalls: calls,
     });
     results.push({
-      variantName: variant, reportKey: key, objects, records: scanner.counters.records, malformed: scanner.counters.malformed,
+      variantName: variant, reportKey: key, objects, records: scanner.counters.records, rows: scanner.counters.rows,
+      malformed: scanner.counters.malformed,
       driftedFeatures: summary.driftedFeatures, driftedShare: summary.driftedShare,
     });
   }

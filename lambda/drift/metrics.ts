@@ -5,7 +5,11 @@ import { Datum } from '../shared/datums';
 import { WindowSummary } from './window';
 
 export interface WindowCounters {
+  /** Capture lines (requests) read. */
   readonly records: number;
+  /** Feature rows read: a request with several CSV lines or JSON instances has several. @default - records */
+  readonly rows?: number;
+  /** Capture lines that could not be read. */
   readonly malformed: number;
 }
 
@@ -62,9 +66,11 @@ export function driftDatums(endpointName: string, variantName: string, timestamp
   put(METRIC.DRIFTED_FEATURES, tested ? summary.driftedFeatures.length : null, base, 'Count');
   put(METRIC.DRIFT_DETECTED, tested ? (summary.drifted ? 1 : 0) : null, base);
   put(METRIC.DRIFT_SCORE, tested ? driftScore(summary) : null, base);
-  put(METRIC.RECORDS, counters.records, base, 'Count');
+  // RecordCount counts rows (what the statistics see), not requests: a batch request of 10 CSV lines is 10 records.
+  put(METRIC.RECORDS, counters.rows ?? counters.records, base, 'Count');
   put(METRIC.MALFORMED, counters.malformed, base, 'Count');
-  // Breakage made loud: what a broken payload, a dead feature or an unseen vocabulary looks like.
+  // Breakage made loud: what a broken payload, a dead feature or an unseen vocabulary looks like. The malformed share is
+  // of capture lines (a malformed line's rows are unknown).
   const lines = counters.records + counters.malformed;
   put(METRIC.MALFORMED_SHARE, lines > 0 ? counters.malformed / lines : null, base);
   put(METRIC.MISSING_RATE_INCREASE, maxOf(summary.features.filter((f) => f.rows > 0).map((f) => f.missingRate - f.baselineMissingRate)), base);

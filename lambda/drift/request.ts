@@ -4,6 +4,7 @@
 import { hourPrefixes } from '../shared/capture';
 import { stamp } from '../shared/time';
 import { DriftPolicy, ResolvedPolicy, resolvePolicy } from './decide';
+import { PredictionSpec, predictionProblems } from './prediction';
 
 export interface DriftEvent {
   readonly endpointName: string;
@@ -37,6 +38,8 @@ export interface DriftEvent {
   readonly metricNamespace?: string;
   /** Publish per-feature metrics (false beyond the monitor's budget). @default true */
   readonly perFeatureMetrics?: boolean;
+  /** The profile feature read from the captured output: prediction drift. @default - none */
+  readonly prediction?: PredictionSpec;
 }
 
 export interface DriftRequest {
@@ -54,6 +57,7 @@ export interface DriftRequest {
   readonly reportPrefix: string;
   readonly metricNamespace: string;
   readonly perFeatureMetrics: boolean;
+  readonly prediction?: PredictionSpec;
 }
 
 /** Minutes a window settles before it is computed, unless the event says otherwise. */
@@ -90,6 +94,10 @@ export function resolveDriftEvent(event: DriftEvent, nowMs: number): DriftReques
   if (event?.features !== undefined && (!Array.isArray(event.features) || event.features.length === 0)) {
     problems.push('features, when given, must be a non-empty list of names');
   }
+  problems.push(...predictionProblems(event?.prediction));
+  if (event?.prediction?.name && Array.isArray(event?.features) && !event.features.includes(event.prediction.name)) {
+    problems.push(`prediction.name '${event.prediction.name}' must be one of the features`);
+  }
   let policy: ResolvedPolicy | undefined;
   try {
     policy = resolvePolicy(event?.policy, Array.isArray(event?.features) ? event.features : undefined);
@@ -114,6 +122,7 @@ export function resolveDriftEvent(event: DriftEvent, nowMs: number): DriftReques
     reportPrefix: (event.reportPrefix ?? 'drift-reports').replace(/\/+$/, ''),
     metricNamespace: event.metricNamespace ?? 'cdk-mlops/Drift',
     perFeatureMetrics: event.perFeatureMetrics !== false,
+    ...(event.prediction ? { prediction: event.prediction } : {}),
   };
 }
 

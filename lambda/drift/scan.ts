@@ -10,6 +10,7 @@ import { StringDecoder } from 'string_decoder';
 import { CapturePayload, decodePayload, FeatureLocation, parseCaptureLine, payloadRows } from '../shared/capture';
 import { BaselineProfile, toCategory, toNumber } from '../shared/profile';
 import { CLEAN_BREAKERS, LineFields, parsePlainDecimal, readCanonicalLine } from './fast-line';
+import { PredictionSpec, predictionValues } from './prediction';
 import { CategoricalAccumulator, NumericAccumulator, WindowAccumulator } from './window';
 
 /** At most this many distinct malformed-line reasons are kept (the counts stay exact). */
@@ -27,11 +28,15 @@ export interface ScanCounters {
   /** Lines that could not be read: not JSON, no input, undecodable payload, too few columns, no time. */
   malformed: number;
   malformedReasons: Record<string, number>;
+  /** Records whose output held no readable prediction (only with a prediction feature); their inputs are counted. */
+  unreadOutputs: number;
 }
 
 export interface ScannerOptions {
   /** Read canonical lines in place. Off only to check both paths agree. @default true */
   readonly fastPath?: boolean;
+  /** The profile feature read from the captured output (prediction drift). @default - every feature is an input */
+  readonly prediction?: PredictionSpec;
 }
 
 const COMMA = 0x2c;
@@ -39,8 +44,12 @@ const CR = 0x0d;
 
 export class CaptureScanner {
   readonly accumulator: WindowAccumulator;
-  readonly counters: ScanCounters = { lines: 0, records: 0, rows: 0, outsideWindow: 0, malformed: 0, malformedReasons: {} };
+  readonly counters: ScanCounters = { lines: 0, records: 0, rows: 0, outsideWindow: 0, malformed: 0, malformedReasons: {}, unreadOutputs: 0 };
+  /** The input features (all but the prediction) and, for each, its accumulator's position. */
   private readonly locations: FeatureLocation[];
+  private readonly inputSlots: number[];
+  private readonly prediction?: PredictionSpec;
+  private readonly predictionAccumulator?: NumericAccumulator | CategoricalAccumulator;
   /** CSV columns a row must have. */
   private readonly width: number;
   /** Per CSV column, the feature accumulator it feeds, or undefined. */
@@ -63,12 +72,18 @@ export class CaptureScanner {
 
   constructor(readonly profile: BaselineProfile, readonly startMs: number, readonly endMs: number, options: ScannerOptions = {}) {
     this.accumulator = new WindowAccumulator(profile);
-    this.locations = profile.features.map((f) => ({ name: f.name, index: f.index }));
+    const predictionAt = options.prediction ? profile.features.findIndex((f) => f.name === options.prediction!.name) : -1;
+    if (options.prediction && predictionAt < 0) throw new Error(`the prediction feature '${options.prediction.name}' is not in the baseline profile`);
+    this.prediction = options.prediction;
+    this.predictionAccumulator = predictionAt >= 0 ? this.accumulator.accumulators[predictionAt] : undefined;
+    this.inputSlots = profile.features.map((_, i) => i).filter((i) => i !== predictionAt);
+    this.locations = this.inputSlots.map((i) => ({ name: profile.features[i].name, index: profile.features[i].index }));
     this.width = this.locations.reduce((m, f) => Math.max(m, f.index + 1), 0);
     this.byColumn = new Array(this.width).fill(undefined);
     this.numericColumn = new Uint8Array(this.width);
     let distinct = true;
     profile.features.forEach((f, i) => {
+      if (i === predictionAt) return;
       if (this.byColumn[f.index] !== undefined) distinct = false;
       this.byColumn[f.index] = this.accumulator.accumulators[i];
       this.numericColumn[f.index] = f.type === 'numeric' ? 1 : 0;
@@ -150,11 +165,17 @@ export class CaptureScanner {
       this.counters.outsideWindow++;
       return true;
     }
+    const output = () => (f.outData < 0 && f.outEncoding < 0 && f.outType < 0 ? undefined : {
+      data: f.outData < 0 ? undefined : text.slice(f.outData, f.outDataEnd),
+      encoding: f.outEncoding < 0 ? undefined : text.slice(f.outEncoding, f.outEncodingEnd),
+      observedContentType: f.outType < 0 ? undefined : text.slice(f.outType, f.outTypeEnd),
+    });
     if (f.inEncodingEnd - f.inEncoding === 3 && text.startsWith('CSV', f.inEncoding)) {
       if (!this.csvRow(text, f.inData, f.inDataEnd)) return false;
       this.counters.lines++;
       this.counters.records++;
       this.counters.rows++;
+      if (this.prediction) this.addPrediction(output());
       return true;
     }
     // JSON or base64 payloads: the envelope was read here, the payload by the general reader.
@@ -163,7 +184,7 @@ export class CaptureScanner {
       data: text.slice(f.inData, f.inDataEnd),
       encoding: f.inEncoding < 0 ? undefined : text.slice(f.inEncoding, f.inEncodingEnd),
       observedContentType: f.inType < 0 ? undefined : text.slice(f.inType, f.inTypeEnd),
-    });
+    }, this.prediction ? output() : undefined);
     return true;
   }
 
@@ -265,7 +286,10 @@ export class CaptureScanner {
     const cell = text.slice(start, end);
     const a = text.charCodeAt(start);
     const b = text.charCodeAt(end - 1);
-    const c = a <= 0x20 || a >= 0x80 || b <= 0x20 || b >= 0x80 ? toCategory(cell) : cell;
+    // A cell that toCategory would change (blanks, a missing marker, a number) starts or ends with one of these.
+    const general = a <= 0x20 || a >= 0x80 || b <= 0x20 || b >= 0x80 || (a >= 0x30 && a <= 0x39) || a === 0x2b || a === 0x2d || a === 0x2e
+      || a === 0x23 || a === 0x3c || a === 0x4e || a === 0x6e;
+    const c = general ? toCategory(cell) : cell;
     if (c === undefined) acc.addMissing();
     else acc.addCategory(c, 1);
   }
@@ -283,20 +307,34 @@ export class CaptureScanner {
       return;
     }
     if (!record.input) return this.malformed('no endpointInput');
-    this.addPayload(record.input);
+    this.addPayload(record.input, record.output);
   }
 
-  /** Decodes an input payload and accumulates its rows (the line is already counted). */
-  private addPayload(input: CapturePayload): void {
+  /** Decodes an input payload and accumulates its rows, then the prediction of its output (the line is already counted). */
+  private addPayload(input: CapturePayload, output?: CapturePayload): void {
     const payload = decodePayload(input);
     if (!payload.ok) return this.malformed(payload.reason);
     const rows = payloadRows(payload.value, this.locations);
     if (!rows.ok) return this.malformed(rows.reason);
     this.counters.records++;
+    const accs = this.accumulator.accumulators;
+    const slots = this.inputSlots;
     for (const row of rows.value) {
-      this.accumulator.addRow(row);
+      for (let k = 0; k < slots.length; k++) accs[slots[k]].add(row[k]);
       this.counters.rows++;
     }
+    if (this.prediction) this.addPrediction(output);
+  }
+
+  /** Accumulates the predictions of a record's output; an output without one is counted, never fatal. */
+  private addPrediction(output: CapturePayload | undefined): void {
+    const decoded = output ? decodePayload(output) : undefined;
+    const values = decoded?.ok ? predictionValues(decoded.value, this.prediction!) : undefined;
+    if (!values?.ok) {
+      this.counters.unreadOutputs++;
+      return;
+    }
+    for (const v of values.value) this.predictionAccumulator!.add(v);
   }
 
   private malformed(why: string): void {

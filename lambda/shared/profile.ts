@@ -76,7 +76,10 @@ export interface BaselineProfile {
   readonly features: FeatureProfile[];
 }
 
-/** A finite number from a raw value, or undefined for missing (null, empty, NaN, infinite, not a number). */
+/**
+ * A finite number from a raw value, or undefined for missing: null, empty, NaN, infinite, and every string that is not
+ * a number (so 'NaN', 'None', 'null', 'NA' and the other MISSING_MARKERS are missing). true and false are 1 and 0.
+ */
 export function toNumber(v: FeatureValue): number | undefined {
   if (typeof v === 'number') {
     return Number.isFinite(v) ? v : undefined;
@@ -93,12 +96,39 @@ export function toNumber(v: FeatureValue): number | undefined {
   return undefined;
 }
 
-/** A category from a raw value, or undefined for missing (null, empty string). */
+/**
+ * The strings read as a missing value, for categorical and numeric features alike: pandas' default `na_values`
+ * (pandas.read_csv), so that a dataset written by pandas and the payloads built from it agree on what is missing.
+ */
+export const MISSING_MARKERS: ReadonlySet<string> = new Set([
+  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN',
+  'None', 'n/a', 'nan', 'null',
+]);
+
+/** A decimal literal (what a CSV writer prints for a number): digits, an optional fraction and exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A category from a raw value, or undefined for missing. Normalised so that the baseline and the payloads agree:
+ * - surrounding blanks are trimmed; null, undefined, NaN and the MISSING_MARKERS ('', 'NaN', 'None', 'null', 'NA', ...)
+ *   are missing;
+ * - a number, or a string that is a decimal literal, is the category of its number written the shortest way
+ *   (String(Number(s))): 1, '1', '1.0', '01', '+1' and '1e0' are the category '1' (pandas writes an integer column
+ *   with a missing value as 1.0; a JSON payload sends 1). Codes whose leading zeros matter ('007') must be sent as
+ *   non-numeric strings (e.g. 'z007');
+ * - booleans are 'true' and 'false'.
+ */
 export function toCategory(v: FeatureValue): string | undefined {
   if (v === null || v === undefined) return undefined;
-  if (typeof v === 'number' && !Number.isFinite(v)) return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
+  if (typeof v === 'boolean') return String(v);
   const s = String(v).trim();
-  return s === '' ? undefined : s;
+  if (MISSING_MARKERS.has(s)) return undefined;
+  if (DECIMAL.test(s)) {
+    const n = Number(s);
+    return Number.isFinite(n) ? String(n) : s;
+  }
+  return s;
 }
 
 /** Checks a feature list (non-empty, unique names, known types, unique non-negative indexes) and fills in indexes. */
@@ -331,5 +361,24 @@ export function parseProfile(doc: unknown): BaselineProfile {
   if (problems.length > 0) {
     throw new Error(`invalid baseline profile: ${problems.join('; ')}`);
   }
-  return p as BaselineProfile;
+  return { ...(p as BaselineProfile), features: (p.features as FeatureProfile[]).map(normalizeCategories) };
+}
+
+/**
+ * A categorical profile whose categories follow toCategory: a profile written before the normalisation (with
+ * 'None' or '1.0' as categories) is read as the same profile written now would be: missing markers become missing
+ * values, categories that normalise alike are merged. Profiles already normalised come back unchanged.
+ */
+export function normalizeCategories(f: FeatureProfile): FeatureProfile {
+  if (f.type !== 'categorical' || f.categories.every((c) => toCategory(c.value) === c.value)) return f;
+  const merged = new Map<string, number>();
+  let missing = f.missing;
+  for (const c of f.categories) {
+    const k = toCategory(c.value);
+    if (k === undefined) missing += c.count;
+    else merged.set(k, (merged.get(k) ?? 0) + c.count);
+  }
+  const categories = [...merged.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([value, count]) => ({ value, count }));
+  return { ...f, categories, missing, missingRate: f.rows > 0 ? missing / f.rows : 0 };
 }

@@ -12,6 +12,8 @@ import { defineModelQuality, QUALITY_NAMESPACE, qualityWindowMinutes, validateMo
 import { BreakageAlarmOptions } from './breakage-alarms';
 import { DriftDecision } from './drift-decision';
 import * as perms from './perms';
+import { PredictionDrift } from './prediction-drift';
+import { checkPredictionDrift, DEFAULT_PREDICTION_NAME, predictionEvent } from './prediction-wiring';
 import { resolveDriftDecision, ResolvedDriftDecision } from './resolve-decision';
 import { ILakeZone } from '../data-lake';
 import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
@@ -126,6 +128,14 @@ export interface DriftMonitorProps {
 
   /** The features watched (at least one, unique names). */
   readonly features: DriftFeature[];
+
+  /**
+   * Watch the model's predictions (scores or labels, read from the captured responses) as one more feature, named
+   * `predictionDrift.name`. Needs captured responses and a baseline of the predictions.
+   *
+   * @default - only the inputs are watched
+   */
+  readonly predictionDrift?: PredictionDrift;
 
   /**
    * A baseline profile already in the lake. Give this or `baselineDataset`, not both.
@@ -319,7 +329,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       { features: 'a list of features ({ name, type })' });
     const capture = props.dataCapture ?? props.endpoint.dataCapture;
     const endpointName = props.endpoint.endpointName;
-    const variants = props.endpoint.variantNames;
+    const variants = watchedVariants(props.endpoint);
     const severity = props.severity ?? AlarmSeverity.WARNING;
     const { windowMinutes, settlingMinutes } = validate(this, props, capture);
     const tuning = this.resolveAlarmTuning('driftAlarms', props.driftAlarms, Duration.minutes(windowMinutes), severity, 3, 2);
@@ -328,7 +338,9 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     this.windowMinutes = windowMinutes;
     this.endpointName = endpointName;
     this.variantNames = [...variants];
-    this.featureNames = props.features.map((f) => f.name);
+    const prediction = props.predictionDrift;
+    const predictionName = prediction ? prediction.name ?? DEFAULT_PREDICTION_NAME : undefined;
+    this.featureNames = [...props.features.map((f) => f.name), ...(predictionName ? [predictionName] : [])];
     this.psiThreshold = decision.policy.minPsi as number;
     this.alarmFactory = new AlarmFactory(this, props.alerts);
 
@@ -338,8 +350,11 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       zone: props.baselineDataset!.zone,
       key: props.baselineDataset!.profileKey ?? `baselines/${props.baselineDataset!.key}.profile.json`,
     };
-    const features = props.features.map((f, i) => ({ name: f.name, type: f.type, index: f.index ?? i }));
-    const baselineFeatures = props.features.map((f, i) => ({
+    const inputs = props.features.map((f, i) => ({ name: f.name, type: f.type, index: f.index ?? i }));
+    // The predictions are profiled like a feature; their capture index (past every input's) is never read from a request.
+    const pastInputs = Math.max(...inputs.map((f) => f.index)) + 1;
+    const features = prediction ? [...inputs, { name: predictionName!, type: prediction.type, index: pastInputs }] : inputs;
+    const baselineFeatures = [...props.features, ...(prediction ? [prediction] : [])].map((f, i) => ({
       ...features[i],
       ...(f.baselineColumn === undefined ? {} : { baselineColumn: f.baselineColumn }),
       ...(f.baselineIndex === undefined ? {} : { baselineIndex: f.baselineIndex }),
@@ -408,6 +423,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       reportPrefix: reportPrefix.replace(/\/+$/, ''),
       metricNamespace: DRIFT_NAMESPACE,
       perFeatureMetrics,
+      ...(prediction ? { prediction: predictionEvent(prediction) } : {}),
     };
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `cdk-mlops drift of endpoint ${endpointName}`,
@@ -538,7 +554,8 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
 
   private resolveDecision(props: DriftMonitorProps, tuning: ResolvedTuning): ResolvedDriftDecision {
     const errors = new InputErrors(this, 'DriftMonitor');
-    const names = props.features.map((f) => f?.name);
+    const prediction = props.predictionDrift ? [props.predictionDrift.name ?? DEFAULT_PREDICTION_NAME] : [];
+    const names = [...props.features.map((f) => f?.name), ...prediction];
     const decision = resolveDriftDecision(errors, props.decision, names, tuning.datapointsToAlarm, tuning.evaluationPeriods);
     errors.throwIfAny();
     return decision;
@@ -611,6 +628,7 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
   } else if (!capture.captureInput) {
     errors.add('endpoint', props.endpoint.endpointName, 'an endpoint that captures its requests (captureInput true): drift is measured on inputs');
   }
+  checkPredictionDrift(errors, props.predictionDrift, props.features ?? [], props.baselineDataset, capture?.captureOutput, FEATURE_NAME);
   if (props.endpoint.variantNames.length === 0) {
     errors.add('endpoint', props.endpoint.endpointName, 'an endpoint whose variant names are known (import it with variantNames)');
   }
@@ -672,6 +690,16 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
   }
   errors.throwIfAny();
   return { windowMinutes, settlingMinutes };
+}
+
+/**
+ * The variants whose captures are watched: the production variants and, on an endpoint that has one, the shadow
+ * variant (SageMaker captures the requests and responses of both: docs.aws.amazon.com/sagemaker/latest/dg/
+ * shadow-tests-create.html). The shadow's name is read structurally, as `ModelEndpoint` exposes it.
+ */
+function watchedVariants(endpoint: IModelEndpoint): string[] {
+  const shadow = (endpoint as { readonly shadowVariantName?: unknown }).shadowVariantName;
+  return typeof shadow === 'string' && !endpoint.variantNames.includes(shadow) ? [...endpoint.variantNames, shadow] : [...endpoint.variantNames];
 }
 
 /** Two features on one capture column, on one baseline column, or on the label, cannot both be measured. */

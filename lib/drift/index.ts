@@ -2,3 +2,4 @@ export * from './drift-monitor';
 export * from './model-quality';
 export * from './drift-decision';
 export * from './breakage-alarms';
+export * from './prediction-drift';

@@ -86,7 +86,7 @@ describe('capture scanner', () => {
     ].forEach((l) => s.addLine(l));
     expect(s.counters).toEqual({
       lines: 7, records: 2, rows: 3, outsideWindow: 1, malformed: 4,
-      malformedReasons: { 'not JSON': 1, 'CSV row has 1 columns, the schema needs 2': 1, 'no endpointInput': 1, 'no inferenceTime': 1 },
+      malformedReasons: { 'not JSON': 1, 'CSV row has 1 columns, the schema needs 2': 1, 'no endpointInput': 1, 'no inferenceTime': 1 }, unreadOutputs: 0,
     });
     const summary = s.accumulator.summarize(resolvePolicy({ minCount: 1 }));
     expect(summary.features.map((f) => f.count)).toEqual([3, 3]);

@@ -148,3 +148,55 @@ test('fails when the event names a feature the profile lacks', async () => {
   mockCapture({});
   await expect(handler({ ...event, features: ['age', 'income'] })).rejects.toThrow(/features not in the baseline profile: income/);
 });
+
+test('RecordCount counts rows, not requests: a request of several CSV lines or JSON instances is several records', async () => {
+  const t = '2026-11-23T09:10:00Z';
+  mockCapture({
+    'monitoring/capture/churn/AllTraffic/2026/11/23/09/batch.jsonl': [
+      captureLine('41,fr\n42,de\n43,it', { inferenceTime: t }),
+      captureLine('{"instances": [{"age": 30, "country": "fr"}, {"age": 31, "country": "de"}]}', { inferenceTime: t, encoding: 'JSON' }),
+      captureLine('44,it', { inferenceTime: t }),
+    ].join('\n'),
+  });
+
+  const result = await handler(event);
+
+  expect(result.variants[0]).toMatchObject({ records: 3, rows: 6, malformed: 0 });
+  const data = cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData!;
+  expect(data.find((d) => d.MetricName === 'RecordCount')).toMatchObject({ Value: 6, Unit: 'Count' });
+  expect(data.find((d) => d.MetricName === 'MalformedShare')!.Value).toBe(0);
+});
+
+test('prediction drift: the output score is one more feature, published and reported like the inputs', async () => {
+  // GIVEN a profile whose 'score' feature is the baseline of the model's scores, and scores shifted up
+  const withScore = buildProfile(
+    Array.from({ length: 3000 }, () => [40 + 10 * r.normal(), ['fr', 'de', 'it'][Math.floor(r.next() * 3)], r.next()]),
+    [{ name: 'age', type: 'numeric' }, { name: 'country', type: 'categorical' }, { name: 'score', type: 'numeric' }],
+  );
+  const lines: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const minute = String(i % 60).padStart(2, '0');
+    lines.push(captureLine(`${(40 + 10 * r.normal()).toFixed(2)},${['fr', 'de', 'it'][i % 3]}`, {
+      inferenceTime: `2026-11-23T09:${minute}:00Z`, output: (0.6 + 0.4 * r.next()).toFixed(4),
+    }));
+  }
+  mockCapture({ 'monitoring/capture/churn/AllTraffic/2026/11/23/09/f.jsonl': lines.join('\n') });
+  s3.on(GetObjectCommand, { Bucket: 'lake', Key: 'baselines/churn.json' }).callsFake(() => ({ Body: streamBody(JSON.stringify(withScore)) }));
+
+  // WHEN
+  const result = await handler({ ...event, features: ['age', 'country', 'score'], prediction: { name: 'score' } });
+
+  // THEN the score drifted, the inputs did not
+  expect(result.variants[0]).toMatchObject({ records: 300, rows: 300, driftedFeatures: ['score'] });
+  const report = JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string);
+  expect(report.prediction).toEqual({ name: 'score' });
+  expect(report.counters.unreadOutputs).toBe(0);
+  expect(report.features[2]).toMatchObject({ name: 'score', count: 300, drifted: true });
+  const data = cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData!;
+  expect(data.find((d) => d.MetricName === 'FeatureDrifted' && d.Dimensions!.some((x) => x.Value === 'score'))!.Value).toBe(1);
+});
+
+test('fails on a prediction feature that is not watched', async () => {
+  await expect(handler({ ...event, features: ['age'], prediction: { name: 'score' } }))
+    .rejects.toThrow(/prediction.name 'score' must be one of the features/);
+});
