@@ -48,6 +48,14 @@ export const TRAINING_JOB_ACTIONS = [
   'sagemaker:ListTags',
 ];
 
+/**
+ * The run-id part of the job names a pipeline gives (`<prefix>-<uuid>`), as an IAM pattern: `?` matches exactly one character
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards).
+ * Unlike `<prefix>-*`, `<prefix>-` followed by exactly 36 characters with hyphens at the UUID's places never matches the jobs of a
+ * pipeline whose prefix extends this one (`churn-v2-<uuid>` has 39 characters after `churn-`), in this app or any other.
+ */
+export const RUN_ID_PATTERN = '????????-????-????-????-????????????';
+
 /** The managed EventBridge rule through which Step Functions learns that a training job ended. */
 export const SYNC_RULE_ACTIONS = ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'];
 export const SYNC_RULE_NAME = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';

@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { TrainingInstanceType } from './instance-type';
+import * as perms from './perms';
 import { IModelRegistry } from './model-registry';
 import { defineStates } from './private/definition';
 import { grantOverlapCheck } from './private/overlap';
@@ -349,7 +350,7 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
     const stack = Stack.of(this);
     this.jobNamePrefix = cfg.jobNamePrefix;
     this.pipelineName = cfg.jobNamePrefix;
-    const trainingJobsArn = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.jobNamePrefix}-*` });
+    const trainingJobsArn = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.jobNamePrefix}-${perms.RUN_ID_PATTERN}` });
     const roles = definePipelineRoles(this, props, cfg, trainingJobsArn);
     this.trainingRole = roles.trainingRole;
     this.stateMachineRole = roles.stateMachineRole;

@@ -17,7 +17,7 @@ test('acknowledges, on each role policy, exactly the wildcard resources the pipe
     'AwsSolutions::AwsSolutions-IAM5[Resource::<Lakecurated363C5ACC.Arn>/churn/train/*]',
     'AwsSolutions::AwsSolutions-IAM5[Resource::<LakemodelsCABA3223.Arn>/training/churn/output/*]',
     'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:*]',
-    'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-*]',
+    'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-????????-????-????-????-????????????/*]',
   ]);
   expect(training['AwsSolutions::AwsSolutions-IAM5[Resource::*]']).toMatch(/PutMetricData supports no resource-level permissions/);
   const machine = acknowledged(p.stateMachineRole.node.findChild('DefaultPolicy').node.defaultChild as CfnResource);
@@ -25,7 +25,6 @@ test('acknowledges, on each role policy, exactly the wildcard resources the pipe
     'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
     'AwsSolutions::AwsSolutions-IAM5[Resource::<LakemodelsCABA3223.Arn>/training/churn/output/*]',
     'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*]',
-    'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-*]',
   ]);
   for (const reason of [...Object.values(training), ...Object.values(machine)]) {
     expect(reason.length).toBeGreaterThan(40);

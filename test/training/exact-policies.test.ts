@@ -20,7 +20,7 @@ describe('TrainingPipeline exact policies', () => {
     expect(onJobs).toEqual([{
       Action: ['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'],
       Effect: 'Allow',
-      Resource: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-*',
+      Resource: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-????????-????-????-????-????????????',
     }]);
     // AddTags on nothing else.
     const addTags = statements.filter((s) => [s.Action].flat().includes('sagemaker:AddTags'));
@@ -42,7 +42,7 @@ describe('TrainingPipeline exact policies', () => {
       {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Effect: 'Allow',
-        Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-*',
+        Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-????????-????-????-????-????????????/*',
       },
       { Action: 'cloudwatch:PutMetricData', Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } }, Effect: 'Allow', Resource: '*' },
       { Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } }, Effect: 'Allow', Resource: lakeKey },

@@ -27,7 +27,7 @@ describe('TrainingPipeline principals, whole policies', () => {
         },
         {
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow',
-          Resource: `arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:${JOBS}-*`,
+          Resource: `arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:${JOBS}-????????-????-????-????-????????????/*`,
         },
         { Action: 'cloudwatch:PutMetricData', Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } }, Effect: 'Allow', Resource: '*' },
         { Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } }, Effect: 'Allow', Resource: '<Train/Lake/Key.Arn>' },
@@ -43,7 +43,7 @@ describe('TrainingPipeline principals, whole policies', () => {
       statements: [
         {
           Action: ['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'],
-          Effect: 'Allow', Resource: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${JOBS}-*`,
+          Effect: 'Allow', Resource: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${JOBS}-????????-????-????-????-????????????`,
         },
         {
           Action: ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'], Effect: 'Allow',

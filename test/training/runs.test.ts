@@ -110,12 +110,27 @@ describe('TrainingPipelineAlarms: every failure is told', () => {
 });
 
 describe('TrainingPipeline job-name prefixes', () => {
-  test('fails when another pipeline\'s prefix extends this one with a hyphen (IAM on churn-* covers churn-v2-*)', () => {
+  test('fails when another pipeline of the app uses the same prefix', () => {
+    const f = fixture();
+    pipeline(f, { jobNamePrefix: 'churn' });
+    const registry = new ModelRegistry(f.stack, 'Registry2', { modelPackageGroupName: 'churn-other' });
+    new TrainingPipeline(f.stack, 'Again', { ...minimalProps(f), registry, jobNamePrefix: 'churn' });
+    expect(() => Template.fromStack(f.stack)).toThrow(/TrainingPipeline Train\/Churn: jobNamePrefix must differ from the prefix of every other pipeline of the app \(Train\/Again uses it too.*got 'churn'/);
+  });
+
+  test('a prefix that extends another with a hyphen (churn and churn-v2) is isolated by the grants\' shape', () => {
     const f = fixture();
     pipeline(f, { jobNamePrefix: 'churn' });
     const registry = new ModelRegistry(f.stack, 'Registry2', { modelPackageGroupName: 'churn-v2' });
     new TrainingPipeline(f.stack, 'ChurnV2', { ...minimalProps(f), registry, jobNamePrefix: 'churn-v2' });
-    expect(() => Template.fromStack(f.stack)).toThrow(/TrainingPipeline Train\/Churn: jobNamePrefix must not be equal to or a hyphenated start of another pipeline's prefix .*Train\/ChurnV2, prefix 'churn-v2'.*got 'churn'/);
+    const template = Template.fromStack(f.stack);
+    // IAM's ? matches exactly one character: churn-v2-<uuid> has 39 characters after 'churn-', the pattern 36.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: Match.arrayWith(['sagemaker:CreateTrainingJob', 'sagemaker:StopTrainingJob']),
+        Resource: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-????????-????-????-????-????????????',
+      })]) },
+    });
   });
 
   test('prefixes that only share letters are isolated (churn and churnv2)', () => {

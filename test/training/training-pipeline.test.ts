@@ -170,7 +170,7 @@ describe('TrainingPipeline state machine', () => {
     expect(read.Assign.modelDataUrl).toBe('{% $states.result.ModelArtifacts.S3ModelArtifacts %}');
     const describes = roleStatements(template.toJSON(), 'ChurnStateMachineRole')
       .filter((st) => [st.Action].flat().includes('sagemaker:DescribeTrainingJob'));
-    expect(describes.map((st) => st.Resource)).toEqual([`arn:aws:sagemaker:us-east-1:123456789012:training-job/${p.jobNamePrefix}-*`]);
+    expect(describes.map((st) => st.Resource)).toEqual([`arn:aws:sagemaker:us-east-1:123456789012:training-job/${p.jobNamePrefix}-????????-????-????-????-????????????`]);
   });
 
   test('gates on the metric (>= by default) and fails with QualityGateFailed and a clear cause when it is missed', () => {
@@ -424,7 +424,7 @@ describe('TrainingPipeline roles', () => {
     expect(statements).toContainEqual({
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Effect: 'Allow',
-      Resource: `arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:${p.jobNamePrefix}-*`,
+      Resource: `arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:${p.jobNamePrefix}-????????-????-????-????-????????????/*`,
     });
     // DescribeLogStreams is authorized on the log group, not on a stream.
     expect(statements).toContainEqual({
@@ -455,7 +455,7 @@ describe('TrainingPipeline roles', () => {
     expect(statements).toContainEqual({
       Action: ['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'],
       Effect: 'Allow',
-      Resource: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${p.jobNamePrefix}-*`,
+      Resource: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${p.jobNamePrefix}-????????-????-????-????-????????????`,
     });
     expect(statements).toContainEqual({
       Action: 'iam:PassRole',

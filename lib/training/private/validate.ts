@@ -291,9 +291,10 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
 const PREFIXES = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
- * A pipeline may create, tag and stop the jobs `<prefix>-*` (IAM matches the ARN `training-job/<prefix>-*`). If another pipeline of
- * the app used `<prefix>-<more>` (`churn` and `churn-v2`), the first could stop the second's jobs, so prefixes that are equal or
- * extend each other with a hyphen fail at synth. Pipelines of other apps in the account cannot be seen: give them disjoint prefixes.
+ * Two pipelines of one app with the same job-name prefix would share their IAM grants on jobs (`training-job/<prefix>-<uuid>`),
+ * their log streams and their output and checkpoint prefixes, so an equal prefix fails at synth. A prefix that extends another
+ * (`churn` and `churn-v2`) is isolated by the grants' shape: they match `<prefix>-` and exactly a UUID (perms.RUN_ID_PATTERN), which
+ * holds for pipelines of other apps in the account too.
  */
 function isolatePrefix(scope: Construct, prefix: string): void {
   if (isToken(prefix)) {
@@ -305,9 +306,9 @@ function isolatePrefix(scope: Construct, prefix: string): void {
   prefixes.set(scope.node.path, prefix);
   scope.node.addValidation({
     validate: () => [...prefixes.entries()]
-      .filter(([path, other]) => path !== scope.node.path && (other === prefix || other.startsWith(`${prefix}-`)))
-      .map(([path, other]) => `TrainingPipeline ${scope.node.path}: jobNamePrefix must not be equal to or a hyphenated start of another `
-        + `pipeline's prefix (its IAM grants on training-job/${prefix}-* would cover the jobs of ${path}, prefix '${other}'), got '${prefix}'`),
+      .filter(([path, other]) => path !== scope.node.path && other === prefix)
+      .map(([path]) => `TrainingPipeline ${scope.node.path}: jobNamePrefix must differ from the prefix of every other pipeline of the app `
+        + `(${path} uses it too; they would share jobs, logs and output), got '${prefix}'`),
   });
 }
 

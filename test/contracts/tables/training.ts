@@ -135,6 +135,7 @@ const CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confus
 const EB_CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html';
 const EB_DLQ = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html';
 const LIST_EXECUTIONS = 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html';
+const IAM_WILDCARDS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards';
 const PASS_ROLE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html';
 
 const s3Object = (bucketArn: string, key: string) => `${bucketArn}/${key}`;
@@ -173,8 +174,15 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
         { call: 'stops a job of another pipeline', action: 'sagemaker:StopTrainingJob', resource: otherJob, expect: 'denied', source: SFN_SAGEMAKER },
         {
           call: `creates a job of a pipeline whose prefix extends this one (${s.prefix}-v2-...)`, action: 'sagemaker:CreateTrainingJob',
-          resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/${s.prefix}-v2-${RUN_ID}`, expect: 'denied', source: SFN_SAGEMAKER,
-          knownDefect: '#11 training item 1: job-name prefix isolation (churn-* matches churn-v2-*)',
+          resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/${s.prefix}-v2-${RUN_ID}`, expect: 'denied', source: IAM_WILDCARDS,
+        },
+        {
+          call: `stops a job of a pipeline whose prefix extends this one (${s.prefix}-v2-...)`, action: 'sagemaker:StopTrainingJob',
+          resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/${s.prefix}-v2-${RUN_ID}`, expect: 'denied', source: IAM_WILDCARDS,
+        },
+        {
+          call: `describes a job of a pipeline whose prefix extends this one (${s.prefix}-v2-...)`, action: 'sagemaker:DescribeTrainingJob',
+          resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/${s.prefix}-v2-${RUN_ID}`, expect: 'denied', source: IAM_WILDCARDS,
         },
         {
           call: 'lists the executions of another state machine', action: 'states:ListExecutions',
@@ -248,6 +256,11 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
         {
           call: 'writes its job\'s log stream', action: 'logs:PutLogEvents',
           resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:${s.jobName}/algo-1-1700000000`, expect: 'allowed', source: TRAINING_ROLE,
+        },
+        {
+          call: `writes the log stream of a job of a pipeline whose prefix extends this one (${s.prefix}-v2-...)`, action: 'logs:PutLogEvents',
+          resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:${s.prefix}-v2-${RUN_ID}/algo-1-1700000000`,
+          expect: 'denied', source: IAM_WILDCARDS,
         },
         {
           call: 'writes another job\'s log stream', action: 'logs:PutLogEvents',
