@@ -1,14 +1,15 @@
-import { Annotations, ArnFormat, Duration, Lazy, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, RemovalPolicy, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { DataCaptureOptions, EndpointDataCapture } from './data-capture';
 import { DeploymentPolicy } from './deployment-policy';
 import { IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-interface';
 import {
-  DESCRIBE_ALARM_ACTIONS, ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_ACTIONS, WRITE_CAPTURE_ACTIONS,
+  DESCRIBE_ALARM_ACTIONS, ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_ACTIONS, LOGS_KEY_ACTIONS, WRITE_CAPTURE_ACTIONS,
 } from './perms';
 import { VariantScalableInstanceCount } from './private-autoscaling';
 import { checkDataCapture, renderDataCapture } from './private-data-capture';
@@ -95,12 +96,40 @@ export interface ModelEndpointProps {
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
 
   /**
+   * Define the endpoint's log group (`/aws/sagemaker/Endpoints/<endpointName>`) in the stack, with a retention and optionally a
+   * key, before the endpoint; it is retained when removed. Without it SageMaker creates the group at first start, without
+   * retention. Not for an endpoint already deployed without it: SageMaker has created the group, and CloudFormation fails to
+   * define one of the same name (import it with `cdk import` first).
+   *
+   * @default - SageMaker creates the log group, kept forever and encrypted by CloudWatch Logs
+   */
+  readonly logs?: EndpointLogOptions;
+
+  /**
    * Keep the variant weights of the running endpoint when a new configuration is deployed (for example weights that
    * an experiment shifted). Otherwise the weights written in code apply at each deployment.
    *
    * @default false
    */
   readonly retainWeightsOnDeploy?: boolean;
+}
+
+/** The endpoint's CloudWatch log group, defined by the stack rather than by SageMaker at first start. */
+export interface EndpointLogOptions {
+  /**
+   * How long the container logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly retention?: logs.RetentionDays;
+
+  /**
+   * The key that encrypts the logs. The key policy of a key defined in this app gets the statement that lets CloudWatch Logs
+   * use it for this log group only; for an imported key, add that statement yourself.
+   *
+   * @default - encrypted by CloudWatch Logs with its own key
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 const MAX_ROLLBACK_ALARMS = 10;
@@ -164,6 +193,9 @@ export class ModelEndpoint extends ModelEndpointBase {
   public readonly errorRateAlarm?: cloudwatch.CfnAlarm;
   /** The endpoint's own rollback alarm on p99 model latency, if defined. */
   public readonly latencyAlarm?: cloudwatch.CfnAlarm;
+
+  /** The endpoint's log group, if `logs` was given. */
+  public readonly logGroup?: logs.LogGroup;
 
   private readonly variants: VariantRecord[] = [];
   private readonly shadows: ShadowVariantOptions[] = [];
@@ -244,6 +276,11 @@ export class ModelEndpoint extends ModelEndpointBase {
       excludeRetainedVariantProperties: Lazy.any({ produce: () => this.renderExcludedProperties() }, { omitEmptyArray: true }),
       deploymentConfig: Lazy.any({ produce: () => this.deployment._render(this.rollbackAlarms.map((a) => a.alarmName)) }),
     });
+
+    if (props.logs) {
+      this.logGroup = this.defineLogGroup(props.logs);
+      this.resource.node.addDependency(this.logGroup);
+    }
 
     for (const variant of props.variants ?? []) {
       this.addVariant(variant);
@@ -415,6 +452,35 @@ export class ModelEndpoint extends ModelEndpointBase {
           + '(<prefix>/<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/<file>); the grant is s3:PutObject only, under this endpoint\'s capture prefix.');
       }
     }
+  }
+
+  /**
+   * The log group SageMaker writes the endpoint's container logs to, defined before the endpoint. With a key defined in this app,
+   * the key policy lets CloudWatch Logs use it with the encryption context of this log group only
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+   */
+  private defineLogGroup(options: EndpointLogOptions): logs.LogGroup {
+    const logGroupName = `/aws/sagemaker/Endpoints/${this.endpointName}`;
+    const group = new logs.LogGroup(this, 'Logs', {
+      logGroupName,
+      retention: options.retention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: options.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const key = options.encryptionKey;
+    if (key) {
+      // Built in the key's stack from the literal name, so that a key of another stack gets no reference to this one.
+      const keyStack = Stack.of(key);
+      const groupArn = keyStack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: `CloudWatchLogsEncrypt${this.endpointName.replace(/[^a-zA-Z0-9]/g, '')}`,
+        principals: [new iam.ServicePrincipal(`logs.${keyStack.region}.amazonaws.com`)],
+        actions: LOGS_KEY_ACTIONS,
+        resources: ['*'],
+        conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': groupArn } },
+      }));
+    }
+    return group;
   }
 
   /** `arn:...:log-group:/aws/sagemaker/Endpoints/<name>`: the log group SageMaker writes the endpoint's container logs to. */

@@ -38,3 +38,12 @@ export const ENDPOINT_LOG_ACTIONS = [...LOGS_GROUP_ACTIONS, ...LOGS_STREAM_ACTIO
 
 /** What SageMaker needs to attach its containers to a VPC (shared with the other SageMaker capability). */
 export const VPC_ACTIONS = SAGEMAKER_VPC_ACTIONS;
+
+/**
+ * What CloudWatch Logs needs on the key of an encrypted log group, granted in the key policy to the regional logs service
+ * principal with the log group's encryption context (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html),
+ * as exact actions.
+ */
+export const LOGS_KEY_ACTIONS = [
+  'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey',
+];

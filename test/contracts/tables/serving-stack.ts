@@ -1,4 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { buildReferenceApp } from '../../../bin/reference-app';
 import { IDataLake } from '../../../lib/data-lake';
 import { DriftMonitor, ProblemType } from '../../../lib/drift';
@@ -7,6 +9,7 @@ import { AlertTopics } from '../../../lib/monitoring';
 import { ModelEndpoint, ServingModel } from '../../../lib/serving';
 import { FEATURES, driftFixture } from '../../drift/fixtures';
 import { experimentFixture } from '../../experiments/fixtures';
+import { servingFixture } from '../../serving/fixtures';
 import { testApp } from '../../util';
 import { ContractApp, pathOf } from '../harness/apps';
 import { ACCOUNT, REGION } from '../harness/cfn';
@@ -29,6 +32,8 @@ export interface ServingAppSpec {
   /** Where the experiment's ground truth lands, when it measures success by ground truth (`SuccessMeasure.groundTruth`). */
   readonly experimentGroundTruth?: { zone: string; prefix: string };
   readonly alerts?: AlertTopics;
+  /** The key of the endpoint's own log group, if it defines one encrypted. */
+  readonly endpointLogsKey?: kms.IKey;
   /** The image repository the registered package that a model serves names (the reference app registers with its trainer). */
   readonly packageImageRepositoryArn?: (app: ContractApp) => string;
 }
@@ -86,6 +91,16 @@ export const SERVING_APPS: Record<string, () => ServingAppSpec> = {
       baselineDataset: { zone: 'features', key: 'churn/train.csv' }, groundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' },
     };
   },
+  'endpoint with its own log group, encrypted with a key of the app': () => {
+    const f = servingFixture();
+    const key = new kms.Key(f.stack, 'LogsKey', { enableKeyRotation: true });
+    const endpoint = new ModelEndpoint(f.stack, 'Churn', {
+      endpointName: 'churn',
+      variants: [{ name: 'champion', model: f.champion, weight: 90 }, { name: 'challenger', model: f.challenger, weight: 10 }],
+      logs: { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key },
+    });
+    return { app: f.stack.node.root as App, lake: f.lake, endpoint, models: fixtureModels(f.stack), endpointLogsKey: key };
+  },
   'A/B experiment, minimal': () => {
     const f = experimentFixture();
     const experiment = new AbExperiment(f.stack, 'ChurnV4', { endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger' });
@@ -140,6 +155,7 @@ export interface ServingSubject {
   readonly packageImageRepositoryArn?: string;
   /** The alarm names of the endpoint's AutoRollbackConfiguration, as SageMaker receives them. */
   readonly rollbackAlarmNames: string[];
+  readonly endpointLogsKeyArn?: string;
   /** The ARN of the one role at a construct path. */
   readonly roleArnAt: (path: RegExp) => string;
   /** The ARN of the one Lambda function at a construct path. */
@@ -185,6 +201,7 @@ export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingS
     alertsKeyArn: spec.alerts?.encryptionKey && app.value(spec.alerts.encryptionKey, spec.alerts.encryptionKey.keyArn),
     packageImageRepositoryArn: spec.packageImageRepositoryArn?.(app),
     rollbackAlarmNames: rollbackAlarmNames(app, spec.endpoint),
+    endpointLogsKeyArn: spec.endpointLogsKey && app.value(spec.endpointLogsKey, spec.endpointLogsKey.keyArn),
     roleArnAt: (path) => findOne(app.iam, { path }).roleArn,
     functionArnAt: (path) => {
       const fns = app.resolver.resources().filter((r) => r.type === 'AWS::Lambda::Function' && path.test(r.path));
@@ -322,6 +339,12 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
           rows.push({
             call: 'pulls the image the registered package names', action: 'ecr:BatchGetImage', resource: s.packageImageRepositoryArn, expect: 'allowed',
             source: PACKAGE_MODEL,
+          }, {
+            call: 'pulls the layers of the image the registered package names', action: 'ecr:GetDownloadUrlForLayer', resource: s.packageImageRepositoryArn,
+            expect: 'allowed', source: PACKAGE_MODEL,
+          }, {
+            call: 'pulls the trainer image (the package does not name it)', action: 'ecr:BatchGetImage', resource: repo('cdk-mlops/churn-trainer'),
+            expect: 'denied', source: PACKAGE_MODEL,
           });
         }
       }
@@ -347,6 +370,9 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
       { call: 'for another account', action: 'sts:AssumeRole', resource: s.models[0].roleArn, context: { 'aws:SourceAccount': OTHER_ACCOUNT }, expect: 'denied', source: CONFUSED_DEPUTY },
     ],
   },
+  // CloudWatch Logs using the endpoint log group's key is not a row: iam-simulate ignores `kms:EncryptionContext:<key>` context
+  // keys (see the alert topics rows), so neither its allowed nor its denied calls can be evaluated; the key policy statement is
+  // asserted exactly in test/serving/endpoint-logs.test.ts.
   // --- drift ----------------------------------------------------------------------------------------------------------------
   {
     principal: 'the drift handler\'s role',
