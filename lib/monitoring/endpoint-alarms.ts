@@ -6,6 +6,7 @@ import { AlarmSeverity, IAlertTopics } from './alert-topics';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
 import { EndpointMetricFactory, UtilizationKind } from '../private/endpoint-metrics';
 import { instanceFacts } from '../private/instance-catalog';
+import { watchStackBudget } from '../private/stack-budget';
 import { InputErrors, describe, requireProps } from '../private/validation';
 import { IModelEndpoint, VariantKind } from '../serving';
 
@@ -56,11 +57,30 @@ export interface EndpointAlarmsProps {
   readonly alerts?: IAlertTopics;
 
   /**
-   * The variants watched one by one.
+   * The variants watched one by one (with `perVariant`), and the variants the endpoint-wide utilization alarms take the
+   * worst of.
    *
    * @default - every production variant of the endpoint
    */
   readonly variantNames?: string[];
+
+  /**
+   * Define every kind of alarm for each variant as well (`<prefix>-variant-<name>-<alarm>`), the utilizations only per
+   * variant. Without it, each kind is one alarm across the variants: the endpoint's error rates, the worst variant's
+   * latency and utilization (and CPU or GPU per variant only where the variants' instance types differ in vCPU or GPU
+   * count): about 10 alarms per endpoint whatever its variant count, where per-variant alarms cost about 7 per variant.
+   *
+   * @default - false, unless `variantNames` is given
+   */
+  readonly perVariant?: boolean;
+
+  /**
+   * The kinds of alarm defined; each can still be tuned or switched off with its own option.
+   *
+   * @default - every kind that applies to the variants (GPU kinds only on GPU instance types, serverless concurrency only
+   * on serverless variants)
+   */
+  readonly alarms?: EndpointAlarmKind[];
 
   /**
    * The prefix of the alarm names: `<prefix>-<endpoint|variant-name>-<alarm>`.
@@ -139,6 +159,7 @@ export class EndpointAlarms extends Construct {
   private readonly factory: AlarmFactory;
   private readonly metrics: EndpointMetricFactory;
   private readonly byKey = new Map<string, cloudwatch.Alarm>();
+  private kinds = new Set<EndpointAlarmKind>();
 
   constructor(scope: Construct, id: string, props: EndpointAlarmsProps) {
     super(scope, id);
@@ -151,6 +172,8 @@ export class EndpointAlarms extends Construct {
     const variants = props.variantNames ?? props.endpoint.variantNames;
 
     const r = resolveAll(this, props, variants);
+    watchStackBudget(this, props.endpoint.endpointName);
+    this.kinds = new Set(props.alarms ?? Object.values(EndpointAlarmKind));
 
     // Per endpoint.
     this.rateAlarm(EndpointAlarmKind.ERROR_RATE_5XX, undefined, r.e5);
@@ -168,9 +191,12 @@ export class EndpointAlarms extends Construct {
       });
     }
 
-    // Per variant.
-    for (const variant of variants) {
-      this.variantAlarms(variant, r);
+    if (props.perVariant ?? props.variantNames !== undefined) {
+      for (const variant of variants) {
+        this.variantAlarms(variant, r);
+      }
+    } else {
+      this.worstVariantAlarms(variants, r);
     }
 
     const healthParts = [this.byKey.get(key(EndpointAlarmKind.ERROR_RATE_5XX)), this.byKey.get(key(EndpointAlarmKind.MODEL_LATENCY))]
@@ -191,6 +217,38 @@ export class EndpointAlarms extends Construct {
    */
   public alarm(kind: EndpointAlarmKind, variantName?: string): cloudwatch.Alarm | undefined {
     return this.byKey.get(key(kind, variantName));
+  }
+
+  /**
+   * One utilization alarm per kind across the variants it applies to, on the worst variant. CPU and GPU utilization are
+   * 100 per vCPU or GPU: one threshold fits all variants only when they have the same count; otherwise that kind is per
+   * variant.
+   */
+  private worstVariantAlarms(variants: string[], r: ReturnType<typeof resolveAll>): void {
+    const serverless = variants.filter((v) => this.endpoint.variantKind(v) === VariantKind.SERVERLESS);
+    const instance = variants.filter((v) => this.endpoint.variantKind(v) !== VariantKind.SERVERLESS);
+    const facts = new Map(instance.map((v) => [v, instanceFacts(this.endpoint.variantInstanceType?.(v))]));
+    const worst = (kind: EndpointAlarmKind, over: string[], res: Resolved, metric: UtilizationKind, unitsOf?: (v: string) => number) => {
+      if (over.length === 0) {
+        return;
+      }
+      const units = new Set(over.map((v) => unitsOf?.(v) ?? 1));
+      if (units.size > 1) {
+        over.forEach((v) => this.utilizationAlarm(kind, v, res, unitsOf!(v), metric));
+        return;
+      }
+      this.utilizationAlarm(kind, undefined, res, [...units][0], metric, over);
+    };
+    worst(EndpointAlarmKind.MEMORY, variants, r.mem, 'memory');
+    worst(EndpointAlarmKind.SERVERLESS_CONCURRENCY, serverless, r.conc, 'serverless-concurrency', () => 0.01);
+    worst(EndpointAlarmKind.CPU, instance, r.cpu, 'cpu', (v) => facts.get(v)!.vcpus ?? 1);
+    worst(EndpointAlarmKind.DISK, instance, r.disk, 'disk');
+    const gpuVariants = (explicit: boolean) => instance.filter((v) => {
+      const gpus = facts.get(v)!.gpus;
+      return gpus !== undefined ? gpus > 0 : explicit;
+    });
+    worst(EndpointAlarmKind.GPU, gpuVariants(r.gpu.explicit), r.gpu, 'gpu', (v) => facts.get(v)!.gpus ?? 1);
+    worst(EndpointAlarmKind.GPU_MEMORY, gpuVariants(r.gpuMem.explicit), r.gpuMem, 'gpu-memory', (v) => facts.get(v)!.gpus ?? 1);
   }
 
   private variantAlarms(variant: string, r: ReturnType<typeof resolveAll>): void {
@@ -248,17 +306,21 @@ export class EndpointAlarms extends Construct {
     });
   }
 
-  private utilizationAlarm(kind: EndpointAlarmKind, variant: string, r: Resolved, scale: number, metric: UtilizationKind): void {
+  private utilizationAlarm(kind: EndpointAlarmKind, variant: string | undefined, r: Resolved, scale: number, metric: UtilizationKind,
+    worstOf: string[] = []): void {
     if (!r.enabled) {
       return;
     }
     const threshold = Number((r.threshold * scale).toFixed(4));
     this.define(kind, variant, r, {
-      metric: this.metrics.utilization(metric, { variantName: variant, period: r.period }),
+      metric: variant === undefined
+        ? this.metrics.worstUtilization(metric, worstOf, { period: r.period })
+        : this.metrics.utilization(metric, { variantName: variant, period: r.period }),
       threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.MISSING,
-      description: `The ${kind} utilization of ${this.subject(variant)} is above ${r.threshold}%`
+      description: `The ${kind} utilization of ${variant === undefined && worstOf.length > 1 ? `the busiest variant of endpoint ${this.endpoint.endpointName}`
+        : this.subject(variant ?? worstOf[0])} is above ${r.threshold}%`
         + (scale !== 1 && scale !== 0.01 ? ` (${threshold} as SageMaker reports it, over ${scale} units).` : '.'),
     });
   }
@@ -270,6 +332,9 @@ export class EndpointAlarms extends Construct {
     treatMissingData: cloudwatch.TreatMissingData;
     description: string;
   }): void {
+    if (!this.kinds.has(kind)) {
+      return;
+    }
     const id = variant === undefined ? `Endpoint-${kind}` : `Variant-${variant}-${kind}`;
     const alarm = this.factory.alarm({
       id,
@@ -319,6 +384,21 @@ function resolveAll(scope: Construct, props: EndpointAlarmsProps, variants: stri
   const unknown = variants.filter((v) => props.endpoint.variantNames.length > 0 && !props.endpoint.variantNames.includes(v));
   if (unknown.length > 0) {
     errors.add('variantNames', unknown, `among the endpoint's variants ${describe(props.endpoint.variantNames)}`);
+  }
+  if (props.alarms !== undefined) {
+    const known = Object.values(EndpointAlarmKind) as string[];
+    if (!Array.isArray(props.alarms)) {
+      errors.add('alarms', props.alarms, `a list of EndpointAlarmKind values (${known.map((k) => `'${k}'`).join(', ')})`);
+    } else {
+      props.alarms.forEach((k, i) => {
+        if (!known.includes(k)) {
+          errors.add(`alarms[${i}]`, k, `an EndpointAlarmKind: one of ${known.map((x) => `'${x}'`).join(', ')}`);
+        }
+      });
+    }
+  }
+  if (props.perVariant !== undefined && typeof props.perVariant !== 'boolean') {
+    errors.add('perVariant', props.perVariant, 'true or false');
   }
   const r = {
     e5: resolve(errors, 'errorRate5xx', props.errorRate5xx, AlarmSeverity.CRITICAL, ONE_MINUTE, 1, 100),

@@ -5,6 +5,7 @@ import { EndpointAlarms } from './endpoint-alarms';
 import { TrainingPipelineAlarms } from './training-alarms';
 import type { IDriftMonitor } from '../drift/drift-monitor';
 import { EndpointMetricFactory } from '../private/endpoint-metrics';
+import { watchStackBudget } from '../private/stack-budget';
 import { IModelEndpoint, VariantKind } from '../serving';
 import { ITrainingPipeline } from '../training';
 
@@ -51,6 +52,7 @@ export class EndpointDashboard extends Construct {
   constructor(scope: Construct, id: string, props: EndpointDashboardProps) {
     super(scope, id);
     const endpoint = props.endpoint;
+    watchStackBudget(this, endpoint.endpointName);
     this.period = props.period ?? Duration.minutes(1);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
       dashboardName: props.dashboardName ?? `${endpoint.endpointName}-endpoint`,

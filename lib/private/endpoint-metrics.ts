@@ -99,6 +99,24 @@ export class EndpointMetricFactory {
     }
   }
 
+  /**
+   * The worst (highest) utilization among `variantNames`: the variant's metric for one, `MAX([...])` over one metric per
+   * variant otherwise (at most 10: SageMaker's variant limit is CloudWatch's metric limit per alarm).
+   */
+  public worstUtilization(kind: UtilizationKind, variantNames: string[], spec: { readonly period: Duration }): cloudwatch.IMetric {
+    if (variantNames.length === 1) {
+      return this.utilization(kind, { variantName: variantNames[0], period: spec.period });
+    }
+    const id = kind.replace(/-/g, '_');
+    const usingMetrics = Object.fromEntries(variantNames.map((v, i) => [`${id}_${i}`, this.utilization(kind, { variantName: v, period: spec.period })]));
+    return new cloudwatch.MathExpression({
+      expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      label: `${kind} utilization (worst variant)`,
+      period: spec.period,
+    });
+  }
+
   private options(spec: EndpointMetricSpec): cloudwatch.MetricOptions & { variantName?: string } {
     return {
       period: spec.period,

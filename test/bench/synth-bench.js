@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: median wall time of synthesizing the reference app and a one-bucket floor app, their ratio,
-// and per stack of the reference app the template size and resource count. Prints JSON. Not a test.
+// and per stack of the reference app the template size and resource count; then the resources and template bytes of 1, 10
+// and 25 monitored two-variant endpoints in one stack (and 25 split 10 to a stack). Prints JSON. Not a test.
 //
 // Each run is a fresh `node` process, as `cdk synth` starts one: the app gets the cdk.json context through
 // CDK_CONTEXT_JSON and writes to a temporary CDK_OUTDIR, so the CLI's own start-up is left out of both figures.
@@ -52,6 +53,43 @@ function measure(entry) {
   return { medianMs: Math.round(median(times)), runsMs: times.map(Math.round), outdir: lastOutdir };
 }
 
+/**
+ * Resources and template bytes of the monitored-endpoints app (monitored-app.js) at a count of endpoints, in one stack or
+ * `perStack` to a stack: one synth each (figures, not times). A synth the library refuses reports its error instead.
+ */
+function monitored(count, perStack) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-monitored-'));
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'monitored-app.js')], {
+    cwd: root,
+    env: {
+      ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context),
+      MONITORED_ENDPOINTS: String(count), ...(perStack ? { MONITORED_PER_STACK: String(perStack) } : {}),
+    },
+    encoding: 'utf-8',
+  });
+  try {
+    if (result.status !== 0) {
+      const line = (result.stderr.match(/cdk-mlops: [^\n]*/) ?? [result.stderr.split('\n').find((l) => l.trim()) ?? ''])[0];
+      return { endpoints: count, perStack: perStack ?? count, refused: line.trim() };
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
+    const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([name, a]) => {
+      const file = path.join(outdir, a.properties.templateFile);
+      return { stack: name, resources: Object.keys(JSON.parse(fs.readFileSync(file, 'utf-8')).Resources ?? {}).length, templateBytes: fs.statSync(file).size };
+    });
+    const endpointStacks = stacks.filter((st) => st.stack !== 'Shared');
+    const resources = endpointStacks.reduce((a, st) => a + st.resources, 0);
+    return {
+      endpoints: count, perStack: perStack ?? count, stacks,
+      perMonitoredEndpoint: { resources: Number((resources / count).toFixed(1)), templateBytes: Math.round(endpointStacks.reduce((a, st) => a + st.templateBytes, 0) / count) },
+    };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const monitoredEndpoints = [monitored(1), monitored(10), monitored(25), monitored(25, 10)];
+
 const reference = measure(referenceEntry);
 const floor = measure(path.join(__dirname, 'floor-app.js'));
 
@@ -73,4 +111,5 @@ console.log(JSON.stringify({
   floorApp: { medianMs: floor.medianMs, runsMs: floor.runsMs },
   ratio: Number((reference.medianMs / floor.medianMs).toFixed(2)),
   stacks,
+  monitoredEndpoints,
 }, null, 2));

@@ -13,10 +13,10 @@ import { TEST_ENV, testApp } from '../util';
 
 const names = (n: number) => Array.from({ length: n }, (_v, i) => `v${i}`);
 
-function alarmsFor(n: number) {
+function alarmsFor(n: number, perVariant = false) {
   const stack = new Stack(testApp(), 'Mon', { env: TEST_ENV });
   const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'churn', variantNames: names(n) });
-  new EndpointAlarms(stack, 'Alarms', { endpoint, alerts: new AlertTopics(stack, 'Alerts') });
+  new EndpointAlarms(stack, 'Alarms', { endpoint, alerts: new AlertTopics(stack, 'Alerts'), perVariant });
   return Readable.of(stack).alarms();
 }
 
@@ -33,13 +33,16 @@ const rate = (code: '5XX' | '4XX') => [
 ];
 
 describe('EndpointAlarms at every allowed variant count', () => {
-  test.each([1, 5, 6, 10])('with %d variants, every alarm references at most 10 metrics and 10 expressions', (n) => {
-    const rows = alarmsFor(n);
-    const over = Object.entries(rows).filter(([, r]) => count(r, 'metricStat') > 10 || count(r, 'expression') > 10).map(([p]) => p);
-    expect(over).toEqual([]);
-    // The endpoint-wide latencies and no-traffic take one metric per variant (MAX / SUM), a variant's rate takes 2: the most of any alarm.
-    expect(Math.max(...Object.values(rows).map((r) => count(r, 'metricStat')))).toBe(Math.max(2, n));
-  });
+  test.each([[1, false], [5, false], [6, false], [10, false], [1, true], [5, true], [6, true], [10, true]])(
+    'with %d variants (perVariant %s), every alarm references at most 10 metrics and 10 expressions', (n, perVariant) => {
+      const rows = alarmsFor(n, perVariant);
+      const over = Object.entries(rows).filter(([, r]) => count(r, 'metricStat') > 10 || count(r, 'expression') > 10).map(([p]) => p);
+      expect(over).toEqual([]);
+      // The endpoint-wide latencies, utilizations and no-traffic take one metric per variant (MAX / SUM; one variant: its own
+      // metric, no math), a variant's rate takes 2: the most of any alarm.
+      const most = Math.max(...Object.values(rows).map((r) => count(r, 'metricStat')));
+      expect(most).toBe(perVariant ? Math.max(2, n) : (n === 1 ? 0 : n));
+    });
 
   test.each([1, 5, 6, 10])('with %d variants, the endpoint error rates are 2 Metrics Insights queries and no per-variant metric', (n) => {
     const rows = alarmsFor(n);

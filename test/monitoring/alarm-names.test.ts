@@ -40,10 +40,10 @@ describe('alarm names of several constructs on one endpoint', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all).toEqual(expect.arrayContaining([
       'churn-endpoint-5xx-rate-Paging', 'churn-endpoint-5xx-rate-Team', 'churn-endpoint-health-Paging', 'churn-endpoint-health-Team',
-      'churn-variant-champion-cpu-Paging', 'churn-variant-champion-cpu-Team',
     ]));
-    // Names only one of them asks for are left as they are.
-    expect(all).toContain('churn-variant-challenger-cpu');
+    // Names only one of them asks for are left as they are (Paging is endpoint-wide, Team per variant).
+    expect(all).toContain('churn-endpoint-cpu');
+    expect(all).toContain('churn-variant-champion-cpu');
     expect(all).not.toContain('churn-endpoint-5xx-rate');
   });
 

@@ -13,7 +13,8 @@ function setup(props: Partial<EndpointAlarmsProps> = {}, serverless: string[] = 
     serverlessVariantNames: serverless,
   });
   const alerts = new AlertTopics(stack, 'Alerts');
-  const alarms = new EndpointAlarms(stack, 'Alarms', { endpoint, alerts, ...props });
+  // Per variant: most tests here are about the per-variant alarms (the endpoint-wide defaults: 'endpoint-wide by default' below).
+  const alarms = new EndpointAlarms(stack, 'Alarms', { endpoint, alerts, perVariant: true, ...props });
   return { stack, endpoint, alerts, alarms, template: Template.fromStack(stack) };
 }
 
@@ -166,7 +167,7 @@ describe('EndpointAlarms on a defined endpoint', () => {
     const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', {
       endpointName: 'churn', variantNames: ['gpu'], variantInstanceTypes: { gpu: 'ml.g5.12xlarge' },
     });
-    new EndpointAlarms(stack, 'Alarms', { endpoint });
+    new EndpointAlarms(stack, 'Alarms', { endpoint, perVariant: true });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-variant-gpu-cpu', Threshold: 90 * 48 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-variant-gpu-gpu', Threshold: 90 * 4 });
@@ -177,5 +178,57 @@ describe('EndpointAlarms on a defined endpoint', () => {
     const { template } = setup();
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName);
     expect(names.filter((n) => n.includes('-gpu'))).toEqual([]);
+  });
+});
+
+describe('EndpointAlarms endpoint-wide by default (#12 item 2)', () => {
+  const names = (template: Template) => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName).sort();
+
+  test('defines one alarm per kind across the variants, and no per-variant alarm', () => {
+    const { template } = setup({ perVariant: undefined });
+    expect(names(template)).toEqual([
+      'churn-endpoint-4xx-rate', 'churn-endpoint-5xx-rate', 'churn-endpoint-cpu', 'churn-endpoint-disk', 'churn-endpoint-memory',
+      'churn-endpoint-model-latency-p99', 'churn-endpoint-no-traffic', 'churn-endpoint-overhead-latency-p99',
+    ]);
+  });
+
+  test('takes the worst variant\'s utilization, with the threshold of their common vCPU count', () => {
+    const stack = new Stack(testApp(), 'Mon', { env: TEST_ENV });
+    const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', {
+      endpointName: 'churn', variantNames: ['a', 'b'], variantInstanceTypes: { a: 'ml.m5.xlarge', b: 'ml.m5.xlarge' },
+    });
+    new EndpointAlarms(stack, 'Alarms', { endpoint });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-endpoint-cpu', Threshold: 360,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'MAX([cpu_0, cpu_1])', ReturnData: true })]),
+    });
+  });
+
+  test('keeps CPU and GPU per variant where the variants\' vCPU or GPU counts differ', () => {
+    const stack = new Stack(testApp(), 'Mon', { env: TEST_ENV });
+    const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', {
+      endpointName: 'churn', variantNames: ['gpu', 'cpu'], variantInstanceTypes: { gpu: 'ml.g5.12xlarge', cpu: 'ml.m5.large' },
+    });
+    new EndpointAlarms(stack, 'Alarms', { endpoint });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-variant-gpu-cpu', Threshold: 90 * 48 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-variant-cpu-cpu', Threshold: 90 * 2 });
+    // Only one variant has GPUs: its GPU alarm is the endpoint's.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-endpoint-gpu', Threshold: 90 * 4, MetricName: 'GPUUtilization' });
+    expect(names(template).filter((n) => n.includes('cpu-gpu') || n === 'churn-endpoint-cpu')).toEqual([]);
+  });
+
+  test('alarms chooses the kinds defined', () => {
+    const { template, alarms } = setup({ perVariant: undefined, alarms: [EndpointAlarmKind.ERROR_RATE_5XX, EndpointAlarmKind.MODEL_LATENCY] });
+    expect(names(template)).toEqual(['churn-endpoint-5xx-rate', 'churn-endpoint-model-latency-p99']);
+    expect(alarms.alarm(EndpointAlarmKind.ERROR_RATE_4XX)).toBeUndefined();
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmName: 'churn-endpoint-health' });
+  });
+
+  test('fails when alarms names a kind that does not exist, or is not a list, or perVariant is not a boolean (JavaScript users)', () => {
+    expect(() => setup({ alarms: ['5xx-rate', 'latency'] as any }))
+      .toThrow(/EndpointAlarms Mon\/Alarms: alarms\[1\] must be an EndpointAlarmKind: one of '5xx-rate', '4xx-rate', .*got 'latency'/);
+    expect(() => setup({ alarms: '5xx-rate' as any })).toThrow(/alarms must be a list of EndpointAlarmKind values .*got '5xx-rate'/);
+    expect(() => setup({ perVariant: 'yes' as any })).toThrow(/perVariant must be true or false, got 'yes'/);
   });
 });

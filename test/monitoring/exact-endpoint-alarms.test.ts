@@ -11,7 +11,7 @@ function alarms(props: Partial<EndpointAlarmsProps> = {}) {
   const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', {
     endpointName: 'churn', variantNames: ['champion', 'challenger'], variantInstanceTypes: { champion: 'ml.g5.xlarge', challenger: 'ml.m5.large' },
   });
-  new EndpointAlarms(stack, 'Alarms', { endpoint, alerts: new AlertTopics(stack, 'Alerts'), ...props });
+  new EndpointAlarms(stack, 'Alarms', { endpoint, alerts: new AlertTopics(stack, 'Alerts'), perVariant: true, ...props });
   return Readable.of(stack);
 }
 
@@ -68,20 +68,26 @@ function utilization(variant: string, metric: string, threshold: number): AlarmR
   };
 }
 
+const NO_TRAFFIC: AlarmRow = {
+  metrics: [
+    expr('expr_1', 'SUM([invocations_0, invocations_1])', true),
+    sm('invocations_0', 'Invocations', 'champion', 'Sum', 900), sm('invocations_1', 'Invocations', 'challenger', 'Sum', 900),
+  ],
+  comparison: 'LessThanThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'breaching',
+};
+
+function utilizationMetric(id: string, variant: string, metric: string) {
+  return { id, namespace: '/aws/sagemaker/Endpoints', metric, dimensions: dims(variant), statistic: 'Average', period: 300, returnData: false };
+}
+
 describe('EndpointAlarms, exactly', () => {
-  test('defines these alarms and no other, with the documented defaults', () => {
+  test('with perVariant, defines these alarms and no other, with the documented defaults', () => {
     const expected: Record<string, AlarmRow> = {
       'Mon/Alarms/Endpoint-5xx-rate': endpointRate('5XX', 1),
       'Mon/Alarms/Endpoint-4xx-rate': endpointRate('4XX', 5),
       'Mon/Alarms/Endpoint-model-latency-p99': endpointLatency('ModelLatency', 1000000),
       'Mon/Alarms/Endpoint-overhead-latency-p99': endpointLatency('OverheadLatency', 500000),
-      'Mon/Alarms/Endpoint-no-traffic': {
-        metrics: [
-          expr('expr_1', 'SUM([invocations_0, invocations_1])', true),
-          sm('invocations_0', 'Invocations', 'champion', 'Sum', 900), sm('invocations_1', 'Invocations', 'challenger', 'Sum', 900),
-        ],
-        comparison: 'LessThanThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'breaching',
-      },
+      'Mon/Alarms/Endpoint-no-traffic': NO_TRAFFIC,
     };
     for (const v of VARIANTS) {
       expected[`Mon/Alarms/Variant-${v}-5xx-rate`] = variantRate(v, '5XX', 1);
@@ -98,6 +104,31 @@ describe('EndpointAlarms, exactly', () => {
     expected['Mon/Alarms/Variant-champion-gpu'] = utilization('champion', 'GPUUtilization', 90);
     expected['Mon/Alarms/Variant-champion-gpu-memory'] = utilization('champion', 'GPUMemoryUtilization', 90);
     expect(alarms().alarms()).toEqual(expected);
+  });
+
+  test('by default, one alarm per kind across the variants: these and no other', () => {
+    const worst = (metric: string, id: string, threshold: number): AlarmRow => ({
+      metrics: [
+        expr('expr_1', `MAX([${id}_0, ${id}_1])`, true),
+        { ...utilizationMetric(`${id}_0`, 'champion', metric) }, { ...utilizationMetric(`${id}_1`, 'challenger', metric) },
+      ],
+      comparison: 'GreaterThanThreshold', threshold, ...UTILIZATION,
+    });
+    expect(alarms({ perVariant: undefined }).alarms()).toEqual({
+      'Mon/Alarms/Endpoint-5xx-rate': endpointRate('5XX', 1),
+      'Mon/Alarms/Endpoint-4xx-rate': endpointRate('4XX', 5),
+      'Mon/Alarms/Endpoint-model-latency-p99': endpointLatency('ModelLatency', 1000000),
+      'Mon/Alarms/Endpoint-overhead-latency-p99': endpointLatency('OverheadLatency', 500000),
+      'Mon/Alarms/Endpoint-no-traffic': NO_TRAFFIC,
+      'Mon/Alarms/Endpoint-memory': worst('MemoryUtilization', 'memory', 90),
+      'Mon/Alarms/Endpoint-disk': worst('DiskUtilization', 'disk', 85),
+      // g5.xlarge has 4 vCPUs, m5.large 2: one threshold cannot fit both, CPU stays per variant.
+      'Mon/Alarms/Variant-champion-cpu': utilization('champion', 'CPUUtilization', 360),
+      'Mon/Alarms/Variant-challenger-cpu': utilization('challenger', 'CPUUtilization', 180),
+      // Only the champion has a GPU: the endpoint's GPU alarms are its metrics.
+      'Mon/Alarms/Endpoint-gpu': utilization('champion', 'GPUUtilization', 90),
+      'Mon/Alarms/Endpoint-gpu-memory': utilization('champion', 'GPUMemoryUtilization', 90),
+    });
   });
 
   test('the health composite fires on the endpoint\'s 5XX rate or p99 model latency, and on nothing else', () => {
