@@ -658,6 +658,38 @@ describe('TrainingPipeline bad input', () => {
     expect(() => pipeline(f, { securityGroups: [sg] })).toThrow(/securityGroups must be given only together with vpc/);
   });
 
+  test('fails when the VPC has no private or isolated subnets and no vpcSubnets are given, saying which subnets it has', () => {
+    const f = fixture();
+    const vpc = new ec2.Vpc(f.stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC }] });
+    expect(() => pipeline(f, { vpc }))
+      .toThrow(/TrainingPipeline Train\/Churn: vpc must be a VPC with private \(with egress\) or isolated subnets, or given with vpcSubnets, got 'Train\/Vpc \(0 private with egress, 0 isolated and 2 public subnets\)'/);
+    // Chosen on purpose, public subnets are the user's call.
+    const g = fixture();
+    const publicOnly = new ec2.Vpc(g.stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC }] });
+    pipeline(g, { vpc: publicOnly, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    expect(() => Template.fromStack(g.stack)).not.toThrow();
+  });
+
+  test('fails when vpcSubnets match no subnet of the VPC, saying which subnets it has', () => {
+    const f = fixture();
+    const vpc = new ec2.Vpc(f.stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(() => pipeline(f, { vpc, vpcSubnets: { subnetGroupName: 'training' } }))
+      .toThrow(/TrainingPipeline Train\/Churn: vpcSubnets must be a selection that matches at least one subnet of the VPC \(it has 0 private with egress, 2 isolated and 0 public subnets\)/);
+  });
+
+  test('vpcSubnets may select 16 subnets (SageMaker VpcConfig), not 17', () => {
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html: Subnets, 1 to 16 items.
+    const vpcWith = (f: ReturnType<typeof fixture>, groups: number) => new ec2.Vpc(f.stack, 'Vpc', {
+      maxAzs: 1, natGateways: 0,
+      subnetConfiguration: Array.from({ length: groups }, (_, i) => ({ name: `iso${i}`, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 })),
+    });
+    const ok = fixture();
+    expect(() => pipeline(ok, { vpc: vpcWith(ok, 16) })).not.toThrow();
+    const over = fixture();
+    expect(() => pipeline(over, { vpc: vpcWith(over, 17) }))
+      .toThrow(/TrainingPipeline Train\/Churn: vpcSubnets must be at most 16 subnets \(SageMaker's VpcConfig; the VPC has 0 private with egress, 17 isolated and 0 public subnets\), got '17 subnets'/);
+  });
+
   test('reports every problem of one call at once', () => {
     fails({ instanceCount: 0, maxWait: Duration.hours(1), qualityGate: { metricName: 'nope', threshold: 1 } },
       /TrainingPipeline Train\/Churn: 3 problems:\n {2}- instanceCount .*\n {2}- maxWait .*\n {2}- qualityGate\.metricName/);

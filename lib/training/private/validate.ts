@@ -1,4 +1,5 @@
 import { Annotations, Duration, Names, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { ILakeZone } from '../../data-lake';
@@ -266,6 +267,9 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
   if (!props.vpc && (props.securityGroups || props.vpcSubnets)) {
     errors.add(props.securityGroups ? 'securityGroups' : 'vpcSubnets', 'set without vpc', 'given only together with vpc');
   }
+  if (props.vpc) {
+    checkSubnets(errors, props.vpc, props.vpcSubnets);
+  }
   if (props.securityGroups) {
     const count = props.securityGroups.length;
     errors.check(count >= 1 && count <= 5, 'securityGroups', `${count} groups`, '1 to 5 security groups');
@@ -285,6 +289,36 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
     maxPendingSeconds, internalErrorRetries, capacityWaitBudget, jobNamePrefix, outputPrefix, modelsZone, zones, instanceCount, volumeGb,
     volumeKey, maxRuntime, spot, maxWait, hyperparameters,
   };
+}
+
+/** SageMaker's VpcConfig takes 1-16 subnets (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html). */
+const MAX_SUBNETS = 16;
+
+/**
+ * The subnets the job runs in: without `vpcSubnets`, the VPC's private subnets (with egress, else isolated), as documented; a VPC
+ * that has only public subnets fails rather than silently placing the job there (CDK's selectSubnets would fall back to them).
+ * A selection that matches no subnet, or more than VpcConfig takes, fails too. Each error says which subnets the VPC has.
+ */
+function checkSubnets(errors: InputErrors, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): void {
+  const found = `${vpc.privateSubnets.length} private with egress, ${vpc.isolatedSubnets.length} isolated and `
+    + `${vpc.publicSubnets.length} public subnets`;
+  if (!selection) {
+    if (vpc.privateSubnets.length + vpc.isolatedSubnets.length === 0) {
+      errors.add('vpc', `${vpc.node.path} (${found})`, 'a VPC with private (with egress) or isolated subnets, or given with vpcSubnets');
+      return;
+    }
+  }
+  let count: number;
+  try {
+    count = vpc.selectSubnets(selection).subnetIds.length;
+  } catch {
+    count = 0;
+  }
+  if (count === 0) {
+    errors.add('vpcSubnets', describe(selection), `a selection that matches at least one subnet of the VPC (it has ${found})`);
+  } else if (count > MAX_SUBNETS) {
+    errors.add('vpcSubnets', `${count} subnets`, `at most ${MAX_SUBNETS} subnets (SageMaker's VpcConfig; the VPC has ${found})`);
+  }
 }
 
 /** The job-name prefixes of the pipelines of each app, by construct path. */
