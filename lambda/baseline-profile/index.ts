@@ -11,6 +11,7 @@ import { createInterface } from 'readline';
 import { parse } from 'csv-parse';
 import { objectStream, putJson } from '../shared/io';
 import { log } from '../shared/log';
+import { DEFAULT_PROFILE_NAME, ProfileLocation, profileNextTo } from '../shared/model-profile';
 import { PROFILE_FORMAT_VERSION, ProfileBuilder } from '../shared/profile';
 import { BaselineFeature, csvRow, DatasetFormat, DatasetLayout, jsonRow, resolveCsvColumns } from './dataset';
 
@@ -26,8 +27,17 @@ export interface BaselineRequest {
   /** The header name or JSON field of the label, ignored. @default - no label column */
   readonly labelColumn?: string;
   readonly features: BaselineFeature[];
-  readonly profileBucket: string;
-  readonly profileKey: string;
+  /** Where the profile is written, unless `modelDataUrl` is given. */
+  readonly profileBucket?: string;
+  readonly profileKey?: string;
+  /**
+   * The S3 artifacts of the model trained on this dataset (e.g. the training job's ModelArtifacts.S3ModelArtifacts): the
+   * profile is then written next to them, as `<folder>/<profileName>`, where a drift monitor whose baseline follows the
+   * model finds it. @default - profileBucket and profileKey
+   */
+  readonly modelDataUrl?: string;
+  /** @default 'baseline-profile.json' */
+  readonly profileName?: string;
   /** @default 10 */
   readonly bins?: number | string;
   /** Rows sampled at most for numeric features. @default 1,000,000 (fewer when the budget needs) */
@@ -77,7 +87,20 @@ function layoutOf(req: BaselineRequest): DatasetLayout {
 }
 
 /** Computes and stores the profile of a dataset; gives up when `deadline` (epoch ms) passes. */
+/** Where a request's profile goes: next to the model's artifacts, or at the key it names. */
+export function profileTarget(req: BaselineRequest): ProfileLocation {
+  if (req.modelDataUrl !== undefined) {
+    const name = req.profileName ?? DEFAULT_PROFILE_NAME;
+    const at = /^[^/]+$/.test(name) ? profileNextTo(req.modelDataUrl, name) : undefined;
+    if (!at) throw new Error(`modelDataUrl must be an s3:// URI and profileName a file name, got '${req.modelDataUrl}' and '${name}'`);
+    return at;
+  }
+  if (!req.profileBucket || !req.profileKey) throw new Error('profileBucket and profileKey are required without modelDataUrl');
+  return { bucket: req.profileBucket, key: req.profileKey };
+}
+
 export async function computeBaseline(req: BaselineRequest, deadline = Infinity): Promise<BaselineResult> {
+  const target = profileTarget(req);
   const features = normalizeFeatures(req.features);
   const layout = layoutOf(req);
   const builder = new ProfileBuilder(features, {
@@ -119,9 +142,9 @@ export async function computeBaseline(req: BaselineRequest, deadline = Infinity)
     throw new Error(`s3://${req.datasetBucket}/${req.datasetKey} has no usable row (${malformed} malformed records)`);
   }
   const profile = builder.build();
-  await putJson(req.profileBucket, req.profileKey, profile);
+  await putJson(target.bucket, target.key, profile);
   const result = {
-    profileUri: `s3://${req.profileBucket}/${req.profileKey}`, rows: builder.sampled, rowsSeen: builder.seen, malformed, features: features.length,
+    profileUri: `s3://${target.bucket}/${target.key}`, rows: builder.sampled, rowsSeen: builder.seen, malformed, features: features.length,
   };
   log('INFO', 'baseline profile written', { ...result, formatVersion: PROFILE_FORMAT_VERSION });
   return result;

@@ -7,6 +7,7 @@ import { getJson, listChildPrefixes, listKeys, objectStream, putJson, putMetrics
 import { log } from '../shared/log';
 import { BaselineProfile, parseProfile } from '../shared/profile';
 import { driftDatums, topDriftedFeatures } from './metrics';
+import { DEFAULT_PROFILE_NAME, DeployedModel, deployedModels, profileNextTo } from './model-baseline';
 import { captureHourPrefixes, DriftEvent, DriftRequest, endpointPrefix, reportKey, resolveDriftEvent } from './request';
 import { CaptureScanner, ScanCounters } from './scan';
 import { WindowSummary } from './window';
@@ -24,6 +25,8 @@ export interface VariantResult {
   /** Feature rows read (what RecordCount publishes). */
   readonly rows: number;
   readonly malformed: number;
+  /** s3:// URI of the profile the window was compared with. */
+  readonly baseline: string;
   readonly driftedFeatures: string[];
   readonly driftedShare: number | null;
 }
@@ -47,15 +50,77 @@ export function selectFeatures(profile: BaselineProfile, names?: readonly string
   return { ...profile, features: profile.features.filter((f) => wanted.has(f.name)) };
 }
 
+/** The baseline a variant's window was compared with. */
+export interface VariantBaseline {
+  readonly profile: BaselineProfile;
+  /** s3:// URI of the profile. */
+  readonly uri: string;
+  /** 'model': the profile of the model the variant serves; 'monitor': the monitor's own baseline. */
+  readonly source: 'model' | 'monitor';
+  /** The model the variant serves, when the baseline follows the model. */
+  readonly modelName?: string;
+  /** Why the monitor's baseline was used although the baseline follows the model. */
+  readonly fallbackReason?: string;
+}
+
+/**
+ * Each variant's baseline: with `modelBaseline`, the profile next to the artifacts of the model the variant serves now
+ * (so that after a retrained model is deployed its own training data is the reference, and the monitor stops alarming
+ * on the drift that retraining answered); else, or when that model has no readable profile, the monitor's baseline.
+ */
+export async function variantBaselines(r: DriftRequest, variants: readonly string[],
+  monitorProfile: BaselineProfile): Promise<Map<string, VariantBaseline>> {
+  const monitor = (fallbackReason?: string): VariantBaseline => ({
+    profile: monitorProfile, uri: `s3://${r.baselineBucket}/${r.baselineKey}`, source: 'monitor', ...(fallbackReason ? { fallbackReason } : {}),
+  });
+  const out = new Map<string, VariantBaseline>();
+  if (!r.modelBaseline) {
+    variants.forEach((v) => out.set(v, monitor()));
+    return out;
+  }
+  let deployed: DeployedModel[] = [];
+  try {
+    deployed = await deployedModels(r.endpointName);
+  } catch (e) {
+    const reason = `the deployed models could not be read: ${(e as Error).name}: ${(e as Error).message}`;
+    variants.forEach((v) => out.set(v, monitor(reason)));
+    return out;
+  }
+  const loaded = new Map<string, BaselineProfile | string>();
+  for (const v of variants) {
+    const model = deployed.find((d) => d.variantName === v);
+    const at = profileNextTo(model?.modelDataUrl, r.modelBaseline.profileName ?? DEFAULT_PROFILE_NAME);
+    if (!model || !at) {
+      out.set(v, monitor(model ? `model ${model.modelName} has no S3 model data` : `variant ${v} is not in the endpoint configuration in service`));
+      continue;
+    }
+    const uri = `s3://${at.bucket}/${at.key}`;
+    if (!loaded.has(uri)) {
+      try {
+        loaded.set(uri, selectFeatures(parseProfile(await getJson(at.bucket, at.key)), r.features));
+      } catch (e) {
+        loaded.set(uri, `${uri} of model ${model.modelName} could not be used: ${(e as Error).name}: ${(e as Error).message}`);
+      }
+    }
+    const found = loaded.get(uri)!;
+    out.set(v, typeof found === 'string' ? { ...monitor(found), modelName: model.modelName } : { profile: found, uri, source: 'model', modelName: model.modelName });
+  }
+  return out;
+}
+
 /** The drift report document for one variant and window. */
-export function buildReport(r: DriftRequest, variant: string, objects: number, counters: ScanCounters, summary: WindowSummary) {
+export function buildReport(r: DriftRequest, variant: string, objects: number, counters: ScanCounters, summary: WindowSummary,
+  baseline?: VariantBaseline) {
   return {
     reportFormatVersion: REPORT_FORMAT_VERSION,
     endpointName: r.endpointName,
     variantName: variant,
     windowStart: new Date(r.startMs).toISOString(),
     windowEnd: new Date(r.endMs).toISOString(),
-    baseline: `s3://${r.baselineBucket}/${r.baselineKey}`,
+    baseline: baseline?.uri ?? `s3://${r.baselineBucket}/${r.baselineKey}`,
+    ...(baseline ? { baselineSource: baseline.source } : {}),
+    ...(baseline?.modelName ? { modelName: baseline.modelName } : {}),
+    ...(baseline?.fallbackReason ? { baselineFallbackReason: baseline.fallbackReason } : {}),
     policy: r.policy,
     ...(r.prediction ? { prediction: r.prediction } : {}),
     captureObjects: objects,
@@ -78,9 +143,12 @@ export async function handler(event: DriftEvent): Promise<DriftResult> {
     features: profile.features.length,
   });
 
+  const baselines = await variantBaselines(r, variants, profile);
   const results: VariantResult[] = [];
   for (const variant of variants) {
-    const scanner = new CaptureScanner(profile, r.startMs, r.endMs, { prediction: r.prediction });
+    const baseline = baselines.get(variant)!;
+    if (baseline.fallbackReason) log('WARN', 'the monitor\'s baseline is used', { variantName: variant, reason: baseline.fallbackReason });
+    const scanner = new CaptureScanner(baseline.profile, r.startMs, r.endMs, { prediction: r.prediction });
     let objects = 0;
     for (const prefix of captureHourPrefixes(r, variant)) {
       for (const key of await listKeys(r.captureBucket, prefix)) {
@@ -90,7 +158,7 @@ export async function handler(event: DriftEvent): Promise<DriftResult> {
     }
     const summary = scanner.accumulator.summarize(r.policy);
     const key = reportKey(r, variant);
-    await putJson(r.reportBucket, key, buildReport(r, variant, objects, scanner.counters, summary));
+    await putJson(r.reportBucket, key, buildReport(r, variant, objects, scanner.counters, summary, baseline));
     const { records, rows, malformed } = scanner.counters;
     const datums = driftDatums(r.endpointName, variant, new Date(r.endMs), summary, { records, rows, malformed },
       { perFeature: r.perFeatureMetrics });
@@ -104,7 +172,7 @@ export async function handler(event: DriftEvent): Promise<DriftResult> {
     });
     results.push({
       variantName: variant, reportKey: key, objects, records: scanner.counters.records, rows: scanner.counters.rows,
-      malformed: scanner.counters.malformed,
+      malformed: scanner.counters.malformed, baseline: baseline.uri,
       driftedFeatures: summary.driftedFeatures, driftedShare: summary.driftedShare,
     });
   }

@@ -40,6 +40,11 @@ export interface DriftEvent {
   readonly perFeatureMetrics?: boolean;
   /** The profile feature read from the captured output: prediction drift. @default - none */
   readonly prediction?: PredictionSpec;
+  /**
+   * Compare each variant with the profile of the model it serves (`<model data folder>/<profileName>`), the baseline
+   * above being the fallback (model-baseline.ts). @default - the baseline above for every variant
+   */
+  readonly modelBaseline?: { readonly profileName?: string };
 }
 
 export interface DriftRequest {
@@ -58,6 +63,7 @@ export interface DriftRequest {
   readonly metricNamespace: string;
   readonly perFeatureMetrics: boolean;
   readonly prediction?: PredictionSpec;
+  readonly modelBaseline?: { readonly profileName?: string };
 }
 
 /** Minutes a window settles before it is computed, unless the event says otherwise. */
@@ -98,6 +104,11 @@ export function resolveDriftEvent(event: DriftEvent, nowMs: number): DriftReques
   if (event?.prediction?.name && Array.isArray(event?.features) && !event.features.includes(event.prediction.name)) {
     problems.push(`prediction.name '${event.prediction.name}' must be one of the features`);
   }
+  const mb = event?.modelBaseline;
+  if (mb !== undefined && (mb === null || typeof mb !== 'object'
+    || (mb.profileName !== undefined && !(typeof mb.profileName === 'string' && /^[^/]+$/.test(mb.profileName))))) {
+    problems.push('modelBaseline must be { profileName?: a file name without / }');
+  }
   let policy: ResolvedPolicy | undefined;
   try {
     policy = resolvePolicy(event?.policy, Array.isArray(event?.features) ? event.features : undefined);
@@ -123,6 +134,7 @@ export function resolveDriftEvent(event: DriftEvent, nowMs: number): DriftReques
     metricNamespace: event.metricNamespace ?? 'cdk-mlops/Drift',
     perFeatureMetrics: event.perFeatureMetrics !== false,
     ...(event.prediction ? { prediction: event.prediction } : {}),
+    ...(event.modelBaseline ? { modelBaseline: event.modelBaseline } : {}),
   };
 }
 

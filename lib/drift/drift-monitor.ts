@@ -1,4 +1,4 @@
-import { CfnCustomResource, Duration } from 'aws-cdk-lib';
+import { CfnCustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -11,6 +11,7 @@ import { ModelQualityOptions } from './model-quality';
 import { defineModelQuality, QUALITY_NAMESPACE, qualityWindowMinutes, validateModelQuality } from './model-quality-wiring';
 import { BreakageAlarmOptions } from './breakage-alarms';
 import { DriftDecision } from './drift-decision';
+import { ModelBaseline } from './model-baseline';
 import * as perms from './perms';
 import { PredictionDrift } from './prediction-drift';
 import { checkPredictionDrift, DEFAULT_PREDICTION_NAME, predictionEvent } from './prediction-wiring';
@@ -152,6 +153,15 @@ export interface DriftMonitorProps {
   readonly baselineDataset?: BaselineDataset;
 
   /**
+   * Compare each variant with the profile of the model it serves, next to the model's artifacts; `baselineProfile` or
+   * `baselineDataset` is the baseline of a model without one. With `baselineDataset`, `baselineFunction` may write a
+   * model's profile there (invoked with the model's `modelDataUrl`).
+   *
+   * @default - every variant is compared with `baselineProfile` or `baselineDataset`
+   */
+  readonly baselineFollowsModel?: ModelBaseline;
+
+  /**
    * How often drift is computed; each run covers the preceding window of the schedule's rate. Rates of at least
    * 10 minutes: SageMaker buffers captured records and writes files every few minutes.
    *
@@ -249,6 +259,9 @@ export interface DriftMonitorProps {
 }
 
 const DRIFT_NAMESPACE = 'cdk-mlops/Drift';
+/** The file name of a model's profile next to its artifacts (lambda/shared/model-profile.ts). */
+const DEFAULT_MODEL_PROFILE = 'baseline-profile.json';
+const PROFILE_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 const MIN_WINDOW_MINUTES = 10;
 /** Features up to which per-feature metrics and alarms are on by default. */
 const PER_FEATURE_BUDGET = 20;
@@ -375,6 +388,11 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       grantObjects(fn.function, dataset.zone, [dataset.key], perms.READ_OBJECT_ACTIONS, false, 'reads the baseline dataset');
       grantObjects(fn.function, this.baselineProfile.zone, [this.baselineProfile.key], perms.WRITE_OBJECT_ACTIONS, true,
         'writes the baseline profile');
+      if (props.baselineFollowsModel) {
+        const name = props.baselineFollowsModel.profileName ?? DEFAULT_MODEL_PROFILE;
+        grantObjects(fn.function, props.baselineFollowsModel.modelsZone, [`*/${name}`, name], perms.WRITE_OBJECT_ACTIONS, true,
+          'writes a model\'s profile next to its artifacts, named by the training job at run time');
+      }
       profileResource = new CfnCustomResource(this, 'BaselineProfile', { serviceToken: fn.function.functionArn });
       profileResource.addOverride('Properties.datasetBucket', dataset.zone.bucket.bucketName);
       profileResource.addOverride('Properties.datasetKey', dataset.key);
@@ -406,6 +424,9 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     grantObjects(drift.function, zone, [`${reportPrefix}${endpointName}/*`], perms.WRITE_OBJECT_ACTIONS, true,
       'writes one report per variant and window, named by the window');
     grantPutMetrics(drift.function, DRIFT_NAMESPACE);
+    if (props.baselineFollowsModel) {
+      grantFindModelProfiles(drift.function, props.endpoint, props.baselineFollowsModel);
+    }
 
     const event = {
       endpointName,
@@ -424,6 +445,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       metricNamespace: DRIFT_NAMESPACE,
       perFeatureMetrics,
       ...(prediction ? { prediction: predictionEvent(prediction) } : {}),
+      ...(props.baselineFollowsModel ? { modelBaseline: { profileName: props.baselineFollowsModel.profileName ?? DEFAULT_MODEL_PROFILE } } : {}),
     };
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `cdk-mlops drift of endpoint ${endpointName}`,
@@ -652,6 +674,10 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
     }
   });
   checkPositions(errors, props);
+  const profileName = props.baselineFollowsModel?.profileName;
+  if (profileName !== undefined && !Token.isUnresolved(profileName) && !PROFILE_NAME.test(profileName)) {
+    errors.add('baselineFollowsModel.profileName', profileName, 'a file name of 1-255 letters, digits and . _ - (no /)');
+  }
   if (props.baselineProfile && props.baselineDataset) {
     errors.addMessage('baselineProfile and baselineDataset are both given: give the baseline either as a profile or as a dataset');
   } else if (!props.baselineProfile && !props.baselineDataset) {
@@ -750,6 +776,28 @@ function grantObjects(fn: lambda.IFunction, zone: ILakeZone, keys: string[], act
   if (policy && patterns.length > 0) {
     acknowledgeWildcardResources(policy, patterns, `The function ${why}: ${actions.join(', ')} only, under this prefix.`);
   }
+}
+
+/**
+ * What the drift function needs to find the model each variant serves and read its profile: DescribeEndpoint on the
+ * endpoint, DescribeEndpointConfig and DescribeModel on any configuration and model (CloudFormation names both at each
+ * deployment), GetObject on the profile name in the models zone only.
+ */
+function grantFindModelProfiles(fn: lambda.IFunction, endpoint: IModelEndpoint, m: ModelBaseline): void {
+  const stack = Stack.of(fn);
+  const configs = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: '*' });
+  const models = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: '*' });
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: perms.DESCRIBE_ENDPOINT_ACTIONS, resources: [endpoint.endpointArn] }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: perms.DESCRIBE_ENDPOINT_CONFIG_ACTIONS, resources: [configs] }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: perms.DESCRIBE_MODEL_ACTIONS, resources: [models] }));
+  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+  if (policy) {
+    acknowledgeWildcardResources(policy, [configs, models], 'sagemaker:DescribeEndpointConfig and sagemaker:DescribeModel only (read): '
+      + 'CloudFormation names the configuration and the models at each deployment, so their names are not known when the policy is written.');
+  }
+  const name = m.profileName ?? DEFAULT_MODEL_PROFILE;
+  grantObjects(fn, m.modelsZone, [`*/${name}`, name], perms.READ_OBJECT_ACTIONS, false,
+    'reads the profile next to the artifacts of the model a variant serves, found at run time');
 }
 
 function grantPutMetrics(fn: lambda.IFunction, namespace: string): void {

@@ -3,3 +3,4 @@ export * from './model-quality';
 export * from './drift-decision';
 export * from './breakage-alarms';
 export * from './prediction-drift';
+export * from './model-baseline';

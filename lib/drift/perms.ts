@@ -17,3 +17,12 @@ export const KMS_DECRYPT_ACTIONS = KMS_DECRYPT;
 export const KMS_ENCRYPT_ACTIONS = KMS_ENCRYPT;
 /** Publishing metrics (no resource-level permissions; limited by a namespace condition). */
 export const PUT_METRIC_ACTIONS = CLOUDWATCH_PUT_METRIC_ACTIONS;
+/**
+ * Finding the model each variant serves: DescribeEndpoint (its configuration in service), DescribeEndpointConfig (each
+ * variant's model), DescribeModel (the model's artifacts), read only
+ * (docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html: resource types endpoint,
+ * endpoint-config and model).
+ */
+export const DESCRIBE_ENDPOINT_ACTIONS = ['sagemaker:DescribeEndpoint'];
+export const DESCRIBE_ENDPOINT_CONFIG_ACTIONS = ['sagemaker:DescribeEndpointConfig'];
+export const DESCRIBE_MODEL_ACTIONS = ['sagemaker:DescribeModel'];

@@ -27,6 +27,8 @@ export interface ServingAppSpec {
   readonly models: ServedModel[];
   readonly drift?: DriftMonitor;
   readonly baselineDataset?: { zone: string; key: string };
+  /** The zone of the models whose profiles the drift monitor reads next to their artifacts (`baselineFollowsModel`). */
+  readonly modelProfiles?: { zone: string; profileName: string };
   readonly groundTruth?: { zone: string; prefix: string };
   readonly experiment?: AbExperiment;
   /** Where the experiment's ground truth lands, when it measures success by ground truth (`SuccessMeasure.groundTruth`). */
@@ -100,6 +102,18 @@ export const SERVING_APPS: Record<string, () => ServingAppSpec> = {
       logs: { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key },
     });
     return { app: f.stack.node.root as App, lake: f.lake, endpoint, models: fixtureModels(f.stack), endpointLogsKey: key };
+  },
+  'drift monitor, baseline that follows the deployed model': () => {
+    const f = driftFixture();
+    const drift = new DriftMonitor(f.stack, 'Drift', {
+      endpoint: f.endpoint, features: FEATURES,
+      baselineDataset: { zone: f.lake.zone('features'), key: 'churn/train.csv', header: true },
+      baselineFollowsModel: { modelsZone: f.lake.zone('models') },
+    });
+    return {
+      app: f.app, lake: f.lake, endpoint: f.endpoint, models: fixtureModels(f.stack), drift,
+      baselineDataset: { zone: 'features', key: 'churn/train.csv' }, modelProfiles: { zone: 'models', profileName: 'baseline-profile.json' },
+    };
   },
   'A/B experiment, minimal': () => {
     const f = experimentFixture();
@@ -242,6 +256,7 @@ const GET_METRIC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIRefer
 const UPDATE_WEIGHTS = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html';
 const DESCRIBE_ENDPOINT = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html';
 const DESCRIBE_ENDPOINT_CONFIG = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpointConfig.html';
+const DESCRIBE_MODEL = 'https://docs.aws.amazon.com/sagemaker/latest/dg/API_DescribeModel.html';
 const S3_ACTIONS = 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html';
 const CONDITIONAL_WRITES = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html';
 const LAMBDA_LOGS = 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html#monitoring-cloudwatchlogs-permissions';
@@ -394,6 +409,44 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         { call: 'reads the training data', action: 's3:GetObject', resource: `${s.bucket('features')}/churn/train/part-0001.csv`, expect: 'denied', source: GET },
         { call: 'publishes into another namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'AWS/SageMaker' }, expect: 'denied', source: PUT_METRIC },
         { call: 'writes its logs', action: 'logs:PutLogEvents', resource: logStream(s, 'drift'), expect: 'allowed', source: LAMBDA_LOGS },
+      ];
+    },
+  },
+  {
+    principal: 'the drift handler\'s role, with a baseline that follows the deployed model',
+    when: (s) => s.spec.modelProfiles !== undefined,
+    who: (s) => handlerRole(s, 'drift'),
+    calls: (s) => {
+      const mp = s.spec.modelProfiles!;
+      const models = s.bucket(mp.zone);
+      const arn = (type: string, name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${type}/${name}`;
+      return [
+        { call: 'reads the endpoint\'s configuration in service', action: 'sagemaker:DescribeEndpoint', resource: s.endpointArn, expect: 'allowed', source: DESCRIBE_ENDPOINT },
+        { call: 'reads each variant\'s model', action: 'sagemaker:DescribeEndpointConfig', resource: arn('endpoint-config', 'churn-config-1a2b3c'), expect: 'allowed', source: DESCRIBE_ENDPOINT_CONFIG },
+        { call: 'reads a model\'s artifacts location', action: 'sagemaker:DescribeModel', resource: arn('model', 'churn-champion-9f8e7d'), expect: 'allowed', source: DESCRIBE_MODEL },
+        { call: 'reads the profile next to a model\'s artifacts', action: 's3:GetObject', resource: `${models}/churn/v4/output/${mp.profileName}`, expect: 'allowed', source: GET },
+        { call: 'decrypts it', action: 'kms:Decrypt', resource: s.lakeKeyArn!, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+        { call: 'reads the model artifacts themselves', action: 's3:GetObject', resource: `${models}/churn/v4/output/model.tar.gz`, expect: 'denied', source: GET },
+        { call: 'overwrites a model\'s profile', action: 's3:PutObject', resource: `${models}/churn/v4/output/${mp.profileName}`, expect: 'denied', source: PUT },
+        { call: 'updates the endpoint', action: 'sagemaker:UpdateEndpoint', resource: s.endpointArn, expect: 'denied', source: DESCRIBE_ENDPOINT },
+        { call: 'reads another endpoint', action: 'sagemaker:DescribeEndpoint', resource: arn('endpoint', 'other'), expect: 'denied', source: DESCRIBE_ENDPOINT },
+        { call: 'deletes a model', action: 'sagemaker:DeleteModel', resource: arn('model', 'churn-champion-9f8e7d'), expect: 'denied', source: DESCRIBE_MODEL },
+        { call: 'creates an endpoint configuration', action: 'sagemaker:CreateEndpointConfig', resource: arn('endpoint-config', 'x'), expect: 'denied', source: DESCRIBE_ENDPOINT_CONFIG },
+      ];
+    },
+  },
+  {
+    principal: 'the baseline-profile handler\'s role, writing models\' profiles',
+    when: (s) => s.spec.modelProfiles !== undefined && s.spec.baselineDataset !== undefined,
+    who: (s) => handlerRole(s, 'baseline-profile'),
+    calls: (s) => {
+      const mp = s.spec.modelProfiles!;
+      const models = s.bucket(mp.zone);
+      return [
+        { call: 'writes a profile next to a model\'s artifacts', action: 's3:PutObject', resource: `${models}/training/churn/output/job-7/output/${mp.profileName}`, expect: 'allowed', source: PUT },
+        { call: 'encrypts it', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn!, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+        { call: 'overwrites model artifacts', action: 's3:PutObject', resource: `${models}/training/churn/output/job-7/output/model.tar.gz`, expect: 'denied', source: PUT },
+        { call: 'reads model artifacts', action: 's3:GetObject', resource: `${models}/training/churn/output/job-7/output/model.tar.gz`, expect: 'denied', source: GET },
       ];
     },
   },

@@ -41,6 +41,20 @@ describe('computeBaseline', () => {
 
   const profileOf = () => JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string);
 
+  test('writes the profile next to the model trained on the dataset, where a monitor that follows the model reads it', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(dataset(200)) as any });
+    s3.on(PutObjectCommand).resolves({});
+    const result = await computeBaseline({
+      datasetBucket: 'lake', datasetKey: 'train.csv', header: true, features, modelDataUrl: 's3://models/churn/job-7/output/model.tar.gz',
+    });
+    expect(result.profileUri).toBe('s3://models/churn/job-7/output/baseline-profile.json');
+    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).toMatchObject({ Bucket: 'models', Key: 'churn/job-7/output/baseline-profile.json' });
+    await expect(computeBaseline({ datasetBucket: 'lake', datasetKey: 'train.csv', features, modelDataUrl: 's3://m/a.tar.gz', profileName: 'x/y.json' }))
+      .rejects.toThrow("modelDataUrl must be an s3:// URI and profileName a file name, got 's3://m/a.tar.gz' and 'x/y.json'");
+    await expect(computeBaseline({ datasetBucket: 'lake', datasetKey: 'train.csv', features }))
+      .rejects.toThrow('profileBucket and profileKey are required without modelDataUrl');
+  });
+
   test('profiles the XGBoost layout: a headerless train.csv with the label in column 0', async () => {
     // GIVEN label,tenure,plan rows while the endpoint receives tenure,plan
     const text = Array.from({ length: 300 }, (_, i) => `${i % 2},${i % 72},${['basic', 'plus', 'pro'][i % 3]}`).join('\n');
