@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { denyGrantsNotForAwsResources } from '../private/kms';
-import { InputErrors } from '../private/validation';
+import { InputErrors, checkArray } from '../private/validation';
 
 /**
  * How urgent an alarm is: each severity notifies its own topic.
@@ -92,8 +92,11 @@ export class AlertTopics extends Construct implements IAlertTopics {
 
     const errors = new InputErrors(this, 'AlertTopics');
     for (const [prop, emails] of [['warningEmails', props.warningEmails], ['criticalEmails', props.criticalEmails]] as const) {
+      if (emails !== undefined && !checkArray(errors, prop, emails, 'a list of e-mail addresses', false)) {
+        continue;
+      }
       (emails ?? []).forEach((email, i) => {
-        if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
+        if (!Token.isUnresolved(email) && (typeof email !== 'string' || !EMAIL.test(email))) {
           errors.add(`${prop}[${i}]`, email, 'an e-mail address such as oncall@example.com');
         }
       });

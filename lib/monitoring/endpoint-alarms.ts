@@ -7,7 +7,7 @@ import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-fa
 import { EndpointMetricFactory, UtilizationKind } from '../private/endpoint-metrics';
 import { instanceFacts } from '../private/instance-catalog';
 import { watchStackBudget } from '../private/stack-budget';
-import { InputErrors, describe, requireProps } from '../private/validation';
+import { InputErrors, checkNumber, describe, isDuration, requireProps } from '../private/validation';
 import { IModelEndpoint, VariantKind } from '../serving';
 
 /** An alarm on a share of requests, in percent. */
@@ -133,6 +133,8 @@ interface Resolved extends ResolvedTuning {
 }
 
 const ONE_MINUTE = Duration.minutes(1);
+/** CloudWatch's longest alarm name, less room for the suffix that tells apart two constructs on one endpoint. */
+const MAX_ALARM_NAME = 255 - 40;
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
@@ -336,9 +338,17 @@ export class EndpointAlarms extends Construct {
       return;
     }
     const id = variant === undefined ? `Endpoint-${kind}` : `Variant-${variant}-${kind}`;
+    const alarmName = `${this.prefix}-${variant === undefined ? 'endpoint' : `variant-${variant}`}-${kind}`;
+    if (!Token.isUnresolved(alarmName) && alarmName.length > MAX_ALARM_NAME) {
+      // PutMetricAlarm: AlarmName of 1 to 255 characters (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+      const errors = new InputErrors(this, 'EndpointAlarms');
+      errors.add('alarmNamePrefix', this.prefix, `a prefix that keeps alarm names within ${MAX_ALARM_NAME} characters `
+        + `(CloudWatch's limit; '${alarmName.slice(this.prefix.length)}' adds ${alarmName.length - this.prefix.length})`);
+      errors.throwIfAny();
+    }
     const alarm = this.factory.alarm({
       id,
-      alarmName: `${this.prefix}-${variant === undefined ? 'endpoint' : `variant-${variant}`}-${kind}`,
+      alarmName,
       description: opts.description,
       metric: opts.metric,
       threshold: opts.threshold,
@@ -362,17 +372,20 @@ function key(kind: EndpointAlarmKind, variant?: string): string {
 function resolve(errors: InputErrors, prop: string, o: AlarmTuning & { thresholdPercent?: number } | undefined, severity: AlarmSeverity,
   period: Duration, threshold: number, maxThreshold: number, evaluationPeriods = 5, datapointsToAlarm = 3): Resolved {
   const t = o?.thresholdPercent ?? threshold;
-  if (o?.thresholdPercent !== undefined && !Token.isUnresolved(t) && !(t > 0 && t <= maxThreshold)) {
-    errors.add(`${prop}.thresholdPercent`, t, `a percentage in (0, ${maxThreshold}]`);
-  }
+  // A string from JavaScript ('5') would pass a bare comparison: checkNumber wants a finite number.
+  checkNumber(errors, `${prop}.thresholdPercent`, o?.thresholdPercent, { min: 0, minExclusive: true, max: maxThreshold, allowed: `a percentage in (0, ${maxThreshold}]` });
   return { ...resolveTuning(errors, prop, o, { severity, period, evaluationPeriods, datapointsToAlarm }), threshold: t };
 }
 
 function resolveLatency(errors: InputErrors, prop: string, o: LatencyAlarmOptions | undefined, severity: AlarmSeverity,
   threshold: Duration): Resolved {
+  if (o?.threshold !== undefined && !isDuration(o.threshold)) {
+    errors.add(`${prop}.threshold`, o.threshold, 'a Duration above 0 ms, e.g. Duration.millis(250)');
+    return { ...resolveTuning(errors, prop, o, { severity, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 3 }), threshold: 0 };
+  }
   const t = o?.threshold ?? threshold;
   const micros = t.isUnresolved() ? 0 : t.toMilliseconds({ integral: false }) * 1000;
-  if (o?.threshold !== undefined && !t.isUnresolved() && micros <= 0) {
+  if (o?.threshold !== undefined && !t.isUnresolved() && !(micros > 0)) {
     errors.add(`${prop}.threshold`, t, 'a latency above 0 ms');
   }
   return { ...resolveTuning(errors, prop, o, { severity, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 3 }), threshold: micros };
@@ -381,6 +394,11 @@ function resolveLatency(errors: InputErrors, prop: string, o: LatencyAlarmOption
 /** Resolves and checks the tuning of every alarm kind, and that each kind fits the variants it watches. */
 function resolveAll(scope: Construct, props: EndpointAlarmsProps, variants: string[]) {
   const errors = new InputErrors(scope, 'EndpointAlarms');
+  const badNames = variants.filter((v) => typeof v !== 'string');
+  if (badNames.length > 0) {
+    errors.add('variantNames', props.variantNames, 'a list of variant names (strings)');
+    errors.throwIfAny();
+  }
   const unknown = variants.filter((v) => props.endpoint.variantNames.length > 0 && !props.endpoint.variantNames.includes(v));
   if (unknown.length > 0) {
     errors.add('variantNames', unknown, `among the endpoint's variants ${describe(props.endpoint.variantNames)}`);
@@ -396,6 +414,10 @@ function resolveAll(scope: Construct, props: EndpointAlarmsProps, variants: stri
         }
       });
     }
+  }
+  if (props.alarmNamePrefix !== undefined && !Token.isUnresolved(props.alarmNamePrefix)
+    && (typeof props.alarmNamePrefix !== 'string' || !/^[A-Za-z0-9_.:\/-]+$/.test(props.alarmNamePrefix))) {
+    errors.add('alarmNamePrefix', props.alarmNamePrefix, 'a non-empty string of letters, digits and _ . : / -');
   }
   if (props.perVariant !== undefined && typeof props.perVariant !== 'boolean') {
     errors.add('perVariant', props.perVariant, 'true or false');
@@ -421,6 +443,13 @@ function resolveAll(scope: Construct, props: EndpointAlarmsProps, variants: stri
       if (kind === VariantKind.SERVERLESS && opts.explicit && opts.enabled) {
         errors.addMessage(`${prop} is enabled, but variant '${variant}' is serverless and SageMaker publishes no such metric for it; `
           + 'allowed: leave it unset, or list only instance variants in variantNames');
+      }
+    }
+    const facts = kind === VariantKind.SERVERLESS ? undefined : instanceFacts(props.endpoint.variantInstanceType?.(variant));
+    for (const [prop, opts] of [['gpuUtilization', r.gpu], ['gpuMemoryUtilization', r.gpuMem]] as const) {
+      if (facts?.gpus === 0 && opts.explicit && opts.enabled) {
+        errors.addMessage(`${prop} is enabled, but variant '${variant}' runs on ${props.endpoint.variantInstanceType(variant)}, which has no GPU `
+          + '(SageMaker publishes no GPU metric for it); allowed: leave it unset, or list only GPU variants in variantNames');
       }
     }
     if (kind === VariantKind.INSTANCE && r.conc.explicit && r.conc.enabled) {

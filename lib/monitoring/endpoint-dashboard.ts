@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { EndpointAlarms } from './endpoint-alarms';
@@ -6,6 +6,7 @@ import { TrainingPipelineAlarms } from './training-alarms';
 import type { IDriftMonitor } from '../drift/drift-monitor';
 import { EndpointMetricFactory } from '../private/endpoint-metrics';
 import { watchStackBudget } from '../private/stack-budget';
+import { InputErrors, isDuration, requireProps } from '../private/validation';
 import { IModelEndpoint, VariantKind } from '../serving';
 import { ITrainingPipeline } from '../training';
 
@@ -51,6 +52,8 @@ export class EndpointDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: EndpointDashboardProps) {
     super(scope, id);
+    requireProps(this, 'EndpointDashboard', props, { endpoint: 'an IModelEndpoint (a ModelEndpoint, or one imported with fromEndpointName)' });
+    validateDashboard(this, props);
     const endpoint = props.endpoint;
     watchStackBudget(this, endpoint.endpointName);
     this.period = props.period ?? Duration.minutes(1);
@@ -145,6 +148,32 @@ export class EndpointDashboard extends Construct {
     }
     this.addSection('Training', ...widgets);
   }
+}
+
+/**
+ * The period and name CloudWatch accepts, checked here so that the error names this construct, not a metric deep inside
+ * it. Metric periods: 1, 5, 10, 30 or a multiple of 60 seconds (the dashboard body's `period`,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html); names: up to
+ * 255 of A-Z, a-z, 0-9, - and _ (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html).
+ */
+function validateDashboard(scope: Construct, props: EndpointDashboardProps): void {
+  const errors = new InputErrors(scope, 'EndpointDashboard');
+  const p = props.period;
+  if (p !== undefined) {
+    const allowed = '1, 5, 10 or 30 seconds, or a whole number of minutes, e.g. Duration.minutes(5)';
+    if (!isDuration(p)) {
+      errors.add('period', p, `a Duration of ${allowed}`);
+    } else if (!p.isUnresolved()) {
+      const seconds = p.toSeconds({ integral: false });
+      errors.check([1, 5, 10, 30].includes(seconds) || (seconds >= 60 && seconds % 60 === 0), 'period', p, allowed);
+    }
+  }
+  const name = props.dashboardName;
+  if (name !== undefined && !Token.isUnresolved(name)) {
+    errors.check(typeof name === 'string' && /^[A-Za-z0-9_-]{1,255}$/.test(name), 'dashboardName', name,
+      'a name of 1 to 255 characters of A-Z, a-z, 0-9, - and _');
+  }
+  errors.throwIfAny();
 }
 
 function graph(title: string, metrics: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget {

@@ -2,7 +2,7 @@ import { Duration, IResolvable, Lazy, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeNoAlarmAction } from './nag';
-import { InputErrors, MlopsValidationError, checkWholeNumber } from './validation';
+import { InputErrors, MlopsValidationError, checkWholeNumber, isDuration } from './validation';
 import type { AlarmTuning } from '../monitoring/alarm-tuning';
 import { AlarmSeverity, IAlertTopics } from '../monitoring/alert-topics';
 
@@ -38,7 +38,18 @@ export interface TuningDefaults {
  * evaluationPeriods (CloudWatch's PutMetricAlarm rules).
  */
 export function resolveTuning(errors: InputErrors, prop: string, tuning: AlarmTuning | undefined, defaults: TuningDefaults): ResolvedTuning {
-  const p = tuning?.period ?? defaults.period;
+  if (tuning?.period !== undefined && !isDuration(tuning.period)) {
+    // From JavaScript: a number or a string where a Duration is expected.
+    errors.add(`${prop}.period`, tuning.period, 'a Duration of 10 seconds, 30 seconds or a whole number of minutes, e.g. Duration.minutes(5)');
+  }
+  if (tuning?.enabled !== undefined && typeof tuning.enabled !== 'boolean') {
+    errors.add(`${prop}.enabled`, tuning.enabled, 'true or false');
+  }
+  const severities = Object.values(AlarmSeverity) as string[];
+  if (tuning?.severity !== undefined && !severities.includes(tuning.severity)) {
+    errors.add(`${prop}.severity`, tuning.severity, `an AlarmSeverity (${severities.map((x) => `'${x}'`).join(', ')})`);
+  }
+  const p = tuning?.period !== undefined && isDuration(tuning.period) ? tuning.period : defaults.period;
   const seconds = p.isUnresolved() ? 60 : p.toSeconds({ integral: false });
   if (tuning?.period !== undefined && !p.isUnresolved() && !(seconds === 10 || seconds === 30 || (seconds >= 60 && seconds % 60 === 0))) {
     errors.add(`${prop}.period`, p, '10 seconds, 30 seconds or a whole number of minutes');
