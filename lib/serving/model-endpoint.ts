@@ -23,7 +23,7 @@ import { IServingModel } from './serving-model';
 import { ServerlessOptions, ShadowVariantOptions, VariantBaseOptions, VariantKind, VariantOptions } from './variant';
 import { ILakeZone } from '../data-lake';
 import { acknowledgeWildcardResources } from '../private/nag';
-import { InputErrors, checkNumber, checkWholeNumber, isToken, requireProps } from '../private/validation';
+import { InputErrors, checkNumber, checkWholeNumber, describe, isToken, requireProps } from '../private/validation';
 
 /** Properties of a `ModelEndpoint`. */
 export interface ModelEndpointProps {
@@ -385,6 +385,7 @@ export class ModelEndpoint extends ModelEndpointBase {
     this.warnUnguarded(where, variant.serverless ? undefined : variant.instanceType);
     this.variants.push({ options: variant, kind: variant.serverless ? VariantKind.SERVERLESS : VariantKind.INSTANCE });
     this.grantModel(variant.model);
+    this.warnFixedCountsRetained();
     if (variant.autoScaling) {
       // Construct ids are API: the variant name when it is a literal, its position otherwise.
       const key = isToken(variant.name) ? `${this.variants.length - 1}` : variant.name;
@@ -423,6 +424,26 @@ export class ModelEndpoint extends ModelEndpointBase {
         + 'on endpoints with Inf1 instances. Every deployment shifts all traffic at once with no baking period, and the rollback alarms '
         + 'are not watched, whatever the deployment policy says. Use Inf2 (ml.inf2.*) or another type to keep canary deployments and rollback.');
     }
+  }
+
+  /**
+   * SageMaker retains variant properties for all variants of an endpoint or for none (RetainAllVariantProperties with
+   * ExcludeRetainedVariantProperties, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html): the
+   * endpoint retains instance counts when a variant autoscales, so that a deploy does not reset autoscaled capacity, and then a
+   * fixed variant's instanceCount written in code does not take effect on a deploy.
+   */
+  private warnFixedCountsRetained(): void {
+    const instance = this.variants.filter((v) => v.kind === VariantKind.INSTANCE);
+    const scaled = instance.filter((v) => v.options.autoScaling).map((v) => v.options.name);
+    const fixed = instance.filter((v) => !v.options.autoScaling).map((v) => v.options.name);
+    if (scaled.length === 0 || fixed.length === 0) {
+      return;
+    }
+    Annotations.of(this).addWarningV2('cdk-mlops:fixed-instance-count-retained', `variants ${describe(fixed)} have a fixed instanceCount `
+      + `beside the autoscaled ${describe(scaled)}: SageMaker retains instance counts for all variants of an endpoint or for none, and this `
+      + 'endpoint retains them so that deploys keep autoscaled capacity. A changed instanceCount of a fixed variant therefore does not take '
+      + 'effect on a deploy: change it at run time (UpdateEndpointWeightsAndCapacities), or give the variant autoscaling with minCapacity '
+      + 'and maxCapacity equal to the count you want.');
   }
 
   private grantModel(model: IServingModel): void {

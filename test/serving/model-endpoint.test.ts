@@ -1,5 +1,5 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
@@ -415,5 +415,36 @@ describe('ModelEndpoint rollback alarms added later', () => {
     const text = JSON.stringify(Template.fromStack(f.stack).findResources('AWS::IAM::Policy'));
     expect(text).toContain('alarm:churn-endpoint-health');
     expect(text).toContain('cloudwatch:DescribeAlarms');
+  });
+});
+
+describe('ModelEndpoint instance counts across deploys', () => {
+  const warning = Match.stringLikeRegexp('^variants \\[\'challenger\'\\] have a fixed instanceCount beside the autoscaled \\[\'champion\'\\]: SageMaker '
+    + 'retains instance counts for all variants of an endpoint or for none');
+
+  test('warns that a fixed variant\'s count beside an autoscaled one does not take effect on a deploy', () => {
+    const f = servingFixture('Mixed');
+    new ModelEndpoint(f.stack, 'Churn', {
+      variants: [
+        { name: 'champion', model: f.champion, instanceCount: 2, autoScaling: { maxCapacity: 4, targetInvocationsPerInstance: 100 } },
+        { name: 'challenger', model: f.challenger, instanceCount: 2 },
+      ],
+    });
+    const template = Template.fromStack(f.stack);
+    Annotations.fromStack(f.stack).hasWarning('/Mixed/Churn', warning);
+    // Counts are retained (autoscaled capacity survives deploys); weights are not.
+    expect(Object.values<any>(template.findResources('AWS::SageMaker::Endpoint'))[0].Properties.ExcludeRetainedVariantProperties)
+      .toEqual([{ VariantPropertyType: 'DesiredWeight' }]);
+  });
+
+  test('does not warn, and lets counts in code apply, when no variant autoscales', () => {
+    const f = servingFixture('Fixed');
+    new ModelEndpoint(f.stack, 'Churn', {
+      variants: [{ name: 'champion', model: f.champion, instanceCount: 2 }, { name: 'challenger', model: f.challenger, instanceCount: 2 }],
+    });
+    const template = Template.fromStack(f.stack);
+    Annotations.fromStack(f.stack).hasNoWarning('/Fixed/Churn', warning);
+    expect(Object.values<any>(template.findResources('AWS::SageMaker::Endpoint'))[0].Properties.ExcludeRetainedVariantProperties)
+      .toEqual([{ VariantPropertyType: 'DesiredWeight' }, { VariantPropertyType: 'DesiredInstanceCount' }]);
   });
 });
