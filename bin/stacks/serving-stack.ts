@@ -1,4 +1,4 @@
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ContainerImage, InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
@@ -120,6 +120,11 @@ export class ServingStack extends Stack {
       // The experiment below shifts weights at run time: a deploy keeps them rather than resetting them to 90/10.
       retainWeightsOnDeploy: true,
     });
+
+    // The challenger's count is fixed on purpose (it changes at run time, or with a new endpoint): SageMaker retains counts for
+    // all variants once the champion autoscales, so a changed instanceCount in code would not apply on a deploy.
+    Annotations.of(this.endpoint).acknowledgeWarning('cdk-mlops:fixed-instance-count-retained',
+      'The challenger keeps 2 instances; the experiment shifts weights, not counts.');
 
     // Deployments roll back on the endpoint's own metric alarms (5XX error rate and p99 model latency of the worst variant),
     // which SageMaker can read; a composite alarm such as EndpointAlarms' health alarm cannot be a rollback alarm.

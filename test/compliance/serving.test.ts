@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -76,6 +76,8 @@ test('a model endpoint with every option is compliant', () => {
     rollbackAlarms: [extra],
     rollbackAlarmOptions: { errorRateThreshold: 0.02, latencyThreshold: Duration.millis(500) },
   });
+  // The fixed challenger beside the autoscaled champion is on purpose: its count is not meant to change by deploy.
+  Annotations.of(endpoint).acknowledgeWarning('cdk-mlops:fixed-instance-count-retained', 'The challenger keeps 2 instances; its count changes at run time.');
   expect(endpoint.rollbackAlarms).toHaveLength(3);
   // A shadow test of a registered model package against the champion, on its own endpoint.
   const packaged = new ServingModel(stack, 'Packaged', {
