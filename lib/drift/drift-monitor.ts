@@ -1,8 +1,7 @@
-import { CfnCustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnCustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -11,6 +10,8 @@ import { ModelQualityOptions } from './model-quality';
 import { defineModelQuality, QUALITY_NAMESPACE, qualityWindowMinutes, validateModelQuality } from './model-quality-wiring';
 import { BreakageAlarmOptions } from './breakage-alarms';
 import { DriftDecision } from './drift-decision';
+import { cronPeriodMinutes } from './cron-period';
+import { DEFAULT_MODEL_PROFILE, grantFindModelProfiles, grantList, grantObjects, grantPutMetrics } from './grants';
 import { ModelBaseline } from './model-baseline';
 import * as perms from './perms';
 import { PredictionDrift } from './prediction-drift';
@@ -20,7 +21,6 @@ import { ILakeZone } from '../data-lake';
 import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
-import { acknowledgeWildcardResources } from '../private/nag';
 import { checkSchedule } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber, requireProps } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint } from '../serving';
@@ -259,8 +259,6 @@ export interface DriftMonitorProps {
 }
 
 const DRIFT_NAMESPACE = 'cdk-mlops/Drift';
-/** The file name of a model's profile next to its artifacts (lambda/shared/model-profile.ts). */
-const DEFAULT_MODEL_PROFILE = 'baseline-profile.json';
 const PROFILE_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 const MIN_WINDOW_MINUTES = 10;
 /** Features up to which per-feature metrics and alarms are on by default. */
@@ -659,6 +657,9 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
   }
   const seen = new Set<string>();
   props.features.forEach((f, i) => {
+    if (f?.type !== FeatureType.NUMERIC && f?.type !== FeatureType.CATEGORICAL) {
+      errors.add(`features[${i}].type`, f?.type, 'FeatureType.NUMERIC or FeatureType.CATEGORICAL');
+    }
     if (!FEATURE_NAME.test(f.name)) {
       errors.add(`features[${i}].name`, f.name, '1-255 letters, digits, spaces and _ . : / -');
     }
@@ -702,6 +703,7 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
     windowMinutes = checkDuration(errors, 'window', props.window, {
       unit: 'minutes', min: MIN_WINDOW_MINUTES, max: 7 * 24 * 60, allowed: `a whole number of minutes from ${MIN_WINDOW_MINUTES} to 7 days`,
     }) ?? windowMinutes;
+    checkCronWindow(scope, errors, schedule.expressionString, props.window, windowMinutes);
   }
 
   if (props.modelQuality) {
@@ -716,6 +718,25 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
   }
   errors.throwIfAny();
   return { windowMinutes, settlingMinutes };
+}
+
+/**
+ * A cron's window against its period, when the period is plain to see (cron-period.ts): a longer window counts each
+ * record in several runs (and their M-of-N alarm sees the same drift twice), so it fails; a shorter one leaves traffic
+ * between windows unseen, which may be meant (a daily look at the last hour), so it warns.
+ */
+function checkCronWindow(scope: Construct, errors: InputErrors, expression: string, window: Duration | undefined, windowMinutes: number): void {
+  if (window !== undefined && window.isUnresolved()) return;
+  const period = cronPeriodMinutes(expression);
+  if (period === undefined) return;
+  if (windowMinutes > period) {
+    errors.add('window', window ?? `${windowMinutes} minutes (the default)`,
+      `at most the schedule's period (${period} minutes, ${expression}): a longer window counts each record in several runs`);
+  } else if (windowMinutes < period) {
+    Annotations.of(scope).addWarningV2('cdk-mlops:drift-window-gap', `DriftMonitor ${scope.node.path}: the window (${windowMinutes} minutes) is shorter `
+      + `than the schedule's period (${period} minutes, ${expression}): the traffic between windows is never checked. Set window to `
+      + `Duration.minutes(${period}) to check all of it.`);
+  }
 }
 
 /**
@@ -750,65 +771,4 @@ function checkPositions(errors: InputErrors, props: DriftMonitorProps): void {
       baseline.set(f.baselineIndex, f.name);
     }
   });
-}
-
-/** s3:ListBucket on the zone's bucket, only for keys under `prefix`. */
-function grantList(fn: lambda.IFunction, zone: ILakeZone, prefix: string): void {
-  fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: perms.LIST_ACTIONS,
-    resources: [zone.bucket.bucketArn],
-    conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-  }));
-}
-
-/** Exact object actions on keys or key patterns of a zone, with the zone key's KMS actions; acknowledges the patterns. */
-function grantObjects(fn: lambda.IFunction, zone: ILakeZone, keys: string[], actions: string[], write: boolean, why: string): void {
-  const arns = keys.map((k) => zone.bucket.arnForObjects(k));
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: arns }));
-  if (zone.encryptionKey) {
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: write ? perms.KMS_ENCRYPT_ACTIONS : perms.KMS_DECRYPT_ACTIONS,
-      resources: [zone.encryptionKey.keyArn],
-    }));
-  }
-  const patterns = arns.filter((_, i) => keys[i].endsWith('*'));
-  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-  if (policy && patterns.length > 0) {
-    acknowledgeWildcardResources(policy, patterns, `The function ${why}: ${actions.join(', ')} only, under this prefix.`);
-  }
-}
-
-/**
- * What the drift function needs to find the model each variant serves and read its profile: DescribeEndpoint on the
- * endpoint, DescribeEndpointConfig and DescribeModel on any configuration and model (CloudFormation names both at each
- * deployment), GetObject on the profile name in the models zone only.
- */
-function grantFindModelProfiles(fn: lambda.IFunction, endpoint: IModelEndpoint, m: ModelBaseline): void {
-  const stack = Stack.of(fn);
-  const configs = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: '*' });
-  const models = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: '*' });
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: perms.DESCRIBE_ENDPOINT_ACTIONS, resources: [endpoint.endpointArn] }));
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: perms.DESCRIBE_ENDPOINT_CONFIG_ACTIONS, resources: [configs] }));
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: perms.DESCRIBE_MODEL_ACTIONS, resources: [models] }));
-  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-  if (policy) {
-    acknowledgeWildcardResources(policy, [configs, models], 'sagemaker:DescribeEndpointConfig and sagemaker:DescribeModel only (read): '
-      + 'CloudFormation names the configuration and the models at each deployment, so their names are not known when the policy is written.');
-  }
-  const name = m.profileName ?? DEFAULT_MODEL_PROFILE;
-  grantObjects(fn, m.modelsZone, [`*/${name}`, name], perms.READ_OBJECT_ACTIONS, false,
-    'reads the profile next to the artifacts of the model a variant serves, found at run time');
-}
-
-function grantPutMetrics(fn: lambda.IFunction, namespace: string): void {
-  fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: perms.PUT_METRIC_ACTIONS,
-    resources: ['*'],
-    conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
-  }));
-  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-  if (policy) {
-    acknowledgeWildcardResources(policy, ['*'], 'cloudwatch:PutMetricData has no resource-level permissions; a condition limits it '
-      + 'to the cdk-mlops namespaces.');
-  }
 }

@@ -21,6 +21,9 @@ export function checkPredictionDrift(errors: InputErrors, p: PredictionDrift | u
   dataset: BaselineDataset | undefined, captureOutput: boolean | undefined, namePattern: RegExp): void {
   if (p === undefined) return;
   const name = p.name ?? DEFAULT_PREDICTION_NAME;
+  if (p.type !== 'numeric' && p.type !== 'categorical') {
+    errors.add('predictionDrift.type', p.type, 'FeatureType.NUMERIC or FeatureType.CATEGORICAL');
+  }
   if (captureOutput === false) {
     errors.add('predictionDrift', name, 'an endpoint that captures its responses (captureOutput true): predictions are read from them');
   }
