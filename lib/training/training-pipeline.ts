@@ -99,7 +99,8 @@ export interface TrainingPipelineProps {
 
   /**
    * How long a job may wait in SageMaker's job scheduler before it starts (StoppingCondition.MaxPendingTimeInSeconds: 2 hours to
-   * 28 days), for capacity reserved through training plans.
+   * 28 days), for capacity reserved through training plans. The state machine's timeout, and the shortest schedule rate
+   * allowed, include it.
    *
    * @default - SageMaker's default
    */
@@ -393,8 +394,8 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
       queryLanguage: sfn.QueryLanguage.JSONATA,
       role: this.stateMachineRole,
       comment: `Trains, gates (${gate.metricName} ${requirement}) and registers a model: ${this.node.path}`,
-      // The job's own limit plus time to start, read metrics, register and notify.
-      timeout: runTimeout(longestRun, cfg.capacityWaitBudget),
+      // The job's own limit, its pending time, plus time to start, read metrics, register and notify.
+      timeout: runTimeout(longestRun, cfg.capacityWaitBudget, cfg.maxPendingSeconds),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

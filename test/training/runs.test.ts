@@ -66,6 +66,16 @@ describe('TrainingPipeline schedule', () => {
     expect(synth({ maxRuntime: Duration.hours(24) }).definition.TimeoutSeconds).toBe(27 * 3600);
   });
 
+  test('the timeout and the schedule check count maxPendingTime: a job may wait that long before its runtime starts', () => {
+    // 2 h + 3 days pending + 2 h + 1 h = 77 h = 4620 minutes.
+    const props = { maxRuntime: Duration.hours(2), maxPendingTime: Duration.days(3) };
+    expect(synth(props).definition.TimeoutSeconds).toBe(77 * 3600);
+    expect(synth({ maxRuntime: Duration.hours(2) }).definition.TimeoutSeconds).toBe(5 * 3600);
+    expect(() => synth({ ...props, schedule: scheduler.ScheduleExpression.rate(Duration.minutes(4620)) })).not.toThrow();
+    expect(() => synth({ ...props, schedule: scheduler.ScheduleExpression.rate(Duration.minutes(4619)) }))
+      .toThrow(/schedule must be no more frequent than the state machine's timeout \(3 days 5 hours: maxRuntime \+ maxPendingTime \+ capacityWaitBudget \+ 1 hour\)/);
+  });
+
   test('fails when a cron schedule has an hour of 25 (the same cron check as every construct)', () => {
     expect(() => synth({ schedule: scheduler.ScheduleExpression.expression('cron(0 25 * * ? *)') }))
       .toThrow(/TrainingPipeline Train\/Churn: schedule must be a rate\(\.\.\.\) or a cron\(.*the hours field '25' is not valid \(0-23\).*got 'cron\(0 25 \* \* \? \*\)'/);

@@ -276,12 +276,13 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
   }
 
   // Schedule: one cron/rate check for every construct; a run must end (the state machine's timeout) before the next one starts.
-  const timeout = runTimeout(spot ? maxWait : maxRuntime, capacityWaitBudget);
+  const timeout = runTimeout(spot ? maxWait : maxRuntime, capacityWaitBudget, maxPendingSeconds);
   if (props.schedule !== undefined) {
     const parsed = checkSchedule(errors, 'schedule', props.schedule, { timeZone: false });
     if (parsed.kind === 'rate' && timeout && !timeout.isUnresolved() && parsed.rateMinutes! * 60 < timeout.toSeconds()) {
       errors.add('schedule', props.schedule.expressionString, `no more frequent than the state machine's timeout (${timeout.toHumanString()}: `
-        + `${spot ? 'maxWait' : 'maxRuntime'} + capacityWaitBudget + 1 hour), so that scheduled runs cannot overlap`);
+        + `${spot ? 'maxWait' : 'maxRuntime'}${maxPendingSeconds !== undefined ? ' + maxPendingTime' : ''} + capacityWaitBudget + 1 hour), `
+        + 'so that scheduled runs cannot overlap');
     }
   }
 
@@ -398,6 +399,9 @@ function regexProblem(regex: string): string | undefined {
 }
 
 /** How long an execution may run: the job's own limit plus an hour to start, read metrics, register and notify. */
-export function runTimeout(longestRun: Duration | undefined, capacityWaitBudget: Duration): Duration | undefined {
-  return longestRun?.plus(capacityWaitBudget).plus(RUN_OVERHEAD);
+export function runTimeout(longestRun: Duration | undefined, capacityWaitBudget: Duration, maxPendingSeconds?: number): Duration | undefined {
+  // A job may wait in SageMaker's scheduler for up to MaxPendingTimeInSeconds before its runtime starts
+  // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_StoppingCondition.html): the run must outlast both.
+  const run = longestRun?.plus(capacityWaitBudget).plus(RUN_OVERHEAD);
+  return run && maxPendingSeconds !== undefined ? run.plus(Duration.seconds(maxPendingSeconds)) : run;
 }
