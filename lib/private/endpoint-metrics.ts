@@ -60,7 +60,8 @@ export class EndpointMetricFactory {
 
   /**
    * The share of the whole endpoint's requests answered with an error, in percent, from two CloudWatch Metrics Insights
-   * queries (one per count, summed over every variant of the endpoint): three queries and no `MetricStat` whatever the number
+   * queries (one per count, summed over every production variant of the endpoint; a shadow variant, when the endpoint
+   * says it has one, is left out): three queries and no `MetricStat` whatever the number
    * of variants. A metric-math rate over per-variant metrics would reference 2 metrics per variant, and CloudWatch allows 10
    * per alarm ("Alarms based on metric math expressions can reference a maximum of 10 metrics ... use a Metrics Insights
    * query", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html): 6 variants would be 12.
@@ -68,8 +69,12 @@ export class EndpointMetricFactory {
    * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-alarm-create.html).
    */
   public endpointErrorRatePercent(errorClass: ErrorClass, spec: { readonly period: Duration; readonly label?: string }): cloudwatch.MathExpression {
+    // A shadow variant reports its own Invocations and errors (https://docs.aws.amazon.com/sagemaker/latest/dg/shadow-tests-view-monitor-edit-dashboard.html),
+    // for copies of requests no client sees the answer of: the endpoint's rate leaves it out.
+    const shadow = (this.endpoint as { readonly shadowVariantName?: unknown }).shadowVariantName;
+    const notShadow = typeof shadow === 'string' ? ` AND VariantName != '${shadow}'` : '';
     const query = (metricName: string) => new cloudwatch.MathExpression({
-      expression: `SELECT SUM(${metricName}) FROM SCHEMA("AWS/SageMaker", EndpointName, VariantName) WHERE EndpointName = '${this.endpoint.endpointName}'`,
+      expression: `SELECT SUM(${metricName}) FROM SCHEMA("AWS/SageMaker", EndpointName, VariantName) WHERE EndpointName = '${this.endpoint.endpointName}'${notShadow}`,
       period: spec.period,
     });
     return new cloudwatch.MathExpression({
