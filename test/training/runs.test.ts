@@ -161,7 +161,9 @@ describe('TrainingPipeline retries', () => {
     expect(definition.States.Train.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'RetryTraining' }]);
     const choice = definition.States.RetryTraining;
     expect(choice.Choices[0]).toMatchObject({
-      Condition: "{% $contains($states.input.Cause, 'ThrottlingException') and $throttleRetries < 6 %}", Next: 'WaitAfterThrottling',
+      Condition: "{% ($states.input.Error = 'SageMaker.AmazonSageMakerException' and $contains($states.input.Cause, 'Error Code: ThrottlingException'))"
+        + ' and $throttleRetries < 6 %}',
+      Next: 'WaitAfterThrottling',
     });
     expect(choice.Choices[1]).toMatchObject({
       Condition: "{% ($contains($states.input.Cause, 'InsufficientCapacityError') or $contains($states.input.Cause, 'CapacityError')) "

@@ -177,8 +177,13 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
 
 /** Retries of CreateTrainingJob.sync that Retry cannot express, because they depend on the cause. */
 const THROTTLE_RETRIES = 6;
-/** The cause of a throttled call, as the optimized integration reports it ("... Error Code: ThrottlingException ..."). */
-const THROTTLED = "$contains($states.input.Cause, 'ThrottlingException')";
+/**
+ * A throttled call, as the optimized integration reports it: the API error `SageMaker.AmazonSageMakerException` with
+ * "Error Code: ThrottlingException" in the cause. A job that ran and failed arrives as `States.TaskFailed` with the job's
+ * description as the cause, which may mention throttling too (its FailureReason): that job exists, and calling
+ * CreateTrainingJob again with its name would fail (a name is unique per account and Region).
+ */
+const THROTTLED = "($states.input.Error = 'SageMaker.AmazonSageMakerException' and $contains($states.input.Cause, 'Error Code: ThrottlingException'))";
 /** A job that failed because SageMaker could not provision its instances (the job's FailureReason, in the cause). */
 const NO_CAPACITY = "($contains($states.input.Cause, 'InsufficientCapacityError') or $contains($states.input.Cause, 'CapacityError'))";
 

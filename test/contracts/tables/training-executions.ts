@@ -100,6 +100,14 @@ export const TRAINING_EXECUTIONS: ExecutionScenario[] = [
     notEntered: ['WaitAfterThrottling', 'WaitForCapacity'], source: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/CommonErrors.html',
   },
   {
+    name: 'a job that ran and failed with ThrottlingException in its FailureReason fails the run at once (not created again under its name)',
+    // The job exists: calling CreateTrainingJob again with its name would fail (a name is unique per account and Region,
+    // API_CreateTrainingJob TrainingJobName) and hide the job's own failure. Only an API error is a throttled call.
+    world: { jobEnds: 'Failed', failureReason: 'ClientError: An error occurred (ThrottlingException) when calling the GetObject operation: Rate exceeded' },
+    status: 'FAILED', error: 'States.TaskFailed', path: TRAIN_FAILED_PATH, notifications: ['FAILED'],
+    notEntered: ['WaitAfterThrottling', 'WaitForCapacity'], source: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html',
+  },
+  {
     name: 'DescribeTrainingJob throttled once is retried, so a trained model is not lost',
     world: { metrics: OK, errors: { ReadFinalMetrics: [THROTTLED_SDK] } },
     status: 'SUCCEEDED', path: SUCCESS_PATH, retries: { ReadFinalMetrics: 1 }, notifications: ['SUCCEEDED'], source: DESCRIBE,
