@@ -5,6 +5,7 @@ import { EndpointAlarms } from './endpoint-alarms';
 import { TrainingPipelineAlarms } from './training-alarms';
 import type { IDriftMonitor } from '../drift/drift-monitor';
 import { EndpointMetricFactory } from '../private/endpoint-metrics';
+import { instanceFacts } from '../private/instance-catalog';
 import { watchStackBudget } from '../private/stack-budget';
 import { InputErrors, isDuration, requireProps } from '../private/validation';
 import { IModelEndpoint, VariantKind } from '../serving';
@@ -102,11 +103,15 @@ export class EndpointDashboard extends Construct {
         util('CPU (%, 100 per vCPU)', (v) => endpoint.metricCPUUtilization(opts(v, 'Average'))),
         util('Memory (%)', (v) => endpoint.metricMemoryUtilization(opts(v, 'Average'))),
         util('Disk (%)', (v) => endpoint.metricDiskUtilization(opts(v, 'Average'))),
-        graph('GPU / GPU memory (%, 100 per GPU)', instanceVariants.flatMap((v) => [
+      );
+      // GPU graphs only for variants on GPU instance types (or of unknown type, on imported endpoints).
+      const gpuVariants = instanceVariants.filter((v) => (instanceFacts(endpoint.variantInstanceType(v)).gpus ?? 1) > 0);
+      if (gpuVariants.length > 0) {
+        this.dashboard.addWidgets(graph('GPU / GPU memory (%, 100 per GPU)', gpuVariants.flatMap((v) => [
           endpoint.metricGPUUtilization(opts(v, 'Average', `${v} GPU`)),
           endpoint.metricGPUMemoryUtilization(opts(v, 'Average', `${v} GPU memory`)),
-        ]), 6),
-      );
+        ]), 6));
+      }
     }
   }
 
