@@ -1,4 +1,4 @@
-import { Aws, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -80,7 +80,10 @@ export interface DataLakeProps {
   readonly noncurrentVersionRetention?: Duration;
 
   /**
-   * How long captured inference data in the `monitoring` zone is kept before it expires.
+   * How long objects in the `monitoring` zone (captured inference data, ground truth, reports) are kept. They expire after
+   * this time, and their expired versions are removed one day later (not after `noncurrentVersionRetention`), so that captured
+   * payloads are gone `monitoringRetention` + 1 day after they were written, plus the delay of S3's asynchronous lifecycle.
+   * Keep baselines elsewhere (a drift monitor refuses a baseline profile in a zone that expires).
    *
    * @default Duration.days(90)
    */
@@ -101,12 +104,25 @@ export interface DataLakeProps {
   readonly accessLogRetention?: Duration;
 
   /**
-   * Object Lock in governance mode on the `raw` zone, with this default retention. Object Lock can only be
-   * turned on when the bucket is defined.
+   * Object Lock in governance mode on the `raw` zone, with this default retention. Object Lock cannot be turned off once on.
+   *
+   * On a lake defined with it, the raw bucket is defined with Object Lock. To turn it on for a lake that is already deployed
+   * without it, also set `rawObjectLockOnExistingBucket`: the existing bucket is then locked in place (S3 allows it on a
+   * versioned bucket) instead of being replaced by a new, empty one.
    *
    * @default - no Object Lock
    */
   readonly rawObjectLockRetention?: Duration;
+
+  /**
+   * Turn Object Lock on for a raw bucket that already exists (`rawObjectLockRetention` added to a deployed lake): only the
+   * bucket's Object Lock configuration is set, an in-place update, never the create-only `ObjectLockEnabled` property that
+   * would replace the bucket. Keep it set for as long as the lake exists; never set it on a lake whose raw bucket was defined
+   * with Object Lock (that would replace it too).
+   *
+   * @default false
+   */
+  readonly rawObjectLockOnExistingBucket?: boolean;
 
   /**
    * What happens to the buckets, key and catalog when they are removed from the stack.
@@ -135,6 +151,13 @@ export interface DataLakeProps {
    * @default 'curated', else the first zone
    */
   readonly queryResultsZone?: string;
+
+  /**
+   * How long Athena query results are kept. They expire after this time and their expired versions are removed one day later.
+   *
+   * @default Duration.days(30)
+   */
+  readonly queryResultsRetention?: Duration;
 }
 
 /**
@@ -211,6 +234,11 @@ export class DataLake extends Construct implements IDataLake {
     const tieringDays = wholeDays(errors, 'intelligentTieringAfter', props.intelligentTieringAfter, 0, 36500) ?? 0;
     const accessLogDays = wholeDays(errors, 'accessLogRetention', props.accessLogRetention, 1, 36500) ?? 365;
     const lockDays = wholeDays(errors, 'rawObjectLockRetention', props.rawObjectLockRetention, 1, 36500);
+    const resultsDays = wholeDays(errors, 'queryResultsRetention', props.queryResultsRetention, 1, 36500) ?? 30;
+    if (props.rawObjectLockOnExistingBucket && props.rawObjectLockRetention === undefined) {
+      errors.addMessage('rawObjectLockOnExistingBucket is set without rawObjectLockRetention: Object Lock cannot be turned off once on, '
+        + 'and removing it from the template would replace the raw bucket; keep rawObjectLockRetention');
+    }
     if (props.rawObjectLockRetention !== undefined && !zoneNames.includes('raw')) {
       errors.addMessage(`rawObjectLockRetention needs a 'raw' zone, but zones are ${describe(zoneNames)}`);
     }
@@ -270,9 +298,12 @@ export class DataLake extends Construct implements IDataLake {
         noncurrentDays,
         tiering: TIERED_ZONES.includes(zoneName) ? tieringDays : undefined,
         expireDays: zoneName === 'monitoring' ? monitoringDays : undefined,
+        resultsDays: zoneName === resultsZone ? resultsDays : undefined,
         lockDays: zoneName === 'raw' ? lockDays : undefined,
+        lockOnExisting: props.rawObjectLockOnExistingBucket ?? false,
       });
-      this.zones.set(zoneName, new LakeZoneView(zoneName, bucket, this.encryptionKey));
+      const expiry = zoneName === 'monitoring' ? Duration.days(monitoringDays) : undefined;
+      this.zones.set(zoneName, new LakeZoneView(zoneName, bucket, this.encryptionKey, expiry));
     }
 
     if (destroy) {
@@ -301,7 +332,8 @@ export class DataLake extends Construct implements IDataLake {
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: props.workGroupName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: `Queries over the data lake ${this.node.path}`,
-      recursiveDeleteOption: false,
+      // Deleting a used workgroup needs the recursive option; only a destroyable lake deletes it.
+      recursiveDeleteOption: destroy,
       state: 'ENABLED',
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: true,
@@ -315,6 +347,7 @@ export class DataLake extends Construct implements IDataLake {
         },
       },
     });
+    this.workGroup.applyRemovalPolicy(removalPolicy);
   }
 
   public zone(name: string): ILakeZone {
@@ -349,8 +382,18 @@ export class DataLake extends Construct implements IDataLake {
         transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(opts.tiering) }],
       });
     }
+    // In a versioned bucket an expiration only makes the object noncurrent: the shorter noncurrent expiration of these rules wins
+    // over 'expire-noncurrent-versions' (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-conflicts.html).
     if (opts.expireDays !== undefined) {
-      lifecycleRules.push({ id: 'expire-captures', expiration: Duration.days(opts.expireDays) });
+      lifecycleRules.push({ id: 'expire-captures', expiration: Duration.days(opts.expireDays), noncurrentVersionExpiration: Duration.days(1) });
+    }
+    if (opts.resultsDays !== undefined) {
+      lifecycleRules.push({
+        id: 'expire-query-results',
+        prefix: QUERY_RESULTS_PREFIX,
+        expiration: Duration.days(opts.resultsDays),
+        noncurrentVersionExpiration: Duration.days(1),
+      });
     }
 
     const bucket = new s3.Bucket(this, zoneName, {
@@ -366,13 +409,24 @@ export class DataLake extends Construct implements IDataLake {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: `${zoneName}/`,
       lifecycleRules,
-      objectLockEnabled: opts.lockDays !== undefined ? true : undefined,
+      objectLockEnabled: opts.lockDays !== undefined && !opts.lockOnExisting ? true : undefined,
       objectLockDefaultRetention: opts.lockDays !== undefined
         ? s3.ObjectLockRetention.governance(Duration.days(opts.lockDays))
         : undefined,
       removalPolicy: opts.removalPolicy,
       autoDeleteObjects: opts.removalPolicy === RemovalPolicy.DESTROY,
     });
+    if (opts.lockDays !== undefined && opts.lockOnExisting) {
+      // ObjectLockEnabled is create-only (changing it replaces the bucket); ObjectLockConfiguration updates in place and, with
+      // ObjectLockEnabled 'Enabled' in it, turns Object Lock on for the existing versioned bucket
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html#object-lock-configure-existing-bucket).
+      (bucket.node.defaultChild as s3.CfnBucket).objectLockEnabled = undefined;
+      Validations.of(bucket).acknowledge({
+        id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+        reason: 'Object Lock is on: it is enabled on the existing bucket through ObjectLockConfiguration (ObjectLockEnabled: Enabled, '
+          + 'default retention set), not through the create-only top-level property, which would replace the bucket.',
+      });
+    }
     enableEventBridge(bucket);
     if (opts.lockDays === undefined) {
       Validations.of(bucket).acknowledge({ id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check', reason: OBJECT_LOCK_REASON });
@@ -384,10 +438,29 @@ export class DataLake extends Construct implements IDataLake {
 const OBJECT_LOCK_REASON = 'Object Lock cannot be turned off once on, and lake data must stay deletable by lifecycle expiry and '
   + 'erasure requests; it is opt-in for the raw zone (rawObjectLockRetention).';
 
-/** Sends the bucket's object events to EventBridge natively (the L2's `eventBridgeEnabled` adds a custom-resource Lambda). */
+/**
+ * Sends the bucket's object events to EventBridge, with one mechanism at a time. Without other notifications, natively (the L1
+ * property; the L2's `eventBridgeEnabled` would add a custom-resource Lambda). Once `bucket.addEventNotification(...)` is called,
+ * CDK's notifications resource writes the bucket's whole notification configuration, which would drop the L1's EventBridge
+ * delivery: EventBridge then moves into that resource, next to the other notifications, and the L1 property is left out.
+ */
 function enableEventBridge(bucket: s3.Bucket): void {
   const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
-  cfnBucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  cfnBucket.notificationConfiguration = Lazy.any({
+    produce: () => (hasNotifications(bucket) ? undefined : { eventBridgeConfiguration: { eventBridgeEnabled: true } }),
+  });
+  bucket.node.addValidation({
+    validate: () => {
+      if (hasNotifications(bucket)) {
+        bucket.enableEventBridgeNotification();
+      }
+      return [];
+    },
+  });
+}
+
+function hasNotifications(bucket: s3.Bucket): boolean {
+  return bucket.node.tryFindChild('Notifications') !== undefined;
 }
 
 interface ZoneBucketOptions {
@@ -396,7 +469,9 @@ interface ZoneBucketOptions {
   readonly noncurrentDays: number;
   readonly tiering?: number;
   readonly expireDays?: number;
+  readonly resultsDays?: number;
   readonly lockDays?: number;
+  readonly lockOnExisting: boolean;
 }
 
 class ImportedDataLake extends Construct implements IDataLake {
@@ -462,7 +537,20 @@ function validateBucketNamePrefix(errors: InputErrors, prefix: string, zones: st
   if (!ok) {
     errors.add('bucketNamePrefix', prefix, allowed);
   }
+  zones.forEach((zone, i) => {
+    const name = `${prefix}-${zone}`;
+    const suffix = RESERVED_BUCKET_SUFFIXES.find((x) => name.endsWith(x));
+    if (suffix) {
+      errors.add(`zones[${i}]`, zone, 'a zone name that does not make its bucket name end with a suffix S3 reserves '
+        + `(${RESERVED_BUCKET_SUFFIXES.join(', ')}), but the bucket '${name}' would end with '${suffix}'`);
+    } else if (name.endsWith('-')) {
+      errors.add(`zones[${i}]`, zone, `a zone name that ends with a letter or digit, as bucket names must, but the bucket '${name}' would end with '-'`);
+    }
+  });
 }
+
+/** Suffixes S3 reserves for aliases and other bucket types: a bucket named so fails at deploy (the S3 naming rules above). */
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3'];
 
 /** A Glue database name from the construct path: lowercase letters, digits and underscores. */
 function catalogName(scope: Construct): string {

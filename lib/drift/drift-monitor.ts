@@ -11,7 +11,7 @@ import { defineModelQuality, QUALITY_NAMESPACE, qualityWindowMinutes, validateMo
 import { BreakageAlarmOptions } from './breakage-alarms';
 import { DriftDecision } from './drift-decision';
 import { cronPeriodMinutes } from './cron-period';
-import { DEFAULT_MODEL_PROFILE, grantFindModelProfiles, grantList, grantObjects, grantPutMetrics } from './grants';
+import { DEFAULT_MODEL_PROFILE, grantFindModelProfiles, grantObjects, grantPutMetrics } from './grants';
 import { ModelBaseline } from './model-baseline';
 import * as perms from './perms';
 import { PredictionDrift } from './prediction-drift';
@@ -21,7 +21,8 @@ import { ILakeZone } from '../data-lake';
 import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
-import { checkSchedule } from '../private/schedules';
+import { handlerPrefix, normalizePrefix } from '../private/lake-prefix';
+import { MAX_ALARM_WINDOW_MINUTES, checkSchedule } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber, requireProps } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint } from '../serving';
 import { ITrainingPipeline } from '../training';
@@ -355,7 +356,12 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     this.psiThreshold = decision.policy.minPsi as number;
     this.alarmFactory = new AlarmFactory(this, props.alerts);
 
-    const reportPrefix = props.reportPrefix ?? 'drift-reports/';
+    // One rule for prefixes (normalised to end with '/'), for the grants and for what the handlers receive.
+    const prefixErrors = new InputErrors(this, 'DriftMonitor');
+    const captureRoot = normalizePrefix(prefixErrors, 'dataCapture.prefix', capture!.prefix)!;
+    const reportPrefix = normalizePrefix(prefixErrors, 'reportPrefix', props.reportPrefix ?? 'drift-reports/')!;
+    normalizePrefix(prefixErrors, 'modelQuality.groundTruthPrefix', props.modelQuality?.groundTruthPrefix);
+    prefixErrors.throwIfAny();
     const zone = capture!.zone;
     this.baselineProfile = props.baselineProfile ?? {
       zone: props.baselineDataset!.zone,
@@ -382,10 +388,9 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
         timeout: Duration.minutes(15),
       });
       this.baselineFunction = fn.function;
-      this.alarmFactory.route(fn.errorsAlarm, AlarmSeverity.WARNING);
-      grantObjects(fn.function, dataset.zone, [dataset.key], perms.READ_OBJECT_ACTIONS, false, 'reads the baseline dataset');
-      grantObjects(fn.function, this.baselineProfile.zone, [this.baselineProfile.key], perms.WRITE_OBJECT_ACTIONS, true,
-        'writes the baseline profile');
+      fn.routeAlarms(this.alarmFactory);
+      dataset.zone.grantObjectRead(fn.function, dataset.key);
+      this.baselineProfile.zone.grantObjectWrite(fn.function, this.baselineProfile.key);
       if (props.baselineFollowsModel) {
         const name = props.baselineFollowsModel.profileName ?? DEFAULT_MODEL_PROFILE;
         grantObjects(fn.function, props.baselineFollowsModel.modelsZone, [`*/${name}`, name], perms.WRITE_OBJECT_ACTIONS, true,
@@ -415,12 +420,9 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       timeout: Duration.minutes(15),
     });
     this.driftFunction = drift.function;
-    const capturePrefix = `${capture!.prefix}${endpointName}/`;
-    grantList(drift.function, zone, capturePrefix);
-    grantObjects(drift.function, zone, [`${capturePrefix}*`], perms.READ_OBJECT_ACTIONS, false, 'reads the capture files, named by SageMaker at run time');
-    grantObjects(drift.function, this.baselineProfile.zone, [this.baselineProfile.key], perms.READ_OBJECT_ACTIONS, false, 'reads the baseline profile');
-    grantObjects(drift.function, zone, [`${reportPrefix}${endpointName}/*`], perms.WRITE_OBJECT_ACTIONS, true,
-      'writes one report per variant and window, named by the window');
+    zone.grantRead(drift.function, `${captureRoot}${endpointName}/`);
+    this.baselineProfile.zone.grantObjectRead(drift.function, this.baselineProfile.key);
+    zone.grantWrite(drift.function, `${reportPrefix}${endpointName}/`, { allowDelete: false });
     grantPutMetrics(drift.function, DRIFT_NAMESPACE);
     if (props.baselineFollowsModel) {
       grantFindModelProfiles(drift.function, props.endpoint, props.baselineFollowsModel);
@@ -429,7 +431,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     const event = {
       endpointName,
       captureBucket: zone.bucket.bucketName,
-      capturePrefix: capture!.prefix.replace(/\/+$/, ''),
+      capturePrefix: handlerPrefix(captureRoot),
       baselineBucket: this.baselineProfile.zone.bucket.bucketName,
       baselineKey: this.baselineProfile.key,
       windowMinutes,
@@ -439,7 +441,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       features: features.map((f) => f.name),
       policy: decision.policy,
       reportBucket: zone.bucket.bucketName,
-      reportPrefix: reportPrefix.replace(/\/+$/, ''),
+      reportPrefix: handlerPrefix(reportPrefix),
       metricNamespace: DRIFT_NAMESPACE,
       perFeatureMetrics,
       ...(prediction ? { prediction: predictionEvent(prediction) } : {}),
@@ -452,6 +454,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
         input: scheduler.ScheduleTargetInput.fromObject(event),
         retryAttempts: 2,
         role: drift.schedulerRole,
+        deadLetterQueue: drift.deadLetterQueue,
       }),
     });
     if (profileResource) {
@@ -483,7 +486,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     for (const variant of variants) {
       this.defineBreakageAlarms(props.breakage ?? {}, variant, Duration.minutes(windowMinutes), severity);
     }
-    this.alarmFactory.route(drift.errorsAlarm, AlarmSeverity.WARNING);
+    drift.routeAlarms(this.alarmFactory);
 
     // Opt-in retraining: one trigger per monitor, damped. A composite alarm is in ALARM while any variant drifts, and
     // the rule fires only on its transition into ALARM: a second variant drifting, or a variant flapping while another
@@ -515,12 +518,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
         endpointName, variants, capture: capture!, alarmFactory: this.alarmFactory, tuning: qualityTuning,
         omitDatapointsToAlarm: props.qualityAlarms?.datapointsToAlarm === undefined && props.qualityAlarms?.evaluationPeriods === undefined,
         metric: (variant, metricName, options) => this.metricModelQuality(variant, metricName, options),
-        grants: {
-          list: grantList,
-          read: (fn, z, keys, why) => grantObjects(fn, z, keys, perms.READ_OBJECT_ACTIONS, false, why),
-          write: (fn, z, keys, why) => grantObjects(fn, z, keys, perms.WRITE_OBJECT_ACTIONS, true, why),
-          putMetrics: grantPutMetrics,
-        },
+        grants: { putMetrics: grantPutMetrics },
       }));
     }
   }
@@ -635,7 +633,33 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
   }
 }
 
-/** Checks the props; returns the window in minutes. */
+/** Each run covers one window, and its alarms evaluate one period of that window. */
+const WINDOW_LIMIT = 'a rate of at most 7 days: each run covers the preceding window, CloudWatch refuses alarms whose period x evaluation '
+  + 'periods pass 604,800 s, and the handlers refuse windows over 10,080 minutes';
+
+/** The drift alarms' default M-of-N: 2 drifted windows of the last 3. */
+const DRIFT_EVALUATION_PERIODS = 3;
+
+/**
+ * The drift alarms evaluate `driftAlarms.evaluationPeriods` windows (3 by default), and PutMetricAlarm refuses Period x
+ * EvaluationPeriods over 604,800 s (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html):
+ * the window is at most 7 days / evaluationPeriods. Named on the schedule (or the cron window) the user wrote; a tuned
+ * `driftAlarms.period` is checked by the alarm factory instead.
+ */
+function checkAlarmRange(errors: InputErrors, props: DriftMonitorProps, prop: string, value: unknown, kind: string, windowMinutes: number): void {
+  const evaluations = props.driftAlarms?.evaluationPeriods ?? DRIFT_EVALUATION_PERIODS;
+  if ((kind !== 'rate' && kind !== 'cron') || props.driftAlarms?.period !== undefined || Token.isUnresolved(evaluations)
+    || !Number.isInteger(evaluations) || evaluations < 1) {
+    return;
+  }
+  const longest = Math.floor(MAX_ALARM_WINDOW_MINUTES / evaluations);
+  if (windowMinutes > longest) {
+    errors.add(prop, value, `a window of at most ${longest} minutes (${Duration.minutes(longest).toHumanString()}): the drift alarms evaluate `
+      + `${evaluations} windows (driftAlarms.evaluationPeriods) and CloudWatch refuses alarms whose period x evaluation periods pass 604,800 s`);
+  }
+}
+
+/** What validate() derives from the props: the window and the settling delay, in minutes. */
 interface Validated {
   readonly windowMinutes: number;
   readonly settlingMinutes: number;
@@ -690,21 +714,32 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
     ['breakage.maxNewCategoryShare', b.maxNewCategoryShare]] as const) {
     checkNumber(errors, prop, v, { min: 0, minExclusive: true, max: 1 });
   }
+  // Every run reads the profile: a zone that expires its objects would break drift from that day on (#23 item 5).
+  const profileZone = props.baselineProfile?.zone ?? props.baselineDataset?.zone;
+  const expiry = profileZone?.objectExpiration;
+  if (profileZone && expiry) {
+    const prop = props.baselineProfile ? 'baselineProfile.zone' : 'baselineDataset.zone';
+    errors.add(prop, profileZone.zoneName, 'a zone whose objects do not expire (the baseline profile is read on every run, and zone '
+      + `'${profileZone.zoneName}' expires its objects after ${expiry.toHumanString()}), e.g. 'features' or 'models'`);
+  }
 
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
   let windowMinutes = 60;
   const parsed = checkSchedule(errors, 'schedule', schedule, {
     minRateMinutes: MIN_WINDOW_MINUTES,
     minRateAllowed: `a rate of at least ${MIN_WINDOW_MINUTES} minutes (SageMaker writes capture files every few minutes)`,
+    maxRateMinutes: MAX_ALARM_WINDOW_MINUTES, maxRateAllowed: WINDOW_LIMIT,
   });
   if (parsed.rateMinutes !== undefined) {
     windowMinutes = parsed.rateMinutes;
   } else if (parsed.kind === 'cron') {
     windowMinutes = checkDuration(errors, 'window', props.window, {
-      unit: 'minutes', min: MIN_WINDOW_MINUTES, max: 7 * 24 * 60, allowed: `a whole number of minutes from ${MIN_WINDOW_MINUTES} to 7 days`,
+      unit: 'minutes', min: MIN_WINDOW_MINUTES, max: MAX_ALARM_WINDOW_MINUTES, allowed: `a whole number of minutes from ${MIN_WINDOW_MINUTES} to 7 days`,
     }) ?? windowMinutes;
     checkCronWindow(scope, errors, schedule.expressionString, props.window, windowMinutes);
   }
+  checkAlarmRange(errors, props, parsed.rateMinutes !== undefined ? 'schedule' : 'window',
+    parsed.rateMinutes !== undefined ? schedule.expressionString : props.window, parsed.kind, windowMinutes);
 
   if (props.modelQuality) {
     validateModelQuality(errors, props.modelQuality, capture, props.endpoint.endpointName);

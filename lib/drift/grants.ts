@@ -10,6 +10,7 @@ import * as perms from './perms';
 import { ILakeZone } from '../data-lake';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { IModelEndpoint } from '../serving';
+import { kmsThroughS3 } from '../private/s3-grants';
 
 /** The file name of a model's profile next to its artifacts (lambda/shared/model-profile.ts). */
 export const DEFAULT_MODEL_PROFILE = 'baseline-profile.json';
@@ -27,11 +28,16 @@ export function grantList(fn: lambda.IFunction, zone: ILakeZone, prefix: string)
 export function grantObjects(fn: lambda.IFunction, zone: ILakeZone, keys: string[], actions: string[], write: boolean, why: string): void {
   const arns = keys.map((k) => zone.bucket.arnForObjects(k));
   fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: arns }));
-  if (zone.encryptionKey) {
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: write ? perms.KMS_ENCRYPT_ACTIONS : perms.KMS_DECRYPT_ACTIONS,
-      resources: [zone.encryptionKey.keyArn],
-    }));
+  const key = zone.encryptionKey ?? zone.bucket.encryptionKey;
+  if (key) {
+    // Like the zone grants: the key only when S3 calls KMS for these objects of this bucket (lib/private/s3-grants.ts).
+    for (const k of keys) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: write ? perms.KMS_ENCRYPT_ACTIONS : perms.KMS_DECRYPT_ACTIONS,
+        resources: [key.keyArn],
+        conditions: kmsThroughS3(zone.bucket, k),
+      }));
+    }
   }
   const patterns = arns.filter((_, i) => keys[i].endsWith('*'));
   const policy = fn.role?.node.tryFindChild('DefaultPolicy');

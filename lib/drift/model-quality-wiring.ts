@@ -9,9 +9,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { ModelOutputMapping, ModelOutputPreset, ModelQualityOptions, ProblemType } from './model-quality';
-import { AlarmSeverity } from '../monitoring';
 import { AlarmFactory, ResolvedTuning } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
+import { handlerPrefix } from '../private/lake-prefix';
 import { checkSchedule, rateMinutes } from '../private/schedules';
 import { checkDuration, checkNumber, checkWholeNumber, InputErrors } from '../private/validation';
 import { EndpointDataCapture } from '../serving';
@@ -23,11 +23,11 @@ const MAX_ALARM_RANGE_MINUTES = 7 * 24 * 60;
 /** The quality alarms evaluate one window: the alarm factory's tuning allows period x evaluationPeriods of 1 day at most. */
 const MAX_WINDOW_MINUTES = 24 * 60;
 
-/** The grants a DriftMonitor gives its functions, passed in so that model quality uses the monitor's one grant style. */
+/**
+ * The grants a DriftMonitor gives its functions beyond the lake's (lake objects are granted through the zones' own grants:
+ * ListBucket only under the prefix, KMS only through S3).
+ */
 export interface QualityGrants {
-  list(fn: lambda.IFunction, zone: EndpointDataCapture['zone'], prefix: string): void;
-  read(fn: lambda.IFunction, zone: EndpointDataCapture['zone'], keys: string[], why: string): void;
-  write(fn: lambda.IFunction, zone: EndpointDataCapture['zone'], keys: string[], why: string): void;
   putMetrics(fn: lambda.IFunction, namespace: string): void;
 }
 
@@ -94,13 +94,11 @@ export function validateModelQuality(errors: InputErrors, q: ModelQualityOptions
     errors.add('endpoint', endpointName, 'an endpoint that captures its responses (captureOutput true) for modelQuality');
   }
   if (q.schedule) {
-    const parsed = checkSchedule(errors, 'modelQuality.schedule', q.schedule, {
+    checkSchedule(errors, 'modelQuality.schedule', q.schedule, {
       minRateMinutes: 60, minRateAllowed: 'a rate of at least 1 hour (ground truth arrives in batches)',
+      maxRateMinutes: MAX_WINDOW_MINUTES, maxRateAllowed: 'a rate of at most 1 day (the quality alarms evaluate one window)',
       cron: false, cronReason: 'each run covers the preceding window of that length',
     });
-    if (parsed.rateMinutes !== undefined && parsed.rateMinutes > MAX_WINDOW_MINUTES) {
-      errors.add('modelQuality.schedule', q.schedule.expressionString, 'a rate of at most 1 day (the quality alarms evaluate one window)');
-    }
   }
   if (q.outputPreset !== undefined && q.outputMapping !== undefined) {
     errors.addMessage(`modelQuality.outputPreset ('${q.outputPreset}') and modelQuality.outputMapping are both given: give a preset or a mapping, not both`);
@@ -146,7 +144,7 @@ export function qualityEvent(q: ModelQualityOptions, c: QualityContext, windowMi
   return {
     endpointName: c.endpointName,
     captureBucket: c.capture.zone.bucket.bucketName,
-    capturePrefix: c.capture.prefix.replace(/\/+$/, ''),
+    capturePrefix: handlerPrefix(c.capture.zone.normalizePrefix(c.capture.prefix)),
     groundTruthBucket: q.groundTruthZone.bucket.bucketName,
     groundTruthPrefix: groundTruthPrefixOf(q),
     problemType: q.problemType,
@@ -196,13 +194,12 @@ export function defineModelQuality(scope: Construct, q: ModelQualityOptions, c: 
     memorySize: 2048,
     timeout: Duration.minutes(15),
   });
-  const capturePrefix = `${c.capture.prefix}${c.endpointName}/`;
+  // The one prefix rule (lib/private/lake-prefix.ts) for the grants and the handler's event alike.
+  const capturePrefix = `${c.capture.zone.normalizePrefix(c.capture.prefix)}${c.endpointName}/`;
   const gtPrefix = groundTruthPrefixOf(q);
-  c.grants.list(fn.function, c.capture.zone, capturePrefix);
-  c.grants.list(fn.function, q.groundTruthZone, gtPrefix);
-  c.grants.read(fn.function, c.capture.zone, [`${capturePrefix}*`], 'reads the capture files, named by SageMaker at run time');
-  c.grants.read(fn.function, q.groundTruthZone, [`${gtPrefix}*`], 'reads the ground-truth files, named by the application that labels');
-  c.grants.write(fn.function, c.capture.zone, [`model-quality-reports/${c.endpointName}/*`], 'writes one report per variant and window, named by the window');
+  c.capture.zone.grantRead(fn.function, capturePrefix);
+  q.groundTruthZone.grantRead(fn.function, gtPrefix);
+  c.capture.zone.grantWrite(fn.function, `model-quality-reports/${c.endpointName}/`, { allowDelete: false });
   c.grants.putMetrics(fn.function, QUALITY_NAMESPACE);
 
   const schedule = q.schedule ?? scheduler.ScheduleExpression.rate(Duration.days(1));
@@ -214,9 +211,10 @@ export function defineModelQuality(scope: Construct, q: ModelQualityOptions, c: 
       input: scheduler.ScheduleTargetInput.fromObject(qualityEvent(q, c, windowMinutes)),
       retryAttempts: 2,
       role: fn.schedulerRole,
+      deadLetterQueue: fn.deadLetterQueue,
     }),
   });
-  c.alarmFactory.route(fn.errorsAlarm, AlarmSeverity.WARNING);
+  fn.routeAlarms(c.alarmFactory);
 
   const t = c.tuning;
   const period = t.period;

@@ -300,7 +300,7 @@ export class AbExperiment extends Construct {
     }
     this.experimentFunction = fn.function;
     this.failureAlarm = fn.errorsAlarm;
-    new AlarmFactory(this, props.alerts).route(fn.errorsAlarm, AlarmSeverity.WARNING);
+    fn.routeAlarms(new AlarmFactory(this, props.alerts));
 
     const measure = props.successMeasure?.groundTruthOptions;
     this.grant(fn, props, reportZone, capture, measure);
@@ -350,6 +350,7 @@ export class AbExperiment extends Construct {
         input: scheduler.ScheduleTargetInput.fromObject(event),
         retryAttempts: 2,
         role: fn.schedulerRole,
+        deadLetterQueue: fn.deadLetterQueue,
       }),
     });
   }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -108,6 +108,11 @@ export class AlertTopics extends Construct implements IAlertTopics {
     }
     this.warningTopic = props.warningTopic ?? this.defineTopic('Warning', 'warning');
     this.criticalTopic = props.criticalTopic ?? this.defineTopic('Critical', 'critical');
+    for (const [prop, topic] of [['warningTopic', props.warningTopic], ['criticalTopic', props.criticalTopic]] as const) {
+      if (topic) {
+        this.allowAlarmsToPublish(prop, topic);
+      }
+    }
 
     for (const email of props.warningEmails ?? []) {
       this.warningTopic.addSubscription(new subs.EmailSubscription(email));
@@ -133,6 +138,60 @@ export class AlertTopics extends Construct implements IAlertTopics {
     }
   }
 
+  /**
+   * CloudWatch alarms and EventBridge rules can publish to a topic encrypted with a customer-managed key only if the key policy
+   * lets their service principals use it (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). A key defined in
+   * this app gets the statement; for an imported key or topic the statement to add is said in a warning.
+   */
+  private allowAlarmsToPublish(prop: string, topic: sns.ITopic): void {
+    const key = topic.masterKey;
+    if (key instanceof kms.Key) {
+      for (const statement of this.publishWithKeyStatements()) {
+        key.addToResourcePolicy(statement);
+      }
+      return;
+    }
+    const statement = JSON.stringify(Stack.of(this).resolve(this.publishWithKeyStatements().map((st) => st.toStatementJson())));
+    if (key) {
+      Annotations.of(this).addWarningV2('cdk-mlops:alert-topic-key', `${prop} ${topic.node.path} is encrypted with the imported key `
+        + `${key.keyArn}: add these statements to that key's policy, or alarms and rules cannot publish to the topic: ${statement}`);
+    } else if (!(topic instanceof sns.Topic)) {
+      Annotations.of(this).addWarningV2('cdk-mlops:alert-topic-key', `${prop} ${topic.node.path} is imported without its key: if it is `
+        + 'encrypted with a customer-managed key, import it with sns.Topic.fromTopicAttributes({ topicArn, keyArn }) so that publishers '
+        + `are granted the key, and add these statements to the key's policy, or alarms and rules cannot publish: ${statement}`);
+    }
+  }
+
+  /**
+   * What CloudWatch alarms and EventBridge rules need in the key policy of an encrypted topic (AWS-managed SNS keys refuse them),
+   * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services.
+   */
+  private publishWithKeyStatements(): iam.PolicyStatement[] {
+    const stack = Stack.of(this);
+    return [
+      new iam.PolicyStatement({
+        sid: 'AllowAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      // EventBridge sends no aws:SourceAccount or aws:SourceArn to KMS when it publishes to an encrypted topic (SNS: "Adding the
+      // aws:SourceAccount and aws:SourceArn to a AWS KMS policy is not supported for EventBridge-to-encrypted topics", same
+      // page; EventBridge's SNS target permissions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions),
+      // so a SourceAccount condition denied every delivery. SNS calls KMS with the topic in the encryption context
+      // (kms:EncryptionContext:aws:sns:topicArn): the key serves EventBridge only for topics of this account and Region. (Not
+      // the topics' own ARNs: they depend on the key, and the key policy on them would be a cycle.)
+      new iam.PolicyStatement({
+        sid: 'AllowEventsToPublish',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${stack.partition}:sns:${stack.region}:${stack.account}:*` } },
+      }),
+    ];
+  }
+
   private defineKey(): kms.Key {
     const key = new kms.Key(this, 'Key', {
       description: `Encrypts the alert topics ${this.node.path}`,
@@ -140,29 +199,10 @@ export class AlertTopics extends Construct implements IAlertTopics {
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
-    // CloudWatch alarms and EventBridge rules publish to the topics: they need the key (AWS-managed SNS keys refuse them),
-    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services.
-    const stack = Stack.of(this);
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAlarmsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }));
-    // EventBridge sends no aws:SourceAccount or aws:SourceArn to KMS when it publishes to an encrypted topic (SNS: "Adding the
-    // aws:SourceAccount and aws:SourceArn to a AWS KMS policy is not supported for EventBridge-to-encrypted topics", same
-    // page; EventBridge's SNS target permissions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions),
-    // so a SourceAccount condition denied every delivery. SNS calls KMS with the topic in the encryption context
-    // (kms:EncryptionContext:aws:sns:topicArn): the key serves EventBridge only for topics of this account and Region. (Not
-    // the topics' own ARNs: they depend on the key, and the key policy on them would be a cycle.)
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowEventsToPublish',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${stack.partition}:sns:${stack.region}:${stack.account}:*` } },
-    }));
+    // CloudWatch alarms and EventBridge rules publish to the topics: they need the key (AWS-managed SNS keys refuse them).
+    for (const statement of this.publishWithKeyStatements()) {
+      key.addToResourcePolicy(statement);
+    }
     key.addToResourcePolicy(denyGrantsNotForAwsResources());
     return key;
   }

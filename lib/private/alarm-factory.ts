@@ -34,7 +34,7 @@ export interface TuningDefaults {
 
 /**
  * Resolves and checks a user's tuning of one alarm, recording problems under `prop`: the period must be one CloudWatch
- * accepts (10 s, 30 s or whole minutes), period x evaluationPeriods at most one day, and 1 <= datapointsToAlarm <=
+ * accepts (10 s, 30 s or whole minutes), period x evaluationPeriods at most 7 days (1 day for periods under 1 hour), and 1 <= datapointsToAlarm <=
  * evaluationPeriods (CloudWatch's PutMetricAlarm rules).
  */
 export function resolveTuning(errors: InputErrors, prop: string, tuning: AlarmTuning | undefined, defaults: TuningDefaults): ResolvedTuning {
@@ -56,8 +56,11 @@ export function resolveTuning(errors: InputErrors, prop: string, tuning: AlarmTu
   }
   const n = tuning?.evaluationPeriods ?? defaults.evaluationPeriods;
   const nOk = checkWholeNumber(errors, `${prop}.evaluationPeriods`, n, { min: 1 });
-  if (nOk && seconds * n > 86400) {
-    errors.addMessage(`${prop}: period x evaluationPeriods must be at most 1 day (CloudWatch's limit), got ${seconds} s x ${n}`);
+  // PutMetricAlarm: Period x EvaluationPeriods at most 604,800 s (7 days), and at most 86,400 s (1 day) for a period under
+  // 1 hour (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+  const limit = seconds < 3600 ? { seconds: 86400, text: '1 day for a period under 1 hour' } : { seconds: 604800, text: '7 days (604,800 s)' };
+  if (nOk && seconds * n > limit.seconds) {
+    errors.addMessage(`${prop}: period x evaluationPeriods must be at most ${limit.text} (CloudWatch's limit), got ${seconds} s x ${n}`);
   }
   const m = tuning?.datapointsToAlarm ?? Math.min(defaults.datapointsToAlarm, n);
   if (nOk && !Token.isUnresolved(m) && !(Number.isInteger(m) && m >= 1 && m <= n)) {

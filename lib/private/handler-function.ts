@@ -3,7 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmFactory } from './alarm-factory';
 import { handlerCode } from './handler-asset';
@@ -46,6 +49,15 @@ export class HandlerFunction extends Construct {
   public readonly errorsAlarm: cloudwatch.Alarm;
   /** The role EventBridge Scheduler assumes to invoke the function. */
   public readonly schedulerRole: iam.Role;
+  /**
+   * Runs that failed after Lambda's retries (the function's on-failure destination) and invocations the Scheduler could not
+   * deliver (give it as the schedule target's `deadLetterQueue`), kept 14 days for inspection and replay.
+   */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** Fires when a run or an invocation landed in the dead-letter queue: a scheduled run did not happen. */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The stack's alarms on EventBridge Scheduler invocations that were dropped or that the target refused. */
+  public readonly schedulerAlarms: cloudwatch.Alarm[];
 
   private constructor(scope: Construct, id: string, options: HandlerFunctionOptions) {
     super(scope, id);
@@ -64,7 +76,22 @@ export class HandlerFunction extends Construct {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [this.logGroup.logGroupArn],
     }));
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const dlqReason = 'This queue is itself the dead-letter queue of the handler (its on-failure destination and the schedules\' DLQ); '
+      + 'a message in it raises the DeadLetter alarm, and a queue behind it would only hide that.';
+    Validations.of(this.deadLetterQueue).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason },
+      { id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason },
+    );
+    // Scheduler invokes Lambda asynchronously: failed runs go to the on-failure destination after Lambda's retries
+    // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
     this.function = new lambda.Function(this, 'Function', {
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      retryAttempts: 2,
       description: options.description,
       code: handlerCode(options.handler),
       handler: 'index.handler',
@@ -84,8 +111,15 @@ export class HandlerFunction extends Construct {
         + 'and no protection, since its role limits what it can reach.',
     });
 
+    // Confused-deputy prevention: only schedules of this account's default schedule group (where the library's schedules live)
+    // may assume the role (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html).
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }) },
+        },
+      }),
       description: `Lets EventBridge Scheduler invoke the cdk-mlops ${options.handler} handler`,
     });
     // The Scheduler's Lambda target grants lambda:InvokeFunction on the function and its qualifiers (`<arn>:*`).
@@ -103,7 +137,64 @@ export class HandlerFunction extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       routedByUsers: true,
     });
+    this.deadLetterAlarm = new AlarmFactory(this, undefined).alarm({
+      id: 'DeadLetter',
+      description: `A cdk-mlops ${options.handler} run failed after its retries, or EventBridge Scheduler could not invoke it: `
+        + `see the messages in the dead-letter queue ${this.deadLetterQueue.node.path}.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      tuning: { evaluationPeriods: 1, datapointsToAlarm: 1, severity: AlarmSeverity.WARNING },
+      // SQS publishes nothing for an idle, empty queue.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      routedByUsers: true,
+    });
+    this.schedulerAlarms = schedulerAlarms(stack);
   }
+
+  /** Every alarm that says a scheduled run did not happen: errors, dead letters, the Scheduler's drops and target errors. */
+  public get alarms(): cloudwatch.Alarm[] {
+    return [this.errorsAlarm, this.deadLetterAlarm, ...this.schedulerAlarms];
+  }
+
+  /** Routes every alarm of the function as a warning with `factory` (once per set of alert topics): a silent monitor is loud. */
+  public routeAlarms(factory: AlarmFactory): void {
+    for (const alarm of this.alarms) {
+      factory.route(alarm, AlarmSeverity.WARNING);
+    }
+  }
+}
+
+const SCHEDULER_ALARMS_ID = 'cdk-mlops-scheduler-alarms';
+
+/**
+ * The stack's alarms on EventBridge Scheduler's own metrics for the default schedule group
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/monitoring-cloudwatch.html): invocations dropped after the retry
+ * policy, and invocations the target refused (throttled, no permission, function missing). Defined on first use.
+ */
+function schedulerAlarms(stack: Stack): cloudwatch.Alarm[] {
+  const existing = stack.node.tryFindChild(SCHEDULER_ALARMS_ID) as Construct | undefined;
+  if (existing) {
+    return existing.node.children.filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm);
+  }
+  const scope = new Construct(stack, SCHEDULER_ALARMS_ID);
+  const group = scheduler.ScheduleGroup.fromDefaultScheduleGroup(scope, 'DefaultGroup');
+  const factory = new AlarmFactory(scope, undefined);
+  const alarm = (id: string, metric: cloudwatch.Metric, what: string) => factory.alarm({
+    id,
+    description: `EventBridge Scheduler ${what} in the default schedule group: a scheduled cdk-mlops run did not happen.`,
+    metric,
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    tuning: { evaluationPeriods: 1, datapointsToAlarm: 1, severity: AlarmSeverity.WARNING },
+    // The Scheduler publishes these counts only when they are not zero.
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    routedByUsers: true,
+  });
+  return [
+    alarm('Dropped', group.metricDropped({ period: Duration.minutes(5), statistic: 'Sum' }), 'dropped invocations after their retries'),
+    alarm('TargetErrors', group.metricTargetErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'saw its target refuse invocations'),
+  ];
 }
 
 /** The stack's key for handler log groups, defined on first use. */

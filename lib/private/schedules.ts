@@ -17,6 +17,14 @@ import { InputErrors } from './validation';
  * - `at(yyyy-mm-ddThh:mm:ss)`: one run.
  */
 
+/**
+ * The longest window of a scheduled monitor whose alarms have one evaluation period of the window's length: CloudWatch refuses
+ * an alarm whose Period x EvaluationPeriods passes 604,800 s (7 days)
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), and the drift and model-quality
+ * handlers refuse windows over 10,080 minutes.
+ */
+export const MAX_ALARM_WINDOW_MINUTES = 7 * 24 * 60;
+
 /** What a schedule is, once parsed. */
 export interface ParsedSchedule {
   /** 'rate', 'cron' or 'at'; 'token' when the expression is resolved at deploy time; 'invalid' when it is bad. */
@@ -31,6 +39,10 @@ export interface ScheduleRules {
   readonly minRateMinutes?: number;
   /** What is allowed, when a rate is too short. @default 'a rate of at least <minRateMinutes>' */
   readonly minRateAllowed?: string;
+  /** The longest rate allowed, in minutes. @default - no limit */
+  readonly maxRateMinutes?: number;
+  /** What is allowed, when a rate is too long. @default 'a rate of at most <maxRateMinutes>' */
+  readonly maxRateAllowed?: string;
   /** Whether a cron schedule is allowed. @default true */
   readonly cron?: boolean;
   /** Why a cron schedule is not allowed, when it is not. */
@@ -174,6 +186,10 @@ export function checkSchedule(errors: InputErrors, prop: string, schedule: sched
     const min = rules.minRateMinutes ?? 1;
     if (minutes < min) {
       errors.add(prop, expression, rules.minRateAllowed ?? `a rate of at least ${describeMinutes(min)}`);
+      return { kind: 'invalid' };
+    }
+    if (rules.maxRateMinutes !== undefined && minutes > rules.maxRateMinutes) {
+      errors.add(prop, expression, rules.maxRateAllowed ?? `a rate of at most ${describeMinutes(rules.maxRateMinutes)}`);
       return { kind: 'invalid' };
     }
     return { kind: 'rate', rateMinutes: minutes };

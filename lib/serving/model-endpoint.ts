@@ -9,7 +9,7 @@ import { DataCaptureOptions, EndpointDataCapture } from './data-capture';
 import { DeploymentPolicy } from './deployment-policy';
 import { IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-interface';
 import {
-  DESCRIBE_ALARM_ACTIONS, ENCRYPT_CAPTURE_ACTIONS, ENDPOINT_LOG_ACTIONS, LOGS_KEY_ACTIONS, WRITE_CAPTURE_ACTIONS,
+  DESCRIBE_ALARM_ACTIONS, ENDPOINT_LOG_ACTIONS, LOGS_KEY_ACTIONS,
 } from './perms';
 import { VariantScalableInstanceCount } from './private-autoscaling';
 import { checkDataCapture, renderDataCapture } from './private-data-capture';
@@ -462,15 +462,12 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
     if (this.captureZone) {
       const zone = this.captureZone;
-      const captures = zone.bucket.arnForObjects(`${this.capturePrefix}${this.endpointName}/*`);
-      iam.Grant.addToPrincipal({ grantee: model, actions: WRITE_CAPTURE_ACTIONS, resourceArns: [captures] });
-      const key = zone.encryptionKey ?? zone.bucket.encryptionKey;
-      if (key) {
-        iam.Grant.addToPrincipal({ grantee: model, actions: ENCRYPT_CAPTURE_ACTIONS, resourceArns: [key.keyArn] });
-      }
+      const capturePrefix = `${zone.normalizePrefix(this.capturePrefix)}${this.endpointName}/`;
+      const captures = zone.bucket.arnForObjects(`${capturePrefix}*`);
+      zone.grantWrite(model, capturePrefix, { allowDelete: false });
       if (policy) {
         acknowledgeWildcardResources(policy, [captures], 'Data capture writes objects named at run time '
-          + '(<prefix>/<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/<file>); the grant is s3:PutObject only, under this endpoint\'s capture prefix.');
+          + '(<prefix>/<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/<file>); the grant is s3:PutObject and s3:AbortMultipartUpload only, under this endpoint\'s capture prefix.');
       }
     }
   }

@@ -8,7 +8,8 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as alpha from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../private/nag';
-import { DECRYPT_ACTIONS, DESCRIBE_MODEL_PACKAGE_ACTIONS, READ_OBJECT_ACTIONS, VPC_ACTIONS } from './perms';
+import { grantObjects } from '../private/s3-grants';
+import { DESCRIBE_MODEL_PACKAGE_ACTIONS, VPC_ACTIONS } from './perms';
 import { ILakeZone } from '../data-lake';
 import { InputErrors, checkWholeNumber, isToken } from '../private/validation';
 import { IModelRegistry } from '../training/model-registry';
@@ -43,7 +44,7 @@ export class ServingModelData {
    * @param key the object key, e.g. `churn/v3/model.tar.gz`
    */
   public static fromLakeZone(zone: ILakeZone, key: string): alpha.ModelData {
-    return new ObjectModelData(zone.bucket, key, zone.encryptionKey ?? zone.bucket.encryptionKey);
+    return new ObjectModelData(zone.bucket, key, zone.encryptionKey ?? zone.bucket.encryptionKey, zone);
   }
 
   /**
@@ -57,7 +58,8 @@ export class ServingModelData {
 }
 
 class ObjectModelData extends alpha.ModelData {
-  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly encryptionKey?: kms.IKey) {
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly encryptionKey?: kms.IKey,
+    private readonly zone?: ILakeZone) {
     super();
   }
 
@@ -67,9 +69,10 @@ class ObjectModelData extends alpha.ModelData {
       errors.add('modelData key', this.key, 'an S3 object key without a leading slash or wildcards, e.g. \'churn/v3/model.tar.gz\'');
     }
     errors.throwIfAny();
-    iam.Grant.addToPrincipal({ grantee: model, actions: READ_OBJECT_ACTIONS, resourceArns: [this.bucket.arnForObjects(this.key)] });
-    if (this.encryptionKey) {
-      iam.Grant.addToPrincipal({ grantee: model, actions: DECRYPT_ACTIONS, resourceArns: [this.encryptionKey.keyArn] });
+    if (this.zone) {
+      this.zone.grantObjectRead(model, this.key);
+    } else {
+      grantObjects(model, { bucket: this.bucket, encryptionKey: this.encryptionKey, objectKey: this.key }, { read: true });
     }
     return { uri: this.bucket.s3UrlForObject(this.key) };
   }
@@ -322,16 +325,13 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
     iam.Grant.addToPrincipal({ grantee: this, actions: DESCRIBE_MODEL_PACKAGE_ACTIONS, resourceArns: [arn] });
     if (source.artifactsZone) {
       const zone = source.artifactsZone;
-      const artifacts = zone.bucket.arnForObjects(`${source.artifactsPrefix ?? ''}*`);
-      iam.Grant.addToPrincipal({ grantee: this, actions: READ_OBJECT_ACTIONS, resourceArns: [artifacts] });
-      const key = zone.encryptionKey ?? zone.bucket.encryptionKey;
-      if (key) {
-        iam.Grant.addToPrincipal({ grantee: this, actions: DECRYPT_ACTIONS, resourceArns: [key.keyArn] });
-      }
+      const prefix = zone.normalizePrefix(source.artifactsPrefix);
+      const artifacts = zone.bucket.arnForObjects(`${prefix}*`);
+      zone.grantRead(this, prefix);
       const policy = this.role instanceof iam.Role ? this.role.node.tryFindChild('DefaultPolicy') : undefined;
       if (policy) {
         acknowledgeWildcardResources(policy, [artifacts], 'A model package names its artifacts when it is registered, after this stack '
-          + 'is deployed: the role may read (s3:GetObject only) the objects under the package artifacts prefix.');
+          + 'is deployed: the role may read (s3:GetObject, and s3:ListBucket under the prefix) the objects under the package artifacts prefix.');
       }
     }
     if (source.imageRepository) {

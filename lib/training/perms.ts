@@ -60,19 +60,7 @@ export const RUN_ID_PATTERN = '????????-????-????-????-????????????';
 export const SYNC_RULE_ACTIONS = ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'];
 export const SYNC_RULE_NAME = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';
 
-/** Reading objects under a prefix. */
-export const S3_READ_OBJECT_ACTIONS = ['s3:GetObject'];
-/** Listing a bucket (scoped to a prefix with the `s3:prefix` condition). */
-export const S3_LIST_ACTIONS = ['s3:ListBucket'];
-/** Writing objects under a prefix (multipart uploads included). */
-export const S3_WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'];
-/** Checkpoint sync deletes checkpoints that the job removed locally. */
-export const S3_DELETE_OBJECT_ACTIONS = ['s3:DeleteObject'];
-
-/** Reading SSE-KMS objects. */
-export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'];
-/** Writing SSE-KMS objects (multipart uploads need Decrypt too). */
-export const KMS_ENCRYPT_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+// Lake objects (S3 and the zone key) are granted through ILakeZone's grants: lib/private/s3-grants.ts.
 /** Publishing to an SNS topic encrypted with a customer-managed key (exact actions, not grantPublish's `kms:GenerateDataKey*`). */
 export const TOPIC_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 /**

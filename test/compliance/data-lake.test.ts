@@ -70,3 +70,21 @@ test('a destroyable dev data lake is compliant', () => {
   // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
   expect(result.stacks).toEqual(['Dev']);
 });
+
+test('a data lake that turns Object Lock on for its existing raw bucket is compliant', () => {
+  const app = complianceApp();
+  new DataLake(new Stack(app, 'Locked'), 'Lake', { rawObjectLockRetention: Duration.days(30), rawObjectLockOnExistingBucket: true });
+  const result = checkCompliance(app, 'DataLake lock on existing bucket', [
+    ack('s3_bucket_default_encryption_kms_check', ['Locked/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Locked/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Locked/Lake/AccessLogs',
+      'Locked/Lake/curated',
+      'Locked/Lake/features',
+      'Locked/Lake/models',
+      'Locked/Lake/monitoring',
+      'Locked/Lake/raw',
+    ]),
+  ]);
+  expect(result.stacks).toEqual(['Locked']);
+});

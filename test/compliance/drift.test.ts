@@ -7,19 +7,12 @@ test('a minimal drift monitor is compliant', () => {
   const { lake, endpoint, stack } = driftFixture(app);
   new DriftMonitor(stack, 'Drift', { endpoint, features: FEATURES, baselineProfile: { zone: lake.zone('features'), key: 'churn/profile.json' } });
   const result = checkCompliance(app, 'DriftMonitor minimal', [
-    ack('AwsSolutions-IAM5[Resource::*]', [
-      'Serve/Challenger/Role/DefaultPolicy',
-      'Serve/Champion/Role/DefaultPolicy',
-      'Serve/cdk-mlops-drift/Role/DefaultPolicy',
-    ]),
+    ack('AwsSolutions-IAM5[Resource::*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy', 'Serve/cdk-mlops-drift/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::<Serve/cdk-mlops-drift/Function/Resource.Arn>:*]', ['Serve/cdk-mlops-drift/SchedulerRole'], ['Serve/cdk-mlops-drift/SchedulerRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/data-capture/churn/*]', [
-      'Serve/Challenger/Role/DefaultPolicy',
-      'Serve/Champion/Role/DefaultPolicy',
-      'Serve/cdk-mlops-drift/Role/DefaultPolicy',
-    ]),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/data-capture/churn/*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy', 'Serve/cdk-mlops-drift/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/drift-reports/churn/*]', ['Serve/cdk-mlops-drift/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-SQS3', ['Serve/cdk-mlops-drift/DeadLetters']),
     ack('cloudwatch_alarm_action_check', [
       'Serve/Churn/ErrorRateAlarm',
       'Serve/Churn/LatencyAlarm',
@@ -39,7 +32,10 @@ test('a minimal drift monitor is compliant', () => {
       'Serve/Drift/NewCategories-champion',
       'Serve/Drift/NoRecords-challenger',
       'Serve/Drift/NoRecords-champion',
+      'Serve/cdk-mlops-drift/DeadLetter',
       'Serve/cdk-mlops-drift/Errors',
+      'Serve/cdk-mlops-scheduler-alarms/Dropped',
+      'Serve/cdk-mlops-scheduler-alarms/TargetErrors',
     ], [
       'Serve/Churn/ErrorRateAlarm',
       'Serve/Churn/LatencyAlarm',
@@ -59,7 +55,10 @@ test('a minimal drift monitor is compliant', () => {
       'Serve/Drift/NewCategories-champion/Resource',
       'Serve/Drift/NoRecords-challenger/Resource',
       'Serve/Drift/NoRecords-champion/Resource',
+      'Serve/cdk-mlops-drift/DeadLetter/Resource',
       'Serve/cdk-mlops-drift/Errors/Resource',
+      'Serve/cdk-mlops-scheduler-alarms/Dropped/Resource',
+      'Serve/cdk-mlops-scheduler-alarms/TargetErrors/Resource',
     ]),
     ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-drift/Function']),
     ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
@@ -72,6 +71,7 @@ test('a minimal drift monitor is compliant', () => {
       'Serve/Lake/monitoring',
       'Serve/Lake/raw',
     ]),
+    ack('sqs_dlq_check', ['Serve/cdk-mlops-drift/DeadLetters']),
   ]);
   // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
   expect(result.stacks).toEqual(['Serve']);
@@ -110,12 +110,9 @@ test('a drift monitor with a dataset baseline, model quality, alerts and a dashb
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/ground-truth/churn/*]', ['Serve/cdk-mlops-model-quality/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/model-quality-reports/churn/*]', ['Serve/cdk-mlops-model-quality/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
+    ack('AwsSolutions-SQS3', ['Serve/cdk-mlops-baseline-profile/DeadLetters', 'Serve/cdk-mlops-drift/DeadLetters', 'Serve/cdk-mlops-model-quality/DeadLetters']),
     ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm']),
-    ack('lambda_inside_vpc_check', [
-      'Serve/cdk-mlops-baseline-profile/Function',
-      'Serve/cdk-mlops-drift/Function',
-      'Serve/cdk-mlops-model-quality/Function',
-    ]),
+    ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-baseline-profile/Function', 'Serve/cdk-mlops-drift/Function', 'Serve/cdk-mlops-model-quality/Function']),
     ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
     ack('s3_bucket_object_lock_enabled_check', [
@@ -126,6 +123,7 @@ test('a drift monitor with a dataset baseline, model quality, alerts and a dashb
       'Serve/Lake/monitoring',
       'Serve/Lake/raw',
     ]),
+    ack('sqs_dlq_check', ['Serve/cdk-mlops-baseline-profile/DeadLetters', 'Serve/cdk-mlops-drift/DeadLetters', 'Serve/cdk-mlops-model-quality/DeadLetters']),
   ]);
   // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
   expect(result.stacks).toEqual(['Serve']);

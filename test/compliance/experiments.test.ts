@@ -17,11 +17,34 @@ test('a minimal A/B experiment is compliant', () => {
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/experiments/churn/ChurnV4/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
-    ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm', 'Serve/cdk-mlops-ab-experiment/Errors'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm', 'Serve/cdk-mlops-ab-experiment/Errors/Resource']),
+    ack('AwsSolutions-SQS3', ['Serve/cdk-mlops-ab-experiment/DeadLetters']),
+    ack('cloudwatch_alarm_action_check', [
+      'Serve/Churn/ErrorRateAlarm',
+      'Serve/Churn/LatencyAlarm',
+      'Serve/cdk-mlops-ab-experiment/DeadLetter',
+      'Serve/cdk-mlops-ab-experiment/Errors',
+      'Serve/cdk-mlops-scheduler-alarms/Dropped',
+      'Serve/cdk-mlops-scheduler-alarms/TargetErrors',
+    ], [
+      'Serve/Churn/ErrorRateAlarm',
+      'Serve/Churn/LatencyAlarm',
+      'Serve/cdk-mlops-ab-experiment/DeadLetter/Resource',
+      'Serve/cdk-mlops-ab-experiment/Errors/Resource',
+      'Serve/cdk-mlops-scheduler-alarms/Dropped/Resource',
+      'Serve/cdk-mlops-scheduler-alarms/TargetErrors/Resource',
+    ]),
     ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-ab-experiment/Function']),
     ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
-    ack('s3_bucket_object_lock_enabled_check', ['Serve/Lake/AccessLogs', 'Serve/Lake/curated', 'Serve/Lake/features', 'Serve/Lake/models', 'Serve/Lake/monitoring', 'Serve/Lake/raw']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Serve/Lake/AccessLogs',
+      'Serve/Lake/curated',
+      'Serve/Lake/features',
+      'Serve/Lake/models',
+      'Serve/Lake/monitoring',
+      'Serve/Lake/raw',
+    ]),
+    ack('sqs_dlq_check', ['Serve/cdk-mlops-ab-experiment/DeadLetters']),
   ]);
   expect(result.acknowledgments.map((a) => a.rule)).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']));
 });
@@ -46,10 +69,19 @@ test('an A/B experiment with ground truth, alerts and a second experiment is com
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/experiments/churn/Reverse/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
+    ack('AwsSolutions-SQS3', ['Serve/cdk-mlops-ab-experiment/DeadLetters']),
     ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm']),
     ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-ab-experiment/Function']),
     ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
-    ack('s3_bucket_object_lock_enabled_check', ['Serve/Lake/AccessLogs', 'Serve/Lake/curated', 'Serve/Lake/features', 'Serve/Lake/models', 'Serve/Lake/monitoring', 'Serve/Lake/raw']),
+    ack('s3_bucket_object_lock_enabled_check', [
+      'Serve/Lake/AccessLogs',
+      'Serve/Lake/curated',
+      'Serve/Lake/features',
+      'Serve/Lake/models',
+      'Serve/Lake/monitoring',
+      'Serve/Lake/raw',
+    ]),
+    ack('sqs_dlq_check', ['Serve/cdk-mlops-ab-experiment/DeadLetters']),
   ]);
 });

@@ -16,8 +16,13 @@ test('a minimal training pipeline is compliant', () => {
   acknowledgeTrainerImage(new TrainingPipeline(f.stack, 'Churn', minimalProps(f)));
   checkCompliance(app, 'TrainingPipeline minimal', [
     ack('AwsSolutions-IAM5[Resource::*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::<Train/Lake/curated/Resource.Arn>/churn/train/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::<Train/Lake/models/Resource.Arn>/training/train-churn-f32f1c18/output/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Train/Lake/curated/Resource.Arn>/churn/train/*]', ['Train/Churn/TrainingRole/DefaultPolicy', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<Train/Lake/models/Resource.Arn>/training/train-churn-f32f1c18/output/*]', [
+      'Train/Churn/StateMachineRole/DefaultPolicy',
+      'Train/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Churn/TrainingRole/DefaultPolicy',
+      'Train/Churn/TrainingRole/DefaultPolicy/Resource',
+    ], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:log-stream:train-churn-f32f1c18-????????-????-????-????-????????????/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource']),
@@ -61,13 +66,23 @@ test('a training pipeline with every option, in a VPC, is compliant', () => {
   });
   acknowledgeTrainerImage(cpu);
   checkCompliance(app, 'TrainingPipeline full', [
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakecurated363C5ACCArnFCA96CDC"}}/churn/train/*]', ['Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/train/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/validation/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churnp3/output/*]', ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/checkpoints/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/output/*]', ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/tensorboard/*]', ['Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakecurated363C5ACCArnFCA96CDC"}}/churn/train/*]', ['Train/Cpu/TrainingRole/DefaultPolicy', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource'], ['Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/train/*]', ['Train/Churn/TrainingRole/DefaultPolicy', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/validation/*]', ['Train/Churn/TrainingRole/DefaultPolicy', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churnp3/output/*]', [
+      'Train/Cpu/StateMachineRole/DefaultPolicy',
+      'Train/Cpu/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Cpu/TrainingRole/DefaultPolicy',
+      'Train/Cpu/TrainingRole/DefaultPolicy/Resource',
+    ], ['Train/Cpu/StateMachineRole/DefaultPolicy/Resource', 'Train/Cpu/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/checkpoints/*]', ['Train/Churn/TrainingRole/DefaultPolicy', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/output/*]', [
+      'Train/Churn/StateMachineRole/DefaultPolicy',
+      'Train/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Churn/TrainingRole/DefaultPolicy',
+      'Train/Churn/TrainingRole/DefaultPolicy/Resource',
+    ], ['Train/Churn/StateMachineRole/DefaultPolicy/Resource', 'Train/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Data","Region":"us-east-1","OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/tensorboard/*]', ['Train/Churn/TrainingRole/DefaultPolicy', 'Train/Churn/TrainingRole/DefaultPolicy/Resource'], ['Train/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::*]', [
       'Train/Churn/StateMachineRole/DefaultPolicy/Resource',
       'Train/Churn/TrainingRole/DefaultPolicy/Resource',
@@ -137,17 +152,16 @@ test('the reference app\'s training stack is compliant next to its data stack', 
   expect(training.pipeline.stateMachine).toBeDefined();
   expect(training.registry.modelPackageGroupName).toBe('churn');
   checkCompliance(app, 'TrainingStack', [
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/train/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/validation/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/checkpoints/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/train/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy', 'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakefeatures97EDC112Arn9200593C"}}/churn/validation/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy', 'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/checkpoints/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy', 'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/output/*]', [
+      'TrainingStack/Churn/StateMachineRole/DefaultPolicy',
       'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'TrainingStack/Churn/TrainingRole/DefaultPolicy',
       'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',
-    ], [
-      'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
-      'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',
-    ]),
-    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/tensorboard/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ], ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource', 'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/tensorboard/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy', 'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource']),
     ack('AwsSolutions-IAM5[Resource::*]', [
       'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
       'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',

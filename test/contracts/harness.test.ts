@@ -81,6 +81,29 @@ describe('the IAM engine, given identity and resource policies', () => {
     expect((await evaluateCall(m, fn, { action: 'kms:Encrypt', resource: keyArn(m), expect: 'denied', source: 'https://x' })).decision).toBe('denied');
   });
 
+  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context
+  test('a key grant conditioned on S3 and the bucket\'s encryption context allows exactly that bucket through S3', async () => {
+    const m = model({
+      Fn: role(),
+      Key: keyPolicy([rootAdmin]),
+      P: policy([{
+        Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['Key', 'Arn'] },
+        Condition: {
+          StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::b', 'arn:aws:s3:::b/data/*'] },
+        },
+      }]),
+    });
+    const call = (context: Record<string, string>) => evaluateCall(m, fn, { action: 'kms:Decrypt', resource: keyArn(m), context, expect: 'allowed', source: 'https://x' });
+    const via = { 'kms:ViaService': 's3.us-east-1.amazonaws.com' };
+    expect((await call({ ...via, 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::b' })).decision).toBe('allowed');
+    expect((await call({ ...via, 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::b/data/x.csv' })).decision).toBe('allowed');
+    expect((await call({ ...via, 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::b/other/x.csv' })).decision).toBe('denied');
+    expect((await call({ ...via, 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::c' })).decision).toBe('denied');
+    expect((await call(via)).decision).toBe('denied');
+    expect((await call({ 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::b' })).decision).toBe('denied');
+  });
+
   // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
   test('a key policy that does not delegate to the account denies, whatever the identity policy says', async () => {
     const m = model({ Fn: role(), Key: keyPolicy([{ ...rootAdmin, Action: 'kms:DescribeKey' }]), P: policy([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }]) });

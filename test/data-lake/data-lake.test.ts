@@ -184,42 +184,6 @@ describe('DataLake options', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 6);
   });
 
-  test('grants read on a zone prefix with KMS decrypt', () => {
-    const stack = new Stack(testApp(), 'Data', { env: TEST_ENV });
-    const lake = new DataLake(stack, 'Lake');
-    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
-    lake.zone('raw').grantRead(role, 'datasets/churn/');
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: Match.arrayWith(['s3:GetObject*']),
-            Resource: Match.arrayWith([
-              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Lakeraw'), 'Arn'] }, '/datasets/churn/*']] },
-            ]),
-          }),
-          Match.objectLike({ Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeKey'), 'Arn'] } }),
-        ]),
-      },
-    });
-  });
-
-  test('grants write on a zone with the KMS permissions to encrypt', () => {
-    const stack = new Stack(testApp(), 'Data', { env: TEST_ENV });
-    const lake = new DataLake(stack, 'Lake');
-    const role = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
-    lake.zone('models').grantWrite(role);
-    lake.zone('features').grantReadWrite(role, 'churn/');
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Action: Match.arrayWith(['s3:PutObject']) }),
-          Match.objectLike({ Action: Match.arrayWith(['kms:Encrypt', 'kms:GenerateDataKey*']) }),
-        ]),
-      },
-    });
-  });
-
   test('renders S3 URIs of zone prefixes', () => {
     const { stack, lake } = lakeTemplate({ bucketNamePrefix: 'acme-ml' });
     expect(stack.resolve(lake.zone('raw').s3Uri('datasets/'))).toEqual({
@@ -234,12 +198,13 @@ describe('DataLake options', () => {
     const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     lake.zone('models').grantRead(role);
     expect(lake.zoneNames).toEqual(['raw', 'models']);
+    expect(lake.zone('models').encryptionKey).toBe(key);
     expect(stack.resolve(lake.zone('raw').s3Uri())).toBe('s3://acme-raw');
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Resource: ['arn:aws:s3:::acme-models', 'arn:aws:s3:::acme-models/*'] }),
-          Match.objectLike({ Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: key.keyArn }),
+          Match.objectLike({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-models/*' }),
+          Match.objectLike({ Action: 'kms:Decrypt', Resource: key.keyArn }),
         ]),
       },
     });

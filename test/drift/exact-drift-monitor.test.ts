@@ -77,6 +77,18 @@ const functionErrors = (handler: string): AlarmRow => ({
   comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
 });
 
+/** A message in a handler's dead-letter queue (a run that failed after its retries) raises a warning (#23 item 13). */
+const deadLetter = (handler: string): AlarmRow => ({
+  namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: `<Serve/cdk-mlops-${handler}/DeadLetters.QueueName>` },
+  statistic: 'Maximum', period: 300, comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1,
+  treatMissingData: 'notBreaching',
+});
+/** EventBridge Scheduler's own metrics for the default group, once per stack (#23 item 13). */
+const schedulerAlarm = (metric: string): AlarmRow => ({
+  namespace: 'AWS/Scheduler', metric, dimensions: { ScheduleGroup: 'default' }, statistic: 'Sum', period: 300,
+  comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'notBreaching',
+});
+
 describe('DriftMonitor alarms, exactly', () => {
   test('alarm per variant on DriftDetected >= 1 and per feature on FeatureDrifted >= 1 in 2 of 3 hourly windows, and on breakage', () => {
     const { r } = monitor();
@@ -90,6 +102,9 @@ describe('DriftMonitor alarms, exactly', () => {
       'Serve/Drift/Feature-challenger-plan': feature('challenger', 'plan', 3600),
       ...breakages('challenger', 3600),
       'Serve/cdk-mlops-drift/Errors': functionErrors('drift'),
+      'Serve/cdk-mlops-drift/DeadLetter': deadLetter('drift'),
+      'Serve/cdk-mlops-scheduler-alarms/Dropped': schedulerAlarm('InvocationDroppedCount'),
+      'Serve/cdk-mlops-scheduler-alarms/TargetErrors': schedulerAlarm('TargetErrorCount'),
     });
   });
 
@@ -140,6 +155,7 @@ describe('DriftMonitor alarms, exactly', () => {
       'Serve/Drift/Quality-challenger-LabelsNotJoining': labelsNotJoining('challenger'),
       'Serve/Drift/Quality-challenger-UnmatchedOutputs': unmatched('challenger'),
       'Serve/cdk-mlops-model-quality/Errors': functionErrors('model-quality'),
+      'Serve/cdk-mlops-model-quality/DeadLetter': deadLetter('model-quality'),
     });
   });
 
@@ -246,8 +262,24 @@ describe('DriftMonitor retraining, exactly', () => {
 
 describe('DriftMonitor principals, whole policies', () => {
   const LOGS = (handler: string) => ({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: `<Serve/cdk-mlops-${handler}/Logs.Arn>` });
-  const KMS_READ_WRITE = { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: '<Serve/Lake/Key.Arn>' };
-  const listCaptures = { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['data-capture/churn/*'] } }, Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>' };
+  // Each handler sends what failed after Lambda's retries to its dead-letter queue (#23 item 13).
+  const DEAD_LETTERS = (handler: string) => ({
+    Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Effect: 'Allow', Resource: `<Serve/cdk-mlops-${handler}/DeadLetters.Arn>`,
+  });
+  // The lake key only when S3 calls KMS for these objects of this zone's bucket (#23 item 1).
+  const viaS3 = (actions: string | string[], zone: string, objects: string) => ({
+    Action: actions,
+    Condition: {
+      StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [`<Serve/Lake/${zone}.Arn>`, `<Serve/Lake/${zone}.Arn>/${objects}`] },
+    },
+    Effect: 'Allow',
+    Resource: '<Serve/Lake/Key.Arn>',
+  });
+  const DECRYPT = (zone: string, objects: string) => viaS3('kms:Decrypt', zone, objects);
+  const ENCRYPT = (zone: string, objects: string) => viaS3(['kms:Decrypt', 'kms:GenerateDataKey'], zone, objects);
+  const PUT = (resource: string) => ({ Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Effect: 'Allow', Resource: resource });
+  const list = (prefix: string) => ({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [prefix] } }, Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>' });
   const putMetrics = (namespace: string) => ({
     Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': namespace } }, Effect: 'Allow', Resource: '*',
   });
@@ -257,10 +289,13 @@ describe('DriftMonitor principals, whole policies', () => {
     expect(r.rolePolicy('Serve/cdk-mlops-drift/Role')).toEqual({
       statements: [
         LOGS('drift'),
-        listCaptures,
+        DEAD_LETTERS('drift'),
         { Action: 's3:GetObject', Effect: 'Allow', Resource: ['<Serve/Lake/features.Arn>/churn/profile.json', '<Serve/Lake/monitoring.Arn>/data-capture/churn/*'] },
-        KMS_READ_WRITE,
-        { Action: 's3:PutObject', Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/drift-reports/churn/*' },
+        list('data-capture/churn/*'),
+        DECRYPT('monitoring', 'data-capture/churn/*'),
+        DECRYPT('features', 'churn/profile.json'),
+        PUT('<Serve/Lake/monitoring.Arn>/drift-reports/churn/*'),
+        ENCRYPT('monitoring', 'drift-reports/churn/*'),
         putMetrics('cdk-mlops/Drift'),
       ],
       managedPolicyArns: [],
@@ -274,11 +309,14 @@ describe('DriftMonitor principals, whole policies', () => {
     expect(r.rolePolicy('Serve/cdk-mlops-model-quality/Role')).toEqual({
       statements: [
         LOGS('model-quality'),
-        listCaptures,
-        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['ground-truth/churn/*'] } }, Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>' },
+        DEAD_LETTERS('model-quality'),
         { Action: 's3:GetObject', Effect: 'Allow', Resource: ['<Serve/Lake/monitoring.Arn>/data-capture/churn/*', '<Serve/Lake/monitoring.Arn>/ground-truth/churn/*'] },
-        KMS_READ_WRITE,
-        { Action: 's3:PutObject', Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/model-quality-reports/churn/*' },
+        list('data-capture/churn/*'),
+        DECRYPT('monitoring', 'data-capture/churn/*'),
+        list('ground-truth/churn/*'),
+        DECRYPT('monitoring', 'ground-truth/churn/*'),
+        PUT('<Serve/Lake/monitoring.Arn>/model-quality-reports/churn/*'),
+        ENCRYPT('monitoring', 'model-quality-reports/churn/*'),
         putMetrics('cdk-mlops/ModelQuality'),
       ],
       managedPolicyArns: [],
@@ -290,28 +328,34 @@ describe('DriftMonitor principals, whole policies', () => {
     expect(r.rolePolicy('Serve/cdk-mlops-baseline-profile/Role')).toEqual({
       statements: [
         LOGS('baseline-profile'),
+        DEAD_LETTERS('baseline-profile'),
         { Action: 's3:GetObject', Effect: 'Allow', Resource: '<Serve/Lake/features.Arn>/churn/train.csv' },
-        KMS_READ_WRITE,
-        { Action: 's3:PutObject', Effect: 'Allow', Resource: '<Serve/Lake/features.Arn>/baselines/churn/train.csv.profile.json' },
+        DECRYPT('features', 'churn/train.csv'),
+        PUT('<Serve/Lake/features.Arn>/baselines/churn/train.csv.profile.json'),
+        ENCRYPT('features', 'baselines/churn/train.csv.profile.json'),
       ],
       managedPolicyArns: [],
     });
     expect(r.scheduleInputs()['Serve/Drift/Schedule'].baselineKey).toBe('baselines/churn/train.csv.profile.json');
   });
 
-  test('each scheduler role may invoke its one function and nothing else', () => {
+  test('each scheduler role may invoke its one function, and send what it cannot deliver to that function\'s dead-letter queue', () => {
     const { r } = monitor((f) => ({
       modelQuality: { groundTruthZone: f.lake.zone('monitoring'), groundTruthPrefix: 'gt/', problemType: ProblemType.BINARY_CLASSIFICATION },
     }));
     for (const handler of ['drift', 'model-quality']) {
       expect(r.rolePolicy(`Serve/cdk-mlops-${handler}/SchedulerRole`)).toEqual({
-        statements: [{
-          Action: 'lambda:InvokeFunction', Effect: 'Allow',
-          Resource: [`<Serve/cdk-mlops-${handler}/Function.Arn>`, `<Serve/cdk-mlops-${handler}/Function.Arn>:*`],
-        }],
+        statements: [
+          {
+            Action: 'lambda:InvokeFunction', Effect: 'Allow',
+            Resource: [`<Serve/cdk-mlops-${handler}/Function.Arn>`, `<Serve/cdk-mlops-${handler}/Function.Arn>:*`],
+          },
+          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: `<Serve/cdk-mlops-${handler}/DeadLetters.Arn>` },
+        ],
         managedPolicyArns: [],
       });
     }
   });
 });
+
 

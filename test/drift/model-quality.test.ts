@@ -70,17 +70,30 @@ describe('DriftMonitor model quality', () => {
     const zone = lake.zone('monitoring');
     const arn = stack.resolve(zone.bucket.bucketArn);
     const objects = (suffix: string) => ({ 'Fn::Join': ['', [arn, suffix]] });
+    const key = stack.resolve(zone.encryptionKey!.keyArn);
+    const viaS3 = (suffix: string) => ({
+      StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [arn, objects(suffix)] },
+    });
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^cdkmlopsmodelqualityRole') }] } });
     expect(Object.keys(policies)).toHaveLength(1);
     expect((Object.values(policies)[0] as any).Properties.PolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [
         { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^cdkmlopsmodelqualityLogs/), 'Arn'] } },
-        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['data-capture/churn/*'] } }, Effect: 'Allow', Resource: arn },
-        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['ground-truth/churn/*'] } }, Effect: 'Allow', Resource: arn },
+        // What failed after Lambda's retries goes to the function's dead-letter queue (#23 item 13).
+        {
+          Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^cdkmlopsmodelqualityDeadLetters/), 'Arn'] },
+        },
         { Action: 's3:GetObject', Effect: 'Allow', Resource: [objects('/data-capture/churn/*'), objects('/ground-truth/churn/*')] },
-        { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: stack.resolve(zone.encryptionKey!.keyArn) },
-        { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('/model-quality-reports/churn/*') },
+        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['data-capture/churn/*'] } }, Effect: 'Allow', Resource: arn },
+        // The lake key only when S3 calls KMS for these objects of this bucket (#23 item 1).
+        { Action: 'kms:Decrypt', Condition: viaS3('/data-capture/churn/*'), Effect: 'Allow', Resource: key },
+        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['ground-truth/churn/*'] } }, Effect: 'Allow', Resource: arn },
+        { Action: 'kms:Decrypt', Condition: viaS3('/ground-truth/churn/*'), Effect: 'Allow', Resource: key },
+        { Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Effect: 'Allow', Resource: objects('/model-quality-reports/churn/*') },
+        { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: viaS3('/model-quality-reports/churn/*'), Effect: 'Allow', Resource: key },
         { Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'cdk-mlops/ModelQuality' } }, Effect: 'Allow', Resource: '*' },
       ],
     });

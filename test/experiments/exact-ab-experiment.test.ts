@@ -64,6 +64,17 @@ describe('AbExperiment alarm and principal, exactly', () => {
         namespace: 'AWS/Lambda', metric: 'Errors', dimensions: { FunctionName: '<Serve/cdk-mlops-ab-experiment/Function>' }, statistic: 'Sum', period: 300,
         comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: undefined, treatMissingData: 'notBreaching',
       },
+      // A run that failed after its retries waits in the dead-letter queue (#23 item 13).
+      'Serve/cdk-mlops-ab-experiment/DeadLetter': {
+        namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: '<Serve/cdk-mlops-ab-experiment/DeadLetters.QueueName>' },
+        statistic: 'Maximum', period: 300, comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1,
+        treatMissingData: 'notBreaching',
+      },
+      // EventBridge Scheduler's own failures for the default group, once per stack.
+      ...Object.fromEntries([['Dropped', 'InvocationDroppedCount'], ['TargetErrors', 'TargetErrorCount']].map(([id, metric]) => [`Serve/cdk-mlops-scheduler-alarms/${id}`, {
+        namespace: 'AWS/Scheduler', metric, dimensions: { ScheduleGroup: 'default' }, statistic: 'Sum', period: 300,
+        comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'notBreaching',
+      }])),
     });
   });
 
@@ -71,6 +82,10 @@ describe('AbExperiment alarm and principal, exactly', () => {
     expect(experiment().rolePolicy('Serve/cdk-mlops-ab-experiment/Role')).toEqual({
       statements: [
         { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: '<Serve/cdk-mlops-ab-experiment/Logs.Arn>' },
+        // What failed after Lambda's retries goes to the function's dead-letter queue (#23 item 13).
+        {
+          Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Effect: 'Allow', Resource: '<Serve/cdk-mlops-ab-experiment/DeadLetters.Arn>',
+        },
         { Action: 'cloudwatch:GetMetricData', Effect: 'Allow', Resource: '*' },
         { Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'cdk-mlops/Experiments' } }, Effect: 'Allow', Resource: '*' },
         {

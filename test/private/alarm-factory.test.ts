@@ -153,13 +153,20 @@ describe('resolveTuning', () => {
     [{ datapointsToAlarm: 0 }, 'failed.datapointsToAlarm must be a whole number from 1 to evaluationPeriods (5), got 0'],
     [{ evaluationPeriods: 0 }, 'failed.evaluationPeriods must be a whole number >= 1, got 0'],
     [{ period: Duration.seconds(45) }, 'failed.period must be 10 seconds, 30 seconds or a whole number of minutes, got 45 seconds'],
-    [{ period: Duration.hours(1), evaluationPeriods: 25 }, "failed: period x evaluationPeriods must be at most 1 day (CloudWatch's limit), got 3600 s x 25"],
+    [{ period: Duration.hours(1), evaluationPeriods: 169 }, "failed: period x evaluationPeriods must be at most 7 days (604,800 s) (CloudWatch's limit), got 3600 s x 169"],
+    [{ period: Duration.minutes(5), evaluationPeriods: 289 }, "failed: period x evaluationPeriods must be at most 1 day for a period under 1 hour (CloudWatch's limit), got 300 s x 289"],
   ])('fails on %p', (tuning, problem) => {
     expect(resolve(tuning).message).toBe(`Widget Mon/Thing: ${problem}`);
   });
 
   test.each([Duration.seconds(10), Duration.seconds(30), Duration.minutes(1), Duration.hours(1)])('accepts the period %p', (period) => {
     expect(resolve({ period }).message).toBe('');
+  });
+
+  test('accepts exactly seven days of evaluation with a period of an hour or more, and one day with a shorter period', () => {
+    expect(resolve({ period: Duration.hours(1), evaluationPeriods: 168 }).message).toBe('');
+    expect(resolve({ period: Duration.days(7), evaluationPeriods: 1 }).message).toBe('');
+    expect(resolve({ period: Duration.minutes(5), evaluationPeriods: 288 }).message).toBe('');
   });
 
   test('accepts exactly one day of evaluation', () => {

@@ -19,6 +19,11 @@ function served() {
   return Readable.of(stack);
 }
 
+const viaS3 = (zone: string, objects: string) => ({
+  StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+  StringLike: { 'kms:EncryptionContext:aws:s3:arn': [`<Serve/Lake/${zone}.Arn>`, `<Serve/Lake/${zone}.Arn>/${objects}`] },
+});
+
 test('the model role reads its one artifact, pulls its one image, writes its endpoint\'s logs and captures, and reads its rollback alarms', () => {
   expect(served().rolePolicy('Serve/Champion/Role')).toEqual({
     statements: [
@@ -28,7 +33,8 @@ test('the model role reads its one artifact, pulls its one image, writes its end
       },
       { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
       { Action: 's3:GetObject', Effect: 'Allow', Resource: '<Serve/Lake/models.Arn>/churn/v3/model.tar.gz' },
-      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: '<Serve/Lake/Key.Arn>' },
+      // The lake key only when S3 calls KMS for this object / these captures of the zone's bucket (zone grants, #23 item 1).
+      { Action: 'kms:Decrypt', Condition: viaS3('models', 'churn/v3/model.tar.gz'), Effect: 'Allow', Resource: '<Serve/Lake/Key.Arn>' },
       {
         Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow',
         Resource: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:<Serve/Churn/ErrorRateAlarm>', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:<Serve/Churn/LatencyAlarm>'],
@@ -38,7 +44,8 @@ test('the model role reads its one artifact, pulls its one image, writes its end
         Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], Effect: 'Allow',
         Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*',
       },
-      { Action: 's3:PutObject', Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/data-capture/churn/*' },
+      { Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/data-capture/churn/*' },
+      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: viaS3('monitoring', 'data-capture/churn/*'), Effect: 'Allow', Resource: '<Serve/Lake/Key.Arn>' },
     ],
     managedPolicyArns: [],
   });

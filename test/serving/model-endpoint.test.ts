@@ -268,7 +268,19 @@ describe('ModelEndpoint data capture and encryption', () => {
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^ChampionRole') }],
       PolicyDocument: { Statement: Match.arrayWith([
-        { Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Lakemonitoring'), 'Arn'] }, '/data-capture/churn/*']] } },
+        { Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Lakemonitoring'), 'Arn'] }, '/data-capture/churn/*']] } },
+        {
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Condition: {
+            StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('^Lakemonitoring'), 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Lakemonitoring'), 'Arn'] }, '/data-capture/churn/*']] },
+            ] },
+          },
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeKey'), 'Arn'] },
+        },
       ]) },
     });
   });

@@ -46,7 +46,13 @@ describe('ServingModel from an image and lake artifacts', () => {
       { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
       { Action: 's3:GetObject', Effect: 'Allow',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Lakemodels/), 'Arn'] }, '/churn/v3/model.tar.gz']] } },
-      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] } },
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] }, Condition: {
+        StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [
+          { 'Fn::GetAtt': [expect.stringMatching(/^Lakemodels/), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Lakemodels/), 'Arn'] }, '/churn/v3/model.tar.gz']] },
+        ] },
+      } },
       // Deployment guardrails read the rollback alarms with the model's role: these two, and no other alarm.
       { Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow', Resource: [
         { 'Fn::Join': ['', ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:', { Ref: expect.stringMatching(/^ChurnErrorRateAlarm/) }]] },
@@ -104,7 +110,15 @@ describe('ServingModel from a registry package', () => {
     expect(statements).toEqual(expect.arrayContaining([
       { Action: 'sagemaker:DescribeModelPackage', Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7' },
       { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Lakemodels/), 'Arn'] }, '/churn/*']] } },
-      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] } },
+      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['churn/*'] } }, Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Lakemodels/), 'Arn'] } },
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] }, Condition: {
+        StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [
+          { 'Fn::GetAtt': [expect.stringMatching(/^Lakemodels/), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Lakemodels/), 'Arn'] }, '/churn/*']] },
+        ] },
+      } },
     ]));
     expect(JSON.stringify(statements)).toMatch(/repository\/churn-package/);
   });

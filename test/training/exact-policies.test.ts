@@ -11,6 +11,10 @@ function synth() {
 const lakeKey = { 'Fn::GetAtt': ['LakeKey7B6C155C', 'Arn'] };
 const models = { 'Fn::GetAtt': ['LakemodelsCABA3223', 'Arn'] };
 const curated = { 'Fn::GetAtt': ['Lakecurated363C5ACC', 'Arn'] };
+const viaS3 = (bucket: object, objects: string) => ({
+  StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+  StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket, { 'Fn::Join': ['', [bucket, objects]] }] },
+});
 
 describe('TrainingPipeline exact policies', () => {
   test('the state machine role may tag, create, describe and stop only the pipeline\'s own jobs (Step Functions tags every job it starts)', () => {
@@ -29,11 +33,14 @@ describe('TrainingPipeline exact policies', () => {
 
   test('the training role\'s whole policy: channel reads, output writes encrypted with the output key (kms:Encrypt), logs, metrics, image', () => {
     expect(roleStatements(synth(), 'ChurnTrainingRole')).toEqual([
-      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['churn/train/*'] } }, Effect: 'Allow', Resource: curated },
       { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [curated, '/churn/train/*']] } },
-      // OutputDataConfig.KmsKeyId is the lake key: SageMaker encrypts the model artifacts with it, as the execution role (kms:Encrypt).
-      { Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: lakeKey },
+      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['churn/train/*'] } }, Effect: 'Allow', Resource: curated },
+      // The lake key only through S3, for the zone's bucket (the zone grants).
+      { Action: 'kms:Decrypt', Condition: viaS3(curated, '/churn/train/*'), Effect: 'Allow', Resource: lakeKey },
       { Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [models, '/training/churn/output/*']] } },
+      // OutputDataConfig.KmsKeyId is the lake key: SageMaker encrypts the model artifacts with it, as the execution role (kms:Encrypt),
+      // "using Amazon S3 server-side encryption": so only through S3, for the output objects, like every lake key grant (one statement).
+      { Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Condition: viaS3(models, '/training/churn/output/*'), Effect: 'Allow', Resource: lakeKey },
       {
         Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
         Effect: 'Allow',

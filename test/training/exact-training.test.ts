@@ -12,15 +12,25 @@ function pipeline() {
 }
 
 const JOBS = 'train-churn-f32f1c18';
+/** The lake key only when S3 calls KMS for these objects of this zone's bucket (the zone grants, #23 item 1). */
+const viaS3 = (zone: string, objects: string) => ({
+  StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+  StringLike: { 'kms:EncryptionContext:aws:s3:arn': [`<Train/Lake/${zone}.Arn>`, `<Train/Lake/${zone}.Arn>/${objects}`] },
+});
 
 describe('TrainingPipeline principals, whole policies', () => {
   test('the training job reads its channel, writes its output, logs its own streams and pulls its image', () => {
     expect(pipeline().rolePolicy('Train/Churn/TrainingRole')).toEqual({
       statements: [
-        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['churn/train/*'] } }, Effect: 'Allow', Resource: '<Train/Lake/curated.Arn>' },
         { Action: 's3:GetObject', Effect: 'Allow', Resource: '<Train/Lake/curated.Arn>/churn/train/*' },
-        { Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: '<Train/Lake/Key.Arn>' },
+        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['churn/train/*'] } }, Effect: 'Allow', Resource: '<Train/Lake/curated.Arn>' },
+        { Action: 'kms:Decrypt', Condition: viaS3('curated', 'churn/train/*'), Effect: 'Allow', Resource: '<Train/Lake/Key.Arn>' },
         { Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Effect: 'Allow', Resource: `<Train/Lake/models.Arn>/training/${JOBS}/output/*` },
+        // Writing SSE-KMS output, and kms:Encrypt for OutputDataConfig.KmsKeyId: both only through S3, for the output objects.
+        {
+          Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Condition: viaS3('models', `training/${JOBS}/output/*`), Effect: 'Allow',
+          Resource: '<Train/Lake/Key.Arn>',
+        },
         {
           Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], Effect: 'Allow',
           Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/TrainingJobs:*',
@@ -53,12 +63,12 @@ describe('TrainingPipeline principals, whole policies', () => {
           Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }, Effect: 'Allow',
           Resource: '<Train/Churn/TrainingRole.Arn>',
         },
+        { Action: 's3:GetObject', Effect: 'Allow', Resource: `<Train/Lake/models.Arn>/training/${JOBS}/output/*` },
         {
           Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`training/${JOBS}/output/*`] } }, Effect: 'Allow',
           Resource: '<Train/Lake/models.Arn>',
         },
-        { Action: 's3:GetObject', Effect: 'Allow', Resource: `<Train/Lake/models.Arn>/training/${JOBS}/output/*` },
-        { Action: 'kms:Decrypt', Effect: 'Allow', Resource: '<Train/Lake/Key.Arn>' },
+        { Action: 'kms:Decrypt', Condition: viaS3('models', `training/${JOBS}/output/*`), Effect: 'Allow', Resource: '<Train/Lake/Key.Arn>' },
         { Action: 'sagemaker:CreateModelPackage', Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/*' },
         {
           // Step Functions' log delivery and X-Ray actions have no resource-level permissions.

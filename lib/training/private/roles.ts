@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ValidatedConfig } from './validate';
 import { ILakeZone } from '../../data-lake';
+import { kmsThroughS3 } from '../../private/s3-grants';
 import * as perms from '../perms';
 import { WildcardAcknowledgments } from '../private-acknowledgments';
 import type { TrainingPipelineProps } from '../training-pipeline';
@@ -45,11 +46,14 @@ export function definePipelineRoles(scope: Construct, props: TrainingPipelinePro
   trainingAcks.add(outputObjects, 'Write-only under the pipeline\'s output prefix: SageMaker writes <job-name>/output/model.tar.gz, '
     + 'and job names are generated per execution.');
   if (models.encryptionKey) {
-    // OutputDataConfig.KmsKeyId is the models zone's key: SageMaker's API reference says the execution role then needs kms:Encrypt
-    // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html).
+    // OutputDataConfig.KmsKeyId is the models zone's key: SageMaker's API reference says the execution role then needs kms:Encrypt,
+    // and that SageMaker uses the key "using Amazon S3 server-side encryption"
+    // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html). So, like every grant on a lake key,
+    // only through S3 and for this pipeline's output objects (kms:ViaService, kms:EncryptionContext:aws:s3:arn; lib/private/s3-grants.ts).
     trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: perms.KMS_OUTPUT_KEY_ACTIONS,
       resources: [models.encryptionKey.keyArn],
+      conditions: kmsThroughS3(models.bucket, `${models.normalizePrefix(`${outputPrefix}output/`)}*`),
     }));
   }
   if (cfg.spot) {
@@ -134,37 +138,20 @@ interface ObjectAccess {
 }
 
 /**
- * Grants exactly the object actions a training job or registration needs under one prefix of a zone (narrower than the zone's
- * `grantRead`/`grantWrite`, which add wildcard actions): GetObject and a prefix-scoped ListBucket to read; PutObject to write;
- * the zone key's Decrypt / GenerateDataKey.
+ * Grants exactly the object actions a training job or registration needs under one prefix of a zone, through the zone's own grants
+ * (ListBucket only under the prefix, KMS only through S3): read, write (PutObject, AbortMultipartUpload), delete (the current version).
+ * Returns the ARN pattern of the objects, for the acknowledgment.
  */
 export function grantObjects(grantee: iam.IGrantable, zone: ILakeZone, prefix: string, access: ObjectAccess): string {
-  const objects = zone.bucket.arnForObjects(`${prefix}*`);
-  const actions: string[] = [];
-  if (access.read) {
-    actions.push(...perms.S3_READ_OBJECT_ACTIONS);
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: perms.S3_LIST_ACTIONS,
-      resourceArns: [zone.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-    });
+  const options = { allowDelete: access.delete ?? false };
+  if (access.read && access.write) {
+    zone.grantReadWrite(grantee, prefix, options);
+  } else if (access.write) {
+    zone.grantWrite(grantee, prefix, options);
+  } else {
+    zone.grantRead(grantee, prefix);
   }
-  if (access.write) {
-    actions.push(...perms.S3_WRITE_OBJECT_ACTIONS);
-  }
-  if (access.delete) {
-    actions.push(...perms.S3_DELETE_OBJECT_ACTIONS);
-  }
-  iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [objects] });
-  if (zone.encryptionKey) {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: access.write ? perms.KMS_ENCRYPT_ACTIONS : perms.KMS_DECRYPT_ACTIONS,
-      resourceArns: [zone.encryptionKey.keyArn],
-    });
-  }
-  return objects;
+  return zone.bucket.arnForObjects(`${zone.normalizePrefix(prefix)}*`);
 }
 
 function logStreamsArn(stack: Stack, jobNamePrefix: string): string {

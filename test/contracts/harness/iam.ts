@@ -70,7 +70,7 @@ export async function evaluateCall(model: IamModel, who: PrincipalRef, row: Call
   if ('role' in who) {
     const role = findOne(model, who.role);
     principal = sessionArn(role);
-    identityPolicies = role.identityPolicies.map((p) => ({ name: p.name, policy: p.policy }));
+    identityPolicies = role.identityPolicies.map((p) => ({ name: p.name, policy: engineKeys(p.policy) }));
     context = {
       'aws:PrincipalArn': role.roleArn,
       'aws:PrincipalAccount': ACCOUNT,
@@ -90,12 +90,12 @@ export async function evaluateCall(model: IamModel, who: PrincipalRef, row: Call
       principal,
       action: row.action,
       resource: { resource: row.resource, accountId: accountOf(row.resource) },
-      contextVariables: { ...context, ...row.context },
+      contextVariables: engineKeys({ ...context, ...row.context }),
     },
     identityPolicies,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: resourcePolicy?.policy,
+    resourcePolicy: resourcePolicy ? engineKeys(resourcePolicy.policy) : undefined,
   }, {});
   if (response.resultType === 'error') {
     throw new Error(`iam-simulate rejected ${row.action} on ${row.resource}: ${response.errors.message} ${JSON.stringify(response.errors)}`);
@@ -105,6 +105,28 @@ export async function evaluateCall(model: IamModel, who: PrincipalRef, row: Call
     result: response.overallResult,
     resourcePolicy: resourcePolicy?.name,
   };
+}
+
+/**
+ * iam-simulate drops request context keys whose variable part follows a ':' rather than a '/' (it matches
+ * `kms:EncryptionContext:${EncryptionContextKey}` against nothing, and lists the key in `ignoredContextKeys`), so a policy
+ * conditioned on `kms:EncryptionContext:aws:s3:arn` (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context)
+ * could never be shown to allow. This renames those keys, in the policies and in the request alike, to a global key with a
+ * '/' variable that the engine does evaluate (`aws:PrincipalTag/kms:EncryptionContext:...`): the same string comparison,
+ * operator and value; a request without the key still fails the condition. The harness self-tests check both sides.
+ */
+export function engineKeys<T>(value: T): T {
+  const rename = (key: string) => (/^kms:EncryptionContext:/i.test(key) ? `aws:PrincipalTag/${key}` : key);
+  const walk = (v: any): any => {
+    if (Array.isArray(v)) {
+      return v.map(walk);
+    }
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [rename(k), walk(x)]));
+    }
+    return v;
+  };
+  return walk(value);
 }
 
 /** The one role a finder names; zero or several is an error of the table. */

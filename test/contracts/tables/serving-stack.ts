@@ -274,9 +274,17 @@ const alarmArn = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alar
 /** The ARN of an endpoint's log group, without the trailing ':*'. */
 const endpointLogs = (endpointName: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/${endpointName}`;
 
-const viaS3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
+/**
+ * What S3 sends KMS for an SSE-KMS object of a bucket with an S3 Bucket Key: kms:ViaService and the encryption context aws:s3:arn =
+ * the bucket ARN (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context). The lake's grants require both.
+ */
+const viaS3 = (bucketArn: string) => ({ 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn });
+const KMS_VIA_SERVICE = 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service';
 const viaSns = { 'kms:ViaService': `sns.${REGION}.amazonaws.com` };
 const OTHER_ACCOUNT = '210987654321';
+const SCHEDULER_CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html';
+const DEFAULT_GROUP = `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/default`;
 
 /** A handler's role and its scheduler's role, by the construct path of the stack's singleton handler. */
 const handlerRole = (s: ServingSubject, handler: string) => ({ role: { path: new RegExp(`^${s.stackPath}/cdk-mlops-${handler}/Role$`) } });
@@ -342,7 +350,10 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         rows.push({ call: 'reads the other model\'s artifacts', action: 's3:GetObject', resource: other.dataArn, expect: 'denied', source: CREATE_MODEL_ROLE });
       }
       if (s.lakeKeyArn) {
-        rows.push({ call: 'decrypts its SSE-KMS model artifacts', action: 'kms:Decrypt', resource: s.lakeKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS });
+        rows.push(
+          { call: 'decrypts its SSE-KMS model artifacts', action: 'kms:Decrypt', resource: s.lakeKeyArn, context: viaS3(s.bucket('models')), expect: 'allowed', source: S3_SSE_KMS },
+          { call: 'decrypts with the lake key directly, not through S3', action: 'kms:Decrypt', resource: s.lakeKeyArn, expect: 'denied', source: KMS_VIA_SERVICE },
+        );
       }
       if (m.packageVersion) {
         const pkg = (v: number) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/churn/${v}`;
@@ -371,7 +382,13 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
           { call: 'deletes captures', action: 's3:DeleteObject', resource: captured, expect: 'denied', source: CAPTURE },
         );
         if (s.lakeKeyArn) {
-          rows.push({ call: 'encrypts captures (SSE-KMS)', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS });
+          rows.push(
+            { call: 'encrypts captures (SSE-KMS)', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn, context: viaS3(s.captureBucketArn!), expect: 'allowed', source: S3_SSE_KMS },
+            {
+              call: 'generates data keys through S3 for a bucket other than its zones', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn,
+              context: viaS3('arn:aws:s3:::another-bucket'), expect: 'denied', source: KMS_VIA_SERVICE,
+            },
+          );
         }
       }
       return rows;
@@ -400,7 +417,8 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         { call: 'lists the endpoint\'s captures', action: 's3:ListBucket', resource: cap, context: { 's3:prefix': `${s.capturePrefix}champion/2026/01/05/09/` }, expect: 'allowed', source: LIST },
         { call: 'reads a capture file', action: 's3:GetObject', resource: file, expect: 'allowed', source: GET },
         { call: 'reads the baseline profile', action: 's3:GetObject', resource: s.baselineArn!, expect: 'allowed', source: GET },
-        { call: 'decrypts lake objects', action: 'kms:Decrypt', resource: s.lakeKeyArn!, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+        { call: 'decrypts lake objects', action: 'kms:Decrypt', resource: s.lakeKeyArn!, context: viaS3(cap), expect: 'allowed', source: S3_SSE_KMS },
+        { call: 'decrypts with the lake key directly, not through S3', action: 'kms:Decrypt', resource: s.lakeKeyArn!, expect: 'denied', source: KMS_VIA_SERVICE },
         { call: 'writes a drift report', action: 's3:PutObject', resource: `${cap}/drift-reports/${s.endpointName}/2026-01-05T09.json`, expect: 'allowed', source: PUT },
         { call: 'publishes drift metrics', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'cdk-mlops/Drift' }, expect: 'allowed', source: PUT_METRIC },
         { call: 'lists another endpoint\'s captures', action: 's3:ListBucket', resource: cap, context: { 's3:prefix': 'data-capture/other/' }, expect: 'denied', source: LIST },
@@ -458,8 +476,16 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
     calls: (s) => {
       const role = s.roleArnAt(schedulerRole(s, 'drift').role.path);
       return [
-        { action: 'sts:AssumeRole', resource: role, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: SCHEDULER_ROLE },
-        { call: 'for a schedule of another account', action: 'sts:AssumeRole', resource: role, context: { 'aws:SourceAccount': OTHER_ACCOUNT }, expect: 'denied', source: CONFUSED_DEPUTY },
+        // The Scheduler sends the schedule group's ARN as aws:SourceArn (SCHEDULER_CONFUSED_DEPUTY); the trust names the default group.
+        { action: 'sts:AssumeRole', resource: role, context: { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': DEFAULT_GROUP }, expect: 'allowed', source: SCHEDULER_CONFUSED_DEPUTY },
+        {
+          call: 'for a schedule of another account', action: 'sts:AssumeRole', resource: role,
+          context: { 'aws:SourceAccount': OTHER_ACCOUNT, 'aws:SourceArn': `arn:aws:scheduler:${REGION}:${OTHER_ACCOUNT}:schedule-group/default` }, expect: 'denied', source: CONFUSED_DEPUTY,
+        },
+        {
+          call: 'for a schedule of another group of this account', action: 'sts:AssumeRole', resource: role,
+          context: { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/other` }, expect: 'denied', source: SCHEDULER_CONFUSED_DEPUTY,
+        },
       ];
     },
   },
@@ -601,8 +627,8 @@ function experimentLakeRows(s: ServingSubject): CallRow[] {
   ];
   if (s.lakeKeyArn) {
     rows.push(
-      { call: 'S3 encrypts its state with the lake key', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
-      { call: 'S3 decrypts its state with the lake key', action: 'kms:Decrypt', resource: s.lakeKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+      { call: 'S3 encrypts its state with the lake key', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn, context: viaS3(st.bucketArn), expect: 'allowed', source: S3_SSE_KMS },
+      { call: 'S3 decrypts its state with the lake key', action: 'kms:Decrypt', resource: s.lakeKeyArn, context: viaS3(st.bucketArn), expect: 'allowed', source: S3_SSE_KMS },
       { call: 'schedules the lake key for deletion', action: 'kms:ScheduleKeyDeletion', resource: s.lakeKeyArn, expect: 'denied', source: S3_SSE_KMS },
     );
   }

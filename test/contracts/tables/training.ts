@@ -139,7 +139,13 @@ const IAM_WILDCARDS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/referenc
 const PASS_ROLE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html';
 
 const s3Object = (bucketArn: string, key: string) => `${bucketArn}/${key}`;
-const viaS3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
+/**
+ * What S3 sends KMS for an SSE-KMS object of a bucket with an S3 Bucket Key: kms:ViaService and the encryption context aws:s3:arn =
+ * the bucket ARN (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context). The lake's grants require both.
+ */
+const viaS3 = (bucketArn: string) => ({ 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn });
+const KMS_VIA_SERVICE = 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service';
 const viaSns = { 'kms:ViaService': `sns.${REGION}.amazonaws.com` };
 
 /** The calls of the training capability's principals. Add a row where a principal gains or loses a call. */
@@ -240,7 +246,10 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
           { call: 'writes into its input zone', action: 's3:PutObject', resource: s3Object(c.bucketArn, `${c.prefix}x`), expect: 'denied', source: TRAINING_ROLE },
         );
         if (c.keyArn) {
-          rows.push({ call: 'decrypts its SSE-KMS channel data', action: 'kms:Decrypt', resource: c.keyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS });
+          rows.push(
+            { call: 'decrypts its SSE-KMS channel data', action: 'kms:Decrypt', resource: c.keyArn, context: viaS3(c.bucketArn), expect: 'allowed', source: S3_SSE_KMS },
+            { call: 'decrypts with the lake key directly, not through S3', action: 'kms:Decrypt', resource: c.keyArn, expect: 'denied', source: KMS_VIA_SERVICE },
+          );
         }
       }
       rows.push(
@@ -275,8 +284,17 @@ export const TRAINING_CONTRACT: PrincipalContract<TrainingSubject>[] = [
       );
       if (s.modelsKeyArn) {
         rows.push(
-          { call: 'encrypts the model artifacts with the output key (OutputDataConfig.KmsKeyId)', action: 'kms:Encrypt', resource: s.modelsKeyArn, expect: 'allowed', source: OUTPUT_CONFIG },
-          { call: 'writes SSE-KMS model artifacts', action: 'kms:GenerateDataKey', resource: s.modelsKeyArn, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+          // SageMaker encrypts the artifacts "using Amazon S3 server-side encryption" (OUTPUT_CONFIG): through S3, for the models bucket.
+          {
+            call: 'encrypts the model artifacts with the output key (OutputDataConfig.KmsKeyId), through S3', action: 'kms:Encrypt', resource: s.modelsKeyArn,
+            context: viaS3(s.modelsBucketArn), expect: 'allowed', source: OUTPUT_CONFIG,
+          },
+          { call: 'encrypts with the lake key directly, not through S3', action: 'kms:Encrypt', resource: s.modelsKeyArn, expect: 'denied', source: KMS_VIA_SERVICE },
+          {
+            call: 'encrypts through S3 for a bucket other than the models zone', action: 'kms:Encrypt', resource: s.modelsKeyArn,
+            context: viaS3('arn:aws:s3:::another-bucket'), expect: 'denied', source: KMS_VIA_SERVICE,
+          },
+          { call: 'writes SSE-KMS model artifacts', action: 'kms:GenerateDataKey', resource: s.modelsKeyArn, context: viaS3(s.modelsBucketArn), expect: 'allowed', source: S3_SSE_KMS },
           { call: 'administers the lake key', action: 'kms:PutKeyPolicy', resource: s.modelsKeyArn, expect: 'denied', source: OUTPUT_CONFIG },
         );
       }
