@@ -443,7 +443,8 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         { call: 'reads each variant\'s model', action: 'sagemaker:DescribeEndpointConfig', resource: arn('endpoint-config', 'churn-config-1a2b3c'), expect: 'allowed', source: DESCRIBE_ENDPOINT_CONFIG },
         { call: 'reads a model\'s artifacts location', action: 'sagemaker:DescribeModel', resource: arn('model', 'churn-champion-9f8e7d'), expect: 'allowed', source: DESCRIBE_MODEL },
         { call: 'reads the profile next to a model\'s artifacts', action: 's3:GetObject', resource: `${models}/churn/v4/output/${mp.profileName}`, expect: 'allowed', source: GET },
-        { call: 'decrypts it', action: 'kms:Decrypt', resource: s.lakeKeyArn!, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+        { call: 'decrypts it', action: 'kms:Decrypt', resource: s.lakeKeyArn!, context: viaS3(models), expect: 'allowed', source: S3_SSE_KMS },
+        { call: 'decrypts with the lake key directly, not through S3', action: 'kms:Decrypt', resource: s.lakeKeyArn!, expect: 'denied', source: KMS_VIA_SERVICE },
         { call: 'reads the model artifacts themselves', action: 's3:GetObject', resource: `${models}/churn/v4/output/model.tar.gz`, expect: 'denied', source: GET },
         { call: 'overwrites a model\'s profile', action: 's3:PutObject', resource: `${models}/churn/v4/output/${mp.profileName}`, expect: 'denied', source: PUT },
         { call: 'updates the endpoint', action: 'sagemaker:UpdateEndpoint', resource: s.endpointArn, expect: 'denied', source: DESCRIBE_ENDPOINT },
@@ -462,7 +463,7 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
       const models = s.bucket(mp.zone);
       return [
         { call: 'writes a profile next to a model\'s artifacts', action: 's3:PutObject', resource: `${models}/training/churn/output/job-7/output/${mp.profileName}`, expect: 'allowed', source: PUT },
-        { call: 'encrypts it', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn!, context: viaS3, expect: 'allowed', source: S3_SSE_KMS },
+        { call: 'encrypts it', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn!, context: viaS3(models), expect: 'allowed', source: S3_SSE_KMS },
         { call: 'overwrites model artifacts', action: 's3:PutObject', resource: `${models}/training/churn/output/job-7/output/model.tar.gz`, expect: 'denied', source: PUT },
         { call: 'reads model artifacts', action: 's3:GetObject', resource: `${models}/training/churn/output/job-7/output/model.tar.gz`, expect: 'denied', source: GET },
       ];
