@@ -55,8 +55,11 @@ const ALARM_CASES: Array<[string, any, string]> = [
     'errorRate5xx.datapointsToAlarm must be a whole number from 1 to evaluationPeriods (5), got 1.5'],
   ['0 datapoints to alarm', { errorRate5xx: { datapointsToAlarm: 0 } },
     'errorRate5xx.datapointsToAlarm must be a whole number from 1 to evaluationPeriods (5), got 0'],
-  ['an evaluation window over one day', { cpuUtilization: { period: Duration.hours(1), evaluationPeriods: 25, datapointsToAlarm: 3 } },
-    'cpuUtilization: period x evaluationPeriods must be at most 1 day (CloudWatch\'s limit), got 3600 s x 25'],
+  // PutMetricAlarm: Period x EvaluationPeriods at most 7 days for periods of an hour or more, 1 day below an hour (#23 item 9).
+  ['an evaluation window over seven days with hourly periods', { cpuUtilization: { period: Duration.hours(1), evaluationPeriods: 169, datapointsToAlarm: 3 } },
+    'cpuUtilization: period x evaluationPeriods must be at most 7 days (604,800 s) (CloudWatch\'s limit), got 3600 s x 169'],
+  ['an evaluation window over one day with 5-minute periods', { cpuUtilization: { period: Duration.minutes(5), evaluationPeriods: 289, datapointsToAlarm: 3 } },
+    'cpuUtilization: period x evaluationPeriods must be at most 1 day for a period under 1 hour (CloudWatch\'s limit), got 300 s x 289'],
   ['a severity that does not exist (JS)', { errorRate5xx: { severity: 'PAGE' } }, 'errorRate5xx.severity must be an AlarmSeverity (\'WARNING\', \'CRITICAL\'), got \'PAGE\''],
   ['enabled given as a string (JS)', { errorRate5xx: { enabled: 'no' } }, 'errorRate5xx.enabled must be true or false, got \'no\''],
   ['a GPU alarm on a CPU instance type', { gpuUtilization: { enabled: true } },
