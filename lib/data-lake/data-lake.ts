@@ -1,8 +1,9 @@
-import { Aws, Duration, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, FeatureFlags, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { ILakeZone } from './lake-zone';
 import { LakeZoneView } from './private-lake-zone-view';
@@ -220,6 +221,13 @@ export class DataLake extends Construct implements IDataLake {
 
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
+    // Access logs are delivered by bucket policy, never by the LogDeliveryWrite ACL, which a bucket that enforces bucket-owner
+    // ownership (ACLs off, as every lake bucket) refuses: S3 recommends the policy
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general).
+    // Without this flag in the app (a bare `new App()`), CDK would use the ACL and synth would fail on objectOwnership.
+    if (!FeatureFlags.of(this).isEnabled(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY)) {
+      this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    }
     requireProps(this, 'DataLake', props, {}, { zones: "a list of zone names, e.g. ['raw', 'curated']" });
 
     const errors = new InputErrors(this, 'DataLake');
