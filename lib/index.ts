@@ -4,3 +4,4 @@ export * from './serving';
 export * from './monitoring';
 export * from './drift';
 export * from './experiments';
+export * from './processing';

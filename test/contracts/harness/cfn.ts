@@ -337,6 +337,16 @@ function physical(resolver: CfnResolver, stackName: string, logicalId: string, r
       const n = name('LogGroupName', 512);
       return { ref: n, attrs: { Arn: arn('logs', `log-group:${n}:*`) } };
     }
+    case 'AWS::Kinesis::Stream': {
+      const n = name('Name', 128);
+      return { ref: n, attrs: { Arn: arn('kinesis', `stream/${n}`) } };
+    }
+    case 'AWS::KinesisFirehose::DeliveryStream': {
+      const n = name('DeliveryStreamName');
+      return { ref: n, attrs: { Arn: arn('firehose', `deliverystream/${n}`) } };
+    }
+    case 'AWS::Logs::LogStream':
+      return { ref: name('LogStreamName', 512), attrs: {} };
     case 'AWS::Events::Rule': {
       const n = name('Name');
       return { ref: n, attrs: { Arn: arn('events', `rule/${n}`) } };
