@@ -5,7 +5,9 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
 import { AlertTopics, TrainingPipelineAlarms } from '../../lib/monitoring';
-import { GateComparison, ModelRegistry, TrainingInstanceType, TrainingPipeline } from '../../lib/training';
+import {
+  GateComparison, HyperparameterRange, ModelRegistry, ObjectiveDirection, RangeScaling, TrainingInstanceType, TrainingPipeline,
+} from '../../lib/training';
 
 /**
  * Properties of the reference app's training stack.
@@ -35,6 +37,14 @@ export interface TrainingStackProps extends StackProps {
    * @default - no notifications, no alarms
    */
   readonly alerts?: AlertTopics;
+
+  /**
+   * Tune hyperparameters before registering: each weekly run is a Bayesian tuning job (12 spot jobs, 3 at a time, early stopping)
+   * whose best model is gated and registered.
+   *
+   * @default - the context value `cdk-mlops:tune` (`npx cdk synth -c cdk-mlops:tune=true`), else false
+   */
+  readonly tune?: boolean;
 }
 
 /**
@@ -65,6 +75,8 @@ export class TrainingStack extends Stack {
     // The serving stack's inference image: a registered package names the image that will serve it, not the trainer.
     const inferenceRepository = ecr.Repository.fromRepositoryName(this, 'InferenceImages', props.inferenceRepositoryName ?? 'churn-inference');
 
+    const context = this.node.tryGetContext('cdk-mlops:tune');
+    const tune = props.tune ?? (context === true || context === 'true');
     this.pipeline = new TrainingPipeline(this, 'Churn', {
       lake: props.lake,
       registry: this.registry,
@@ -80,13 +92,29 @@ export class TrainingStack extends Stack {
         { name: 'train', zone: 'features', prefix: 'churn/train/' },
         { name: 'validation', zone: 'features', prefix: 'churn/validation/' },
       ],
-      hyperparameters: { epochs: 30, batch_size: 512, learning_rate: 0.001 },
+      // With tuning, learning_rate is searched instead (a hyperparameter is static or tuned, not both).
+      hyperparameters: tune ? { epochs: 30, batch_size: 512 } : { epochs: 30, batch_size: 512, learning_rate: 0.001 },
       metricDefinitions: [
         { name: 'validation:auc', regex: 'validation-auc[:=]\\s*([0-9.]+)' },
         { name: 'train:loss', regex: 'train-loss[:=]\\s*([0-9.]+)' },
       ],
       qualityGate: { metricName: 'validation:auc', threshold: 0.85, comparison: GateComparison.GREATER_THAN_OR_EQUAL },
-      tensorBoard: true,
+      // The training jobs of a tuning job have no TensorBoard output.
+      tensorBoard: !tune,
+      tuning: tune ? {
+        objective: { metricName: 'validation:auc', direction: ObjectiveDirection.MAXIMIZE },
+        ranges: [
+          HyperparameterRange.continuous('learning_rate', 0.0001, 0.01, RangeScaling.LOGARITHMIC),
+          HyperparameterRange.integer('hidden_units', 64, 512),
+          HyperparameterRange.categorical('optimizer', ['adam', 'adamw']),
+        ],
+        maxJobs: 12,
+        maxParallelJobs: 3,
+        earlyStopping: true,
+        // Stop searching once a model is clearly good enough, or when 5 jobs in a row did not improve.
+        targetObjectiveValue: 0.95,
+        maxJobsWithoutImprovement: 5,
+      } : undefined,
       supportedContentTypes: ['text/csv'],
       supportedResponseTypes: ['application/json'],
       schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),

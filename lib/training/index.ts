@@ -3,3 +3,4 @@ export * from './model-registry';
 export * from './training-pipeline';
 export * from './training-pipeline-interface';
 export * from './training-options';
+export * from './tuning-options';

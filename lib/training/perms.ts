@@ -56,6 +56,23 @@ export const TRAINING_JOB_ACTIONS = [
  */
 export const RUN_ID_PATTERN = '????????-????-????-????-????????????';
 
+/**
+ * What the `.sync` integration of Step Functions needs on its tuning jobs (createHyperParameterTuningJob.sync:
+ * https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html). Step Functions tags the tuning jobs it starts as it tags
+ * training jobs (`MANAGED_BY_AWS=STARTED_BY_STEP_FUNCTIONS`, in the tuning job's Tags), so AddTags is needed here too; granted on this
+ * pipeline's tuning jobs only. SageMaker creates and stops the tuning job's training jobs itself.
+ */
+export const TUNING_JOB_ACTIONS = [
+  'sagemaker:AddTags',
+  'sagemaker:CreateHyperParameterTuningJob',
+  'sagemaker:DescribeHyperParameterTuningJob',
+  'sagemaker:StopHyperParameterTuningJob',
+  'sagemaker:ListTags',
+];
+
+/** The managed EventBridge rule through which Step Functions learns that a tuning job ended. */
+export const TUNING_SYNC_RULE_NAME = 'StepFunctionsGetEventsForSageMakerTuningJobsRule';
+
 /** The managed EventBridge rule through which Step Functions learns that a training job ended. */
 export const SYNC_RULE_ACTIONS = ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'];
 export const SYNC_RULE_NAME = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';

@@ -18,11 +18,12 @@ import { defineStates } from './private/definition';
 import { grantOverlapCheck } from './private/overlap';
 import { ImportedTrainingPipeline } from './private/imported-pipeline';
 import { gateTerms } from './private/quality-gate';
-import { definePipelineRoles } from './private/roles';
+import { definePipelineRoles, tunedJobsArn as tunedJobsArnOf } from './private/roles';
 import { defineSchedule } from './private/schedule';
 import { MAX_TRAINING_RUNTIME, runTimeout, validate } from './private/validate';
 import { MetricDefinition, ModelApprovalStatus, QualityGate, TrainingChannel } from './training-options';
 import { ITrainingPipeline } from './training-pipeline-interface';
+import { HyperparameterTuning } from './tuning-options';
 import { IDataLake } from '../data-lake';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from '../private/kms';
 import { InputErrors, requireProps } from '../private/validation';
@@ -51,6 +52,17 @@ export interface TrainingPipelineProps {
 
   /** The registry that receives the models that pass the gate. */
   readonly registry: IModelRegistry;
+
+  /**
+   * Tune hyperparameters: each run starts a tuning job (`createHyperParameterTuningJob.sync`) whose training jobs are this pipeline's
+   * training job (spot and checkpoints, VPC, encryption, network isolation carry over) with the `ranges` searched; the best training
+   * job's model then goes through the quality gate and registration, as a plain run's. A run whose tuning job has no best training
+   * job fails with `NoTrainingJobCompleted`. With tuning, `jobNamePrefix` has at most 19 characters (tuning job names are
+   * `<prefix>-<12 hex digits>`, at most 32) and `tensorBoard` is not available.
+   *
+   * @default - no tuning: each run trains one job with `hyperparameters`
+   */
+  readonly tuning?: HyperparameterTuning;
 
   /**
    * The number of instances; more than 1 for distributed training.
@@ -323,8 +335,10 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
   public readonly logEncryptionKey: kms.IKey;
   /** The ARN of the state machine. */
   public readonly stateMachineArn: string;
-  /** The prefix of every training job name of this pipeline. */
+  /** The prefix of every training job name of this pipeline (and, with tuning, of its tuning jobs). */
   public readonly jobNamePrefix: string;
+  /** Whether each run tunes hyperparameters (a tuning job) rather than training one job. */
+  public readonly tunes: boolean;
   /** The pipeline's short name in alarm names: its `jobNamePrefix`. */
   public readonly pipelineName: string;
   /** The `s3://` URI under which training jobs write their model artifacts (`<uri><job-name>/output/model.tar.gz`). */
@@ -351,7 +365,9 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
     const stack = Stack.of(this);
     this.jobNamePrefix = cfg.jobNamePrefix;
     this.pipelineName = cfg.jobNamePrefix;
+    this.tunes = cfg.tuning !== undefined;
     const trainingJobsArn = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.jobNamePrefix}-${perms.RUN_ID_PATTERN}` });
+    const tunedJobsArn = cfg.tuning ? tunedJobsArnOf(stack, this.jobNamePrefix) : undefined;
     const roles = definePipelineRoles(this, props, cfg, trainingJobsArn);
     this.trainingRole = roles.trainingRole;
     this.stateMachineRole = roles.stateMachineRole;
@@ -377,7 +393,7 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
       };
     }
 
-    const definition = defineStates(this, props, cfg, { roles, vpcConfig, trainingJobsArn });
+    const definition = defineStates(this, props, cfg, { roles, vpcConfig, trainingJobsArn, tunedJobsArn });
     const gate = props.qualityGate;
     const { requirement } = gateTerms(gate);
 
@@ -388,14 +404,14 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
       encryptionKey: this.logEncryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const longestRun = cfg.spot ? cfg.maxWait! : cfg.maxRuntime;
+    const longestRun = cfg.tuning ? cfg.tuning.runtime : cfg.spot ? cfg.maxWait! : cfg.maxRuntime;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       queryLanguage: sfn.QueryLanguage.JSONATA,
       role: this.stateMachineRole,
-      comment: `Trains, gates (${gate.metricName} ${requirement}) and registers a model: ${this.node.path}`,
-      // The job's own limit, its pending time, plus time to start, read metrics, register and notify.
-      timeout: runTimeout(longestRun, cfg.capacityWaitBudget, cfg.maxPendingSeconds),
+      comment: `${cfg.tuning ? 'Tunes' : 'Trains'}, gates (${gate.metricName} ${requirement}) and registers a model: ${this.node.path}`,
+      // The job's own limit (with tuning: the tuning job's), its pending time, plus time to start, read metrics, register and notify.
+      timeout: runTimeout(longestRun, cfg.capacityWaitBudget, cfg.tuning ? undefined : cfg.maxPendingSeconds),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

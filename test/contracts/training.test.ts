@@ -5,6 +5,8 @@ import { ContractApp } from './harness/apps';
 import { describeIamContract } from './harness/run';
 import { TRAINING_APPS, TRAINING_CONTRACT, trainingSubject } from './tables/training';
 import { TRAINING_EXECUTIONS } from './tables/training-executions';
+import { TUNING_APPS, TUNING_CONTRACT, tuningSubject } from './tables/training-tuning';
+import { TUNING_EXECUTIONS } from './tables/training-tuning-executions';
 
 // The training capability's contracts, over the reference app and the minimal and full pipeline, each synthesized once and
 // shared by the IAM table and the executions.
@@ -162,5 +164,89 @@ describe.each(apps.map((a) => [a.app.label, a] as const))('the training state ma
     const world = trainingWorld({ metrics: { 'validation:auc': 0.8 } });
     const e = await execute(definition, {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn });
     expect(e.cause).toMatch(/validation:auc = 0\.8, required >= 0\.85; it was not registered/);
+  });
+});
+
+// --- Tuning: the same pipeline with a tuning job in place of the training job. ------------------------------------------------
+const tunedApps = Object.entries(TUNING_APPS).map(([label, build]) => {
+  const spec = build();
+  const app = new ContractApp(label, spec.app);
+  return { app, subject: tuningSubject(app, spec), definition: app.definition(spec.pipeline.stateMachine) };
+});
+
+describeIamContract('training (tuning)', tunedApps, TUNING_CONTRACT);
+
+describe.each(tunedApps.map((a) => [a.app.label, a] as const))('the tuning state machine of the %s', (_label, { subject: s, definition }) => {
+  test('is valid Amazon States Language (asl-validator)', () => {
+    const { isValid, errors } = validateAsl(JSON.parse(JSON.stringify(definition)));
+    expect({ isValid, errors }).toEqual({ isValid: true, errors: [] });
+  });
+
+  for (const scenario of TUNING_EXECUTIONS) {
+    test(scenario.name, async () => {
+      const world = trainingWorld(scenario.world);
+      const e = await execute(definition, scenario.input ?? {}, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
+      const retries: Record<string, number> = {};
+      for (const h of e.history) {
+        if (h.type === 'RetryScheduled') {
+          retries[h.state] = (retries[h.state] ?? 0) + 1;
+        }
+      }
+      const hasTopic = s.topicArn !== undefined;
+      expect({
+        status: e.status,
+        error: e.error,
+        path: e.path,
+        retries,
+        notifications: world.log.notifications.map((n) => n.message.status),
+        entered: (scenario.notEntered ?? []).filter((st) => e.path.includes(st)),
+      }).toEqual({
+        status: scenario.status,
+        error: scenario.error,
+        path: hasTopic ? scenario.path : scenario.path!.filter((p) => !NOTIFY_STATES.has(p)),
+        retries: scenario.retries ?? {},
+        notifications: hasTopic ? scenario.notifications : [],
+        entered: [],
+      });
+    });
+  }
+
+  test('on the success path, the tuning job is named under the prefix, trains the plain run\'s job, and its best job is registered', async () => {
+    const world = trainingWorld({ metrics: { 'validation:auc': 0.91, 'train:loss': 0.04 } });
+    const e = await execute(definition, { hyperparameters: { epochs: 5, eta: '0.5' } }, { tasks: world.tasks, stateMachineArn: s.stateMachineArn, executionName: 'run-1' });
+    expect(e.status).toBe('SUCCEEDED');
+    const [, tune, describeJob, register] = world.log.calls;
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateHyperParameterTuningJob.html#sagemaker-CreateHyperParameterTuningJob-request-HyperParameterTuningJobName
+    const name = tune.arguments.HyperParameterTuningJobName;
+    expect(name).toMatch(new RegExp(`^${s.prefix}-[0-9a-f]{12}$`));
+    expect(name.length).toBeLessThanOrEqual(32);
+    const def = tune.arguments.TrainingJobDefinition;
+    expect(def.RoleArn).toBe(s.trainingRoleArn);
+    expect(def.OutputDataConfig).toEqual({
+      S3OutputPath: `s3://${s.modelsBucketArn.replace('arn:aws:s3:::', '')}/${s.outputPrefix}`,
+      ...(s.modelsKeyArn ? { KmsKeyId: s.modelsKeyArn } : {}),
+    });
+    expect(def.InputDataConfig.map((c: any) => c.DataSource.S3DataSource.S3Uri))
+      .toEqual(s.channels.map((c) => `s3://${c.bucketArn.replace('arn:aws:s3:::', '')}/${c.prefix}`));
+    // The execution's hyperparameters override the static ones, but never a tuned one (SageMaker rejects a hyperparameter that is both).
+    expect(def.StaticHyperParameters.epochs).toBe('5');
+    const tuned = [
+      ...(tune.arguments.HyperParameterTuningJobConfig.ParameterRanges.ContinuousParameterRanges ?? []),
+      ...(tune.arguments.HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges ?? []),
+      ...(tune.arguments.HyperParameterTuningJobConfig.ParameterRanges.CategoricalParameterRanges ?? []),
+    ].map((r: any) => r.Name);
+    expect(Object.keys(def.StaticHyperParameters).filter((k) => tuned.includes(k))).toEqual([]);
+    expect(def).not.toHaveProperty('TensorBoardOutputConfig');
+    if (s.spec.spot) {
+      expect(def.EnableManagedSpotTraining).toBe(true);
+      expect(def.StoppingCondition.MaxWaitTimeInSeconds).toBeGreaterThanOrEqual(def.StoppingCondition.MaxRuntimeInSeconds);
+      expect(def.CheckpointConfig.S3Uri).toBe(`s3://${s.modelsBucketArn.replace('arn:aws:s3:::', '')}/${s.checkpointPrefix}${name}/`);
+    }
+    // The best training job (DescribeHyperParameterTuningJob's BestTrainingJob) is read and registered.
+    expect(describeJob.arguments.TrainingJobName).toMatch(new RegExp(`^${name}-\\d{3}-[0-9a-f]{8}$`));
+    expect(register.arguments.CustomerMetadataProperties)
+      .toMatchObject({ TrainingJobName: describeJob.arguments.TrainingJobName, TuningJobName: name });
+    expect(register.arguments.InferenceSpecification.Containers[0].ModelDataUrl)
+      .toBe(`s3://${s.modelsBucketArn.replace('arn:aws:s3:::', '')}/${s.outputPrefix}${describeJob.arguments.TrainingJobName}/output/model.tar.gz`);
   });
 });

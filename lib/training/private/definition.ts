@@ -7,7 +7,7 @@ import { defineQualityGate, gateMetadata, gateTerms } from './quality-gate';
 import { PipelineRoles, modelPackagesArn } from './roles';
 import { defineOverlapCheck } from './overlap';
 import { defineRunInputCheck } from './run-input';
-import { prune, renderTrainingState } from './training-state';
+import { prune, renderTrainingState, renderTuningState } from './training-state';
 import { ValidatedConfig } from './validate';
 import * as perms from '../perms';
 import { ModelApprovalStatus } from '../training-options';
@@ -41,6 +41,8 @@ export interface DefinitionInputs {
   readonly roles: PipelineRoles;
   readonly vpcConfig: any;
   readonly trainingJobsArn: string;
+  /** With tuning: the training jobs its tuning jobs launch. */
+  readonly tunedJobsArn?: string;
 }
 
 /**
@@ -61,14 +63,19 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
     comment: 'A run id per execution; the training job is named <prefix>-<runId>, under the prefix the pipeline may use',
     assign: { runId: '{% $uuid() %}', throttleRetries: 0, capacityWaited: 0, capacityRetries: 0 },
   });
-  const train = renderTrainingState(scope, props, cfg, roles, inputs.vpcConfig, jobName);
+  // With tuning, a tuning job named `<prefix>-<12 hex digits of the run id>` (at most 19 + 1 + 12 = 32 characters, SageMaker's limit)
+  // replaces the training job; its best training job is what the states after it read, gate and register.
+  const tuningJobName = `'${cfg.jobNamePrefix}-' & $substring($join($split($runId, '-')), 0, 12)`;
+  const train = cfg.tuning
+    ? renderTuningState(scope, props, cfg, roles, inputs.vpcConfig, tuningJobName)
+    : renderTrainingState(scope, props, cfg, roles, inputs.vpcConfig, jobName);
 
   const describeJob = tasks.CallAwsService.jsonata(scope, 'ReadFinalMetrics', {
     comment: 'Reads the final metrics and the model artifacts of the job',
     service: 'sagemaker',
     action: 'describeTrainingJob',
     iamAction: 'sagemaker:DescribeTrainingJob',
-    iamResources: [trainingJobsArn],
+    iamResources: [cfg.tuning ? inputs.tunedJobsArn! : trainingJobsArn],
     parameters: { TrainingJobName: '{% $trainingJobName %}' },
     assign: {
       modelDataUrl: '{% $states.result.ModelArtifacts.S3ModelArtifacts %}',
@@ -97,7 +104,11 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
         SupportedResponseMIMETypes: props.supportedResponseTypes,
         SupportedRealtimeInferenceInstanceTypes: props.supportedRealtimeInferenceInstanceTypes,
       },
-      CustomerMetadataProperties: { TrainingJobName: '{% $trainingJobName %}', ...gateMetadata(gate) },
+      CustomerMetadataProperties: {
+        TrainingJobName: '{% $trainingJobName %}',
+        ...(cfg.tuning ? { TuningJobName: '{% $tuningJobName %}' } : {}),
+        ...gateMetadata(gate),
+      },
     }),
     assign: { modelPackageArn: '{% $states.result.ModelPackageArn %}' },
   });
@@ -169,7 +180,21 @@ export function defineStates(scope: Construct, props: TrainingPipelineProps, cfg
     return chain(notifyGateFailed, gateFailed);
   });
 
-  train.next(describeJob).next(choice);
+  if (cfg.tuning) {
+    // No training job of the tuning job completed with an objective value (all failed or were stopped): nothing to gate.
+    const noBest = sfn.Pass.jsonata(scope, 'NoBestTrainingJob', {
+      comment: 'The tuning job ended without a best training job',
+      outputs: '{% {"Error": "NoTrainingJobCompleted", "Cause": \'Tuning job \' & $tuningJobName & \' ended without a training job that '
+        + 'completed with an objective value (training jobs: \' & $string($tuningJobCounters) & \'); nothing was registered\'} %}',
+    });
+    noBest.next(onFailure);
+    train.next(sfn.Choice.jsonata(scope, 'BestTrainingJob', { comment: 'The tuning job\'s best training job, if any' })
+      .when(sfn.Condition.jsonata("{% $type($trainingJobName) = 'string' %}"), describeJob, { comment: 'A training job completed' })
+      .otherwise(noBest));
+  } else {
+    train.next(describeJob);
+  }
+  describeJob.next(choice);
   const overlap = defineOverlapCheck(scope, defineRunInputCheck(scope, props.channels, train));
   overlap.addCatch(onFailure, { errors: [sfn.Errors.ALL] });
   return prepare.next(overlap);

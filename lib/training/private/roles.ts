@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { TUNED_JOB_SUFFIX_PATTERN, TUNING_RUN_ID_PATTERN } from './tuning';
 import { ValidatedConfig } from './validate';
 import { ILakeZone } from '../../data-lake';
 import { kmsThroughS3 } from '../../private/s3-grants';
@@ -71,7 +72,9 @@ export function definePipelineRoles(scope: Construct, props: TrainingPipelinePro
   trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.LOG_GROUP_ACTIONS, resources: [trainingLogGroupArn] }));
   trainingAcks.add(trainingLogGroupArn, `CreateLogGroup and DescribeLogStreams on SageMaker's fixed training log group ${perms.TRAINING_LOG_GROUP} only; `
     + 'the ":*" suffix is the ARN form CloudWatch Logs authorizes log-group actions against.');
-  const logStreams = logStreamsArn(stack, cfg.jobNamePrefix);
+  const logStreams = cfg.tuning
+    ? logStreamsArn(stack, `${cfg.jobNamePrefix}-${TUNING_RUN_ID_PATTERN}${TUNED_JOB_SUFFIX_PATTERN}`)
+    : logStreamsArn(stack, `${cfg.jobNamePrefix}-${perms.RUN_ID_PATTERN}`);
   trainingRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.LOG_STREAM_ACTIONS, resources: [logStreams] }));
   trainingAcks.add(logStreams, 'Only the log streams of this pipeline\'s training jobs (<job-name>/algo-<n>-<time>), whose names are '
     + 'generated per execution.');
@@ -103,13 +106,19 @@ export function definePipelineRoles(scope: Construct, props: TrainingPipelinePro
     description: `Step Functions state machine of the training pipeline ${scope.node.path}`,
   });
   const machineAcks = new WildcardAcknowledgments(stateMachineRole);
-  stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.TRAINING_JOB_ACTIONS, resources: [trainingJobsArn] }));
+  if (cfg.tuning) {
+    // The tuning jobs of this pipeline only (<prefix>-<12 hex digits>); SageMaker itself creates their training jobs.
+    const tuningJobs = stack.formatArn({ service: 'sagemaker', resource: 'hyper-parameter-tuning-job', resourceName: `${cfg.jobNamePrefix}-${TUNING_RUN_ID_PATTERN}` });
+    stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.TUNING_JOB_ACTIONS, resources: [tuningJobs] }));
+  } else {
+    stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.TRAINING_JOB_ACTIONS, resources: [trainingJobsArn] }));
+  }
   // No acknowledgment: the jobs' ARN has no '*' (<prefix>-<uuid> as '?' patterns), so AwsSolutions-IAM5 does not flag it.
   machineAcks.add('*', 'Step Functions log delivery (logs:*LogDelivery, DescribeLogGroups, ...) and X-Ray tracing (xray:PutTraceSegments, ...) '
     + 'support no resource-level permissions; these statements are the ones aws-stepfunctions generates for logging and tracing.');
   stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: perms.SYNC_RULE_ACTIONS,
-    resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: perms.SYNC_RULE_NAME })],
+    resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: cfg.tuning ? perms.TUNING_SYNC_RULE_NAME : perms.SYNC_RULE_NAME })],
   }));
   stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['iam:PassRole'],
@@ -154,12 +163,12 @@ export function grantObjects(grantee: iam.IGrantable, zone: ILakeZone, prefix: s
   return zone.bucket.arnForObjects(`${zone.normalizePrefix(prefix)}*`);
 }
 
-function logStreamsArn(stack: Stack, jobNamePrefix: string): string {
+function logStreamsArn(stack: Stack, jobNamePattern: string): string {
   // Training log streams are named `<job-name>/algo-<n>-<timestamp>`; the job names are this pipeline's only (RUN_ID_PATTERN).
   return stack.formatArn({
     service: 'logs',
     resource: 'log-group',
-    resourceName: `${perms.TRAINING_LOG_GROUP}:log-stream:${jobNamePrefix}-${perms.RUN_ID_PATTERN}/*`,
+    resourceName: `${perms.TRAINING_LOG_GROUP}:log-stream:${jobNamePattern}/*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }
@@ -167,4 +176,11 @@ function logStreamsArn(stack: Stack, jobNamePrefix: string): string {
 /** The versions of a model package group. Group names are lowercase (ModelRegistry checks it), as in SageMaker's ARNs. */
 export function modelPackagesArn(stack: Stack, groupName: string): string {
   return stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${groupName}/*` });
+}
+
+/** The training jobs that this pipeline's tuning jobs launch: `<prefix>-<12 hex digits>-<3 digits>-<8 hex digits>`. */
+export function tunedJobsArn(stack: Stack, jobNamePrefix: string): string {
+  return stack.formatArn({
+    service: 'sagemaker', resource: 'training-job', resourceName: `${jobNamePrefix}-${TUNING_RUN_ID_PATTERN}${TUNED_JOB_SUFFIX_PATTERN}`,
+  });
 }

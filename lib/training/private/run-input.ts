@@ -15,10 +15,18 @@ import { TrainingChannel } from '../training-options';
 
 const INPUT = '$states.context.Execution.Input';
 
-/** The HyperParameters of the job: the pipeline's, overridden by the execution's (values converted to strings, as SageMaker takes). */
-export function hyperparametersExpression(defaults: { [key: string]: string } | undefined): string {
-  return `{% ($hp := ${INPUT}.hyperparameters; $merge($append([${JSON.stringify(defaults ?? {})}], `
-    + "$type($hp) = 'object' ? $each($hp, function($v, $k) {{ $k: $string($v) }}) : []))) %}";
+/**
+ * The HyperParameters of the job: the pipeline's, overridden by the execution's (values converted to strings, as SageMaker takes).
+ * With tuning, the static hyperparameters of its jobs, without the `tuned` ones (SageMaker rejects a hyperparameter that is both).
+ */
+export function hyperparametersExpression(defaults: { [key: string]: string } | undefined, tuned?: string[]): string {
+  const merged = `$merge($append([${JSON.stringify(defaults ?? {})}], `
+    + "$type($hp) = 'object' ? $each($hp, function($v, $k) {{ $k: $string($v) }}) : []))";
+  if (!tuned) {
+    return `{% ($hp := ${INPUT}.hyperparameters; ${merged}) %}`;
+  }
+  return `{% ($hp := ${INPUT}.hyperparameters; $tuned := ${JSON.stringify(tuned)}; `
+    + `$merge([{}, $sift(${merged}, function($v, $k) {$not($k in $tuned)})])) %}`;
 }
 
 /**

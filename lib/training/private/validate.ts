@@ -6,6 +6,7 @@ import { ILakeZone } from '../../data-lake';
 import { lookupInstance } from '../../private/instance-catalog';
 import { checkSchedule } from '../../private/schedules';
 import { InputErrors, checkDuration, checkWholeNumber, describe, isToken } from '../../private/validation';
+import { MAX_TUNING_PREFIX, ValidatedTuning, validateTuning } from './tuning';
 import type { TrainingPipelineProps } from '../training-pipeline';
 
 /*
@@ -46,15 +47,20 @@ export interface ValidatedConfig {
   readonly spot: boolean;
   readonly maxWait?: Duration;
   readonly hyperparameters?: { [key: string]: string };
+  /** The tuning, when the pipeline tunes. */
+  readonly tuning?: ValidatedTuning;
 }
 
 /** Checks the props (collecting every problem in `errors`) and applies their defaults. */
 export function validate(scope: Construct, errors: InputErrors, props: TrainingPipelineProps): ValidatedConfig {
   // Job names and prefixes.
-  const jobNamePrefix = props.jobNamePrefix ?? defaultJobNamePrefix(scope);
+  const jobNamePrefix = props.jobNamePrefix ?? defaultJobNamePrefix(scope, props.tuning ? MAX_TUNING_PREFIX : 26);
   if (!isToken(jobNamePrefix) && !JOB_NAME_PREFIX.test(jobNamePrefix)) {
     errors.add('jobNamePrefix', jobNamePrefix, '1-26 lowercase letters, digits and hyphens, starting and ending with a letter or digit '
       + '(job names are "<prefix>-<uuid>", at most 63 characters)');
+  } else if (props.tuning && !isToken(jobNamePrefix) && jobNamePrefix.length > MAX_TUNING_PREFIX) {
+    errors.add('jobNamePrefix', jobNamePrefix, `at most ${MAX_TUNING_PREFIX} characters with tuning (tuning jobs are named "<prefix>-<12 hex digits>", `
+      + 'and SageMaker allows at most 32 characters)');
   }
   isolatePrefix(scope, jobNamePrefix);
   const outputPrefix = props.outputPrefix ?? `training/${jobNamePrefix}/`;
@@ -275,20 +281,27 @@ export function validate(scope: Construct, errors: InputErrors, props: TrainingP
     errors.check(count >= 1 && count <= 5, 'securityGroups', `${count} groups`, '1 to 5 security groups');
   }
 
+  // Tuning: its training jobs are the plain run's job; the tuning job's runtime replaces the job's in the state machine's timeout.
+  const tuning = props.tuning ? validateTuning(errors, props.tuning, {
+    metricNames, staticHyperparameters: Object.keys(props.hyperparameters ?? {}), tensorBoard: props.tensorBoard ?? false,
+    jobRuntime: (spot ? maxWait : maxRuntime)?.plus(Duration.seconds(maxPendingSeconds ?? 0)),
+  }) : undefined;
+
   // Schedule: one cron/rate check for every construct; a run must end (the state machine's timeout) before the next one starts.
-  const timeout = runTimeout(spot ? maxWait : maxRuntime, capacityWaitBudget, maxPendingSeconds);
+  const timeout = runTimeout(tuning ? tuning.runtime : spot ? maxWait : maxRuntime, capacityWaitBudget, tuning ? undefined : maxPendingSeconds);
   if (props.schedule !== undefined) {
     const parsed = checkSchedule(errors, 'schedule', props.schedule, { timeZone: false });
     if (parsed.kind === 'rate' && timeout && !timeout.isUnresolved() && parsed.rateMinutes! * 60 < timeout.toSeconds()) {
       errors.add('schedule', props.schedule.expressionString, `no more frequent than the state machine's timeout (${timeout.toHumanString()}: `
-        + `${spot ? 'maxWait' : 'maxRuntime'}${maxPendingSeconds !== undefined ? ' + maxPendingTime' : ''} + capacityWaitBudget + 1 hour), `
+        + `${tuning ? 'tuning.maxRuntime' : spot ? 'maxWait' : 'maxRuntime'}${maxPendingSeconds !== undefined && !tuning ? ' + maxPendingTime' : ''} `
+        + '+ capacityWaitBudget + 1 hour), '
         + 'so that scheduled runs cannot overlap');
     }
   }
 
   return {
     maxPendingSeconds, internalErrorRetries, capacityWaitBudget, jobNamePrefix, outputPrefix, modelsZone, zones, instanceCount, volumeGb,
-    volumeKey, maxRuntime, spot, maxWait, hyperparameters,
+    volumeKey, maxRuntime, spot, maxWait, hyperparameters, tuning,
   };
 }
 
@@ -348,8 +361,8 @@ function isolatePrefix(scope: Construct, prefix: string): void {
 }
 
 /** A default job-name prefix from the construct path: lowercase, hyphens, at most 26 characters, unique per app. */
-function defaultJobNamePrefix(scope: Construct): string {
-  const name = Names.uniqueResourceName(scope, { maxLength: 26, separator: '-' }).toLowerCase()
+function defaultJobNamePrefix(scope: Construct, maxLength: number): string {
+  const name = Names.uniqueResourceName(scope, { maxLength, separator: '-' }).toLowerCase()
     .replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
   return name || 'training';
 }

@@ -31,6 +31,24 @@ export interface TrainingWorld {
   readonly failureReason?: string;
   /** Other executions of the state machine that ListExecutions reports RUNNING (default: none; the calling one always is). */
   readonly runningExecutions?: string[];
+  /** How a tuning job ends (createHyperParameterTuningJob.sync); the best training job's final metrics are `metrics`. */
+  readonly tuning?: TuningOutcome;
+}
+
+/** A tuning job's outcome, in DescribeHyperParameterTuningJob's terms (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeHyperParameterTuningJob.html). */
+export interface TuningOutcome {
+  /** HyperParameterTuningJobStatus at the end: Completed (default), Failed or Stopped. */
+  readonly ends?: 'Completed' | 'Failed' | 'Stopped';
+  /** Training jobs that completed with an objective value (default 10); with none, there is no BestTrainingJob. */
+  readonly completed?: number;
+  /** Training jobs that failed with a non-retryable error (default 0). */
+  readonly failed?: number;
+  /** Training jobs stopped early (default 0). */
+  readonly stopped?: number;
+  /** TuningJobCompletionDetails.NumberOfTrainingJobsObjectiveNotImproving: the tuning job ended on BestObjectiveNotImproving. */
+  readonly notImproving?: number;
+  /** The FailureReason of a tuning job that ends Failed. */
+  readonly failureReason?: string;
 }
 
 /** A job that SageMaker could not give instances (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-eu-capacity-error.html). */
@@ -81,6 +99,19 @@ export function trainingWorld(world: TrainingWorld = {}): { tasks: TaskResponder
           return { error: 'States.TaskFailed', cause: JSON.stringify(lastJob), seconds };
         }
         return { result: lastJob, seconds };
+      }
+      case 'sagemaker:createHyperParameterTuningJob.sync': {
+        const tuning = describeTuningJob(call.arguments, world);
+        if (tuning.BestTrainingJob) {
+          const def = call.arguments.TrainingJobDefinition;
+          const best = tuning.BestTrainingJob.TrainingJobName;
+          lastJob = describeJob({ ...def, TrainingJobName: best, HyperParameters: def.StaticHyperParameters }, world);
+        }
+        const seconds = 6 * 3600;
+        if (tuning.HyperParameterTuningJobStatus !== 'Completed') {
+          return { error: 'States.TaskFailed', cause: JSON.stringify(tuning), seconds };
+        }
+        return { result: tuning, seconds };
       }
       case 'aws-sdk:sagemaker:describeTrainingJob':
         if (!lastJob || call.arguments.TrainingJobName !== lastJob.TrainingJobName) {
@@ -161,4 +192,60 @@ function describeJob(args: any, world: TrainingWorld): any {
     job.FailureReason = world.failureReason ?? 'AlgorithmError: ExecuteUserScriptError: Command "python train.py" exited with code 1';
   }
   return job;
+}
+
+/**
+ * A DescribeHyperParameterTuningJob response for the tuning job CreateHyperParameterTuningJob was asked to run: its training jobs are
+ * named `<tuning-job-name>-<3-digit index>-<8 hex digits>`, the best one is the BestTrainingJob (absent when none completed).
+ */
+function describeTuningJob(args: any, world: TrainingWorld): any {
+  const t = world.tuning ?? {};
+  const name = args.HyperParameterTuningJobName;
+  const completed = t.completed ?? 10;
+  const failed = t.failed ?? 0;
+  const stopped = t.stopped ?? 0;
+  const config = args.HyperParameterTuningJobConfig;
+  const objective = config.HyperParameterTuningJobObjective;
+  const response: any = {
+    HyperParameterTuningJobName: name,
+    HyperParameterTuningJobArn: `arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/${name}`,
+    HyperParameterTuningJobConfig: config,
+    TrainingJobDefinition: args.TrainingJobDefinition,
+    HyperParameterTuningJobStatus: t.ends ?? 'Completed',
+    CreationTime: JOB_START,
+    HyperParameterTuningEndTime: '2026-01-05T15:00:05.000Z',
+    LastModifiedTime: '2026-01-05T15:00:05.000Z',
+    TrainingJobStatusCounters: { Completed: completed, InProgress: 0, RetryableError: 0, NonRetryableError: failed, Stopped: stopped },
+    ObjectiveStatusCounters: { Succeeded: completed, Pending: 0, Failed: failed + stopped },
+    ConsumedResources: { RuntimeInSeconds: 6 * 3600 },
+    Tags: [{ Key: 'MANAGED_BY_AWS', Value: 'STARTED_BY_STEP_FUNCTIONS' }],
+  };
+  if (completed > 0) {
+    const jobName = `${name}-${String(Math.min(completed, 999)).padStart(3, '0')}-7e3eb3a9`;
+    response.BestTrainingJob = {
+      TrainingJobName: jobName,
+      TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${jobName}`,
+      TuningJobName: name,
+      TrainingJobStatus: 'Completed',
+      ObjectiveStatus: 'Succeeded',
+      CreationTime: JOB_START,
+      TrainingStartTime: '2026-01-05T09:03:00.000Z',
+      TrainingEndTime: '2026-01-05T10:35:00.000Z',
+      TunedHyperParameters: Object.fromEntries([
+        ...(config.ParameterRanges.ContinuousParameterRanges ?? []).map((r: any) => [r.Name, r.MinValue]),
+        ...(config.ParameterRanges.IntegerParameterRanges ?? []).map((r: any) => [r.Name, r.MaxValue]),
+        ...(config.ParameterRanges.CategoricalParameterRanges ?? []).map((r: any) => [r.Name, r.Values[0]]),
+      ]),
+      FinalHyperParameterTuningJobObjectiveMetric: {
+        MetricName: objective.MetricName, Type: objective.Type, Value: world.metrics?.[objective.MetricName] ?? 0,
+      },
+    };
+  }
+  if (t.notImproving !== undefined) {
+    response.TuningJobCompletionDetails = { NumberOfTrainingJobsObjectiveNotImproving: t.notImproving };
+  }
+  if (t.ends === 'Failed') {
+    response.FailureReason = t.failureReason ?? 'The tuning job failed: all training jobs failed with non-retryable errors';
+  }
+  return response;
 }
