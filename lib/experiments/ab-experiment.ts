@@ -12,6 +12,7 @@ import { AlarmSeverity, IAlertTopics } from '../monitoring';
 import { AlarmFactory } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
+import { grantObjects } from '../private/s3-grants';
 import { checkSchedule } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber, describe, isToken, requireProps } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint } from '../serving';
@@ -421,16 +422,15 @@ export class AbExperiment extends Construct {
     acknowledge(fn.role, [configs], 'sagemaker:DescribeEndpointConfig only (read): the endpoint configuration is named by CloudFormation '
       + 'at each deployment, so its name is not known when the policy is written.');
 
-    grantList(f, reportZone, this.reportPrefix);
-    grantObjects(fn, reportZone, `${this.reportPrefix}*`, [...perms.READ_OBJECT_ACTIONS, ...perms.WRITE_OBJECT_ACTIONS], true,
-      'reads and writes this experiment\'s state and reports');
+    // Through the shared lake grants: ListBucket only under the prefix, object actions on the prefix, and the lake key only when
+    // S3 calls it for this bucket (never to decrypt or encrypt directly).
+    grantObjects(f, { ...zoneScope(reportZone, this.reportPrefix), reason: 'The function reads and writes this experiment\'s state and reports' },
+      { read: true, write: true });
     if (measure && capture) {
-      const capturePrefix = `${capture.prefix}${this.endpointName}/`;
-      grantList(f, capture.zone, capturePrefix);
-      grantObjects(fn, capture.zone, `${capturePrefix}*`, perms.READ_OBJECT_ACTIONS, false, 'reads the capture files, named by SageMaker');
-      grantList(f, measure.groundTruthZone, measure.groundTruthPrefix);
-      grantObjects(fn, measure.groundTruthZone, `${measure.groundTruthPrefix}*`, perms.READ_OBJECT_ACTIONS, false,
-        'reads the ground-truth files, named by the application');
+      grantObjects(f, { ...zoneScope(capture.zone, `${capture.prefix}${this.endpointName}/`), reason: 'The function reads the capture files, named by SageMaker' },
+        { read: true });
+      grantObjects(f, { ...zoneScope(measure.groundTruthZone, measure.groundTruthPrefix), reason: 'The function reads the ground-truth files, named by the application' },
+        { read: true });
     }
   }
 }
@@ -448,24 +448,9 @@ function acknowledge(role: iam.IRole, patterns: string[], reason: string): void 
   }
 }
 
-function grantList(fn: lambda.IFunction, zone: ILakeZone, prefix: string): void {
-  fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: perms.LIST_ACTIONS,
-    resources: [zone.bucket.bucketArn],
-    conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-  }));
-}
-
-function grantObjects(fn: HandlerFunction, zone: ILakeZone, pattern: string, actions: string[], write: boolean, why: string): void {
-  const arn = zone.bucket.arnForObjects(pattern);
-  fn.function.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [arn] }));
-  if (zone.encryptionKey) {
-    fn.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: write ? perms.KMS_ENCRYPT_ACTIONS : perms.KMS_DECRYPT_ACTIONS,
-      resources: [zone.encryptionKey.keyArn],
-    }));
-  }
-  acknowledge(fn.role, [arn], `The function ${why}: ${actions.join(', ')} only, under this prefix.`);
+/** The objects of a zone under a bucket-relative key prefix. */
+function zoneScope(zone: ILakeZone, prefix: string): { bucket: ILakeZone['bucket']; encryptionKey?: ILakeZone['encryptionKey']; prefix: string } {
+  return { bucket: zone.bucket, encryptionKey: zone.encryptionKey, prefix };
 }
 
 /** True for an endpoint known to apply the weights in code at each deployment (DesiredWeight not retained). */

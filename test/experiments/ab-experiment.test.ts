@@ -125,12 +125,19 @@ describe('AbExperiment', () => {
         Resource: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn',
       },
       { Action: 'sagemaker:DescribeEndpointConfig', Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*' },
+      { Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: stateArn('/experiments/churn/ChurnV4/*') },
       {
-        Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Lake/), 'Arn'] },
+        Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Lakemonitoring/), 'Arn'] },
         Condition: { StringLike: { 's3:prefix': ['experiments/churn/ChurnV4/*'] } },
       },
-      { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: stateArn('/experiments/churn/ChurnV4/*') },
-      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Lake.*Key/), 'Arn'] } },
+      // The lake key only when S3 uses it for this bucket: never to decrypt or encrypt directly.
+      {
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] },
+        Condition: {
+          StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [{ 'Fn::GetAtt': [expect.stringMatching(/^Lakemonitoring/), 'Arn'] }, stateArn('/experiments/churn/ChurnV4/*')] },
+        },
+      },
     ]);
   });
 
@@ -146,10 +153,10 @@ describe('AbExperiment', () => {
     const where = (x: any): string[] => (x.Condition ? x.Condition.StringLike['s3:prefix']
       : [x.Resource].flat().map((r: any) => `${r['Fn::Join'][1][0]['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '')}:${r['Fn::Join'][1][1]}`));
     expect(s3Statements.map((x) => [x.Action, where(x)])).toEqual([
+      [['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], ['Lakemonitoring:/experiments/churn/ChurnV4/*']],
       ['s3:ListBucket', ['experiments/churn/ChurnV4/*']],
-      [['s3:GetObject', 's3:PutObject'], ['Lakemonitoring:/experiments/churn/ChurnV4/*']],
-      ['s3:ListBucket', ['data-capture/churn/*']],
       ['s3:GetObject', ['Lakecurated:/ground-truth/churn/*', 'Lakemonitoring:/data-capture/churn/*']],
+      ['s3:ListBucket', ['data-capture/churn/*']],
       ['s3:ListBucket', ['ground-truth/churn/*']],
     ]);
     expect(JSON.stringify(statements)).not.toContain('s3:DeleteObject');
@@ -164,7 +171,7 @@ describe('AbExperiment', () => {
       expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: expect.stringMatching(/^AlertsWarning/) } }),
       expect.objectContaining({
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        Resource: expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/^AlertsKey/), 'Arn'] }]),
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AlertsKey/), 'Arn'] },
       }),
     ]));
     expect(JSON.stringify(statements)).not.toContain('AlertsCritical');

@@ -94,11 +94,22 @@ describe('AbExperiment alarm and principal, exactly', () => {
         },
         { Action: 'sagemaker:DescribeEndpointConfig', Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*' },
         {
+          Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Effect: 'Allow',
+          Resource: '<Serve/Lake/monitoring.Arn>/experiments/churn/ChurnV4/*',
+        },
+        {
           Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['experiments/churn/ChurnV4/*'] } }, Effect: 'Allow',
           Resource: '<Serve/Lake/monitoring.Arn>',
         },
-        { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: '<Serve/Lake/monitoring.Arn>/experiments/churn/ChurnV4/*' },
-        { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: '<Serve/Lake/Key.Arn>' },
+        {
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Condition: {
+            StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['<Serve/Lake/monitoring.Arn>', '<Serve/Lake/monitoring.Arn>/experiments/churn/ChurnV4/*'] },
+          },
+          Effect: 'Allow',
+          Resource: '<Serve/Lake/Key.Arn>',
+        },
       ],
       managedPolicyArns: [],
     });

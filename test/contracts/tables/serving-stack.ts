@@ -631,6 +631,9 @@ function experimentLakeRows(s: ServingSubject): CallRow[] {
       { call: 'S3 encrypts its state with the lake key', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn, context: viaS3(st.bucketArn), expect: 'allowed', source: S3_SSE_KMS },
       { call: 'S3 decrypts its state with the lake key', action: 'kms:Decrypt', resource: s.lakeKeyArn, context: viaS3(st.bucketArn), expect: 'allowed', source: S3_SSE_KMS },
       { call: 'schedules the lake key for deletion', action: 'kms:ScheduleKeyDeletion', resource: s.lakeKeyArn, expect: 'denied', source: S3_SSE_KMS },
+      // The key is the lake's: only S3 may use it on the function's behalf, and only for this bucket (the shared zone grants).
+      { call: 'decrypts with the lake key directly (not through S3)', action: 'kms:Decrypt', resource: s.lakeKeyArn, expect: 'denied', source: KMS_VIA_SERVICE },
+      { call: 'encrypts with the lake key directly (not through S3)', action: 'kms:GenerateDataKey', resource: s.lakeKeyArn, expect: 'denied', source: KMS_VIA_SERVICE },
     );
   }
   const gt = s.experimentGroundTruth;
