@@ -2,7 +2,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ServingStack } from './stacks/serving-stack';
 import { TrainingStack } from './stacks/training-stack';
-import { AlertTopics, DataLake } from '../lib';
+import { AlertTopics, DataLake, StreamIngestion } from '../lib';
 
 /**
  * The data stack: the platform's shared, long-lived resources: the lake that every other stack reads from and writes
@@ -11,11 +11,20 @@ import { AlertTopics, DataLake } from '../lib';
 export class DataStack extends Stack {
   public readonly lake: DataLake;
   public readonly alerts: AlertTopics;
+  /** Churn events into the raw zone (events/churn/data/event_type=.../year=.../), with delivery and freshness alarms. */
+  public readonly ingestion: StreamIngestion;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.lake = new DataLake(this, 'Lake');
     this.alerts = new AlertTopics(this, 'Alerts');
+    this.ingestion = new StreamIngestion(this, 'Events', {
+      lake: this.lake,
+      prefix: 'events/churn/',
+      dynamicPartitioning: true,
+      partitionKeys: [{ name: 'event_type', query: '.event_type' }],
+      alerts: this.alerts,
+    });
   }
 }
 

@@ -228,6 +228,8 @@ export class StreamIngestion extends Construct {
   public readonly bufferSizeMiB: number;
   /** The log group of delivery errors. */
   public readonly logGroup: logs.LogGroup;
+  /** The log stream Firehose writes delivery errors to. */
+  public readonly logStream: logs.LogStream;
   /** The source stream, if the records come from a Kinesis data stream. */
   public readonly sourceStream?: kinesis.IStream;
   /** Fires when deliveries to S3 fail; undefined when switched off. */
@@ -259,7 +261,8 @@ export class StreamIngestion extends Construct {
     });
     this.grantDestination(cfg.prefix);
     this.logGroup = this.defineLogGroup(props);
-    const logStream = new logs.LogStream(this, 'DeliveryErrors', { logGroup: this.logGroup, removalPolicy: RemovalPolicy.RETAIN });
+    this.logStream = new logs.LogStream(this, 'DeliveryErrors', { logGroup: this.logGroup, removalPolicy: RemovalPolicy.RETAIN });
+    const logStream = this.logStream;
     iam.Grant.addToPrincipal({
       grantee: this.role,
       actions: LOG_ACTIONS,
