@@ -5,3 +5,4 @@ export * from './monitoring';
 export * from './drift';
 export * from './experiments';
 export * from './processing';
+export * from './api';

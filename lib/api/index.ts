@@ -1,0 +1,4 @@
+export * from './authorization';
+export * from './inference-api';
+export * from './inference-api-options';
+export * from './variant-targeting';
