@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ILakeZone } from './lake-zone';
 import { LakeZoneView } from './private-lake-zone-view';
 import { denyGrantsNotForAwsResources } from '../private/kms';
+import { acknowledgeSharedRule } from '../private/nag';
 import { InputErrors, describe, isToken, requireProps, wholeDays } from '../private/validation';
 
 /**
@@ -294,10 +295,12 @@ export class DataLake extends Construct implements IDataLake {
       { id: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check', reason: 'This is the access-log bucket of the lake; logging it into itself would loop.' },
       {
         id: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
-        reason: 'S3 server access logs are delivered only to buckets encrypted with SSE-S3, not SSE-KMS.',
+        reason: SSE_S3_REASON,
       },
       { id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check', reason: OBJECT_LOCK_REASON },
     );
+    acknowledgeSharedRule(this.accessLogsBucket, 'S3DefaultEncryptionKMS', SSE_S3_REASON);
+    acknowledgeSharedRule(this.accessLogsBucket, 'S3BucketReplicationEnabled', REPLICATION_REASON);
 
     for (const zoneName of zoneNames) {
       const bucket = this.defineZoneBucket(zoneName, {
@@ -436,6 +439,7 @@ export class DataLake extends Construct implements IDataLake {
       });
     }
     enableEventBridge(bucket);
+    acknowledgeSharedRule(bucket, 'S3BucketReplicationEnabled', REPLICATION_REASON);
     if (opts.lockDays === undefined) {
       Validations.of(bucket).acknowledge({ id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check', reason: OBJECT_LOCK_REASON });
     }
@@ -443,6 +447,11 @@ export class DataLake extends Construct implements IDataLake {
   }
 }
 
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html: "You can use default bucket encryption on
+// the destination bucket only if you use server-side encryption with Amazon S3 managed keys (SSE-S3)".
+const SSE_S3_REASON = 'S3 server access logs are delivered only to buckets encrypted with SSE-S3, not SSE-KMS.';
+const REPLICATION_REASON = 'The bucket is versioned and retained; replication needs a destination bucket in another Region or account '
+  + 'that the user owns, so it is opt-in (tracking: a DataLake replication option, #12 item 4).';
 const OBJECT_LOCK_REASON = 'Object Lock cannot be turned off once on, and lake data must stay deletable by lifecycle expiry and '
   + 'erasure requests; it is opt-in for the raw zone (rawObjectLockRetention).';
 

@@ -22,6 +22,7 @@ import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
 import { handlerPrefix, normalizePrefix } from '../private/lake-prefix';
+import { acknowledgeInlinePolicy } from '../private/nag';
 import { MAX_ALARM_WINDOW_MINUTES, checkSchedule } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber, requireProps } from '../private/validation';
 import { EndpointDataCapture, IModelEndpoint } from '../serving';
@@ -509,6 +510,12 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
         },
         targets: [new targets.SfnStateMachine(props.retrainOnDrift.stateMachine, { retryAttempts: 2 })],
       });
+      // The role the CDK defines for the target (one per state machine, `EventsRole`): states:StartExecution on it only.
+      const eventsRole = props.retrainOnDrift.stateMachine.node.tryFindChild('EventsRole');
+      if (eventsRole) {
+        acknowledgeInlinePolicy(eventsRole, 'The role EventBridge assumes to start this one state machine (the CDK\'s role for an '
+          + 'EventBridge target, states:StartExecution on it only): inline so that it cannot be attached to any other principal.');
+      }
     }
 
     if (props.modelQuality) {

@@ -1,7 +1,7 @@
-import { Duration, IResolvable, Lazy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, IResolvable, Lazy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeNoAlarmAction } from './nag';
+import { acknowledgeAlarmWithoutAction, acknowledgeNoAlarmAction } from './nag';
 import { InputErrors, MlopsValidationError, checkWholeNumber, isDuration } from './validation';
 import type { AlarmTuning } from '../monitoring/alarm-tuning';
 import { AlarmSeverity, IAlertTopics } from '../monitoring/alert-topics';
@@ -205,7 +205,7 @@ export class AlarmFactory {
       threshold: spec.threshold,
       metrics: spec.metrics,
     });
-    Validations.of(alarm).acknowledge({ id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check', reason: spec.noActionReason });
+    acknowledgeAlarmWithoutAction(alarm, spec.noActionReason);
     return alarm;
   }
 

@@ -3,7 +3,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -11,7 +10,7 @@ import { Construct } from 'constructs';
 import { AlarmFactory } from './alarm-factory';
 import { handlerCode } from './handler-asset';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from './kms';
-import { acknowledgeWildcardResources } from './nag';
+import { acknowledgeInlinePolicy, acknowledgeSharedRule, acknowledgeWildcardResources } from './nag';
 import { AlarmSeverity } from '../monitoring/alert-topics';
 
 /** How to define the one function of a pre-built handler in a stack. */
@@ -50,7 +49,7 @@ export class HandlerFunction extends Construct {
   /** The role EventBridge Scheduler assumes to invoke the function. */
   public readonly schedulerRole: iam.Role;
   /**
-   * Runs that failed after Lambda's retries (the function's on-failure destination) and invocations the Scheduler could not
+   * Runs that failed after Lambda's retries (the function's dead-letter queue) and invocations the Scheduler could not
    * deliver (give it as the schedule target's `deadLetterQueue`), kept 14 days for inspection and replay.
    */
   public readonly deadLetterQueue: sqs.Queue;
@@ -81,16 +80,17 @@ export class HandlerFunction extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const dlqReason = 'This queue is itself the dead-letter queue of the handler (its on-failure destination and the schedules\' DLQ); '
-      + 'a message in it raises the DeadLetter alarm, and a queue behind it would only hide that.';
-    Validations.of(this.deadLetterQueue).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason },
-      { id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason },
-    );
-    // Scheduler invokes Lambda asynchronously: failed runs go to the on-failure destination after Lambda's retries
-    // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+    // cdk-nag sees that the queue is the function's dead-letter queue (AwsSolutions-SQS3 does not apply); Control Tower does not.
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'cdk-validator-cfnguard::sqs_dlq_check',
+      reason: 'This queue is itself the dead-letter queue of the handler (the function\'s and the schedules\'); a message in it raises '
+        + 'the DeadLetter alarm, and a queue behind it would only hide that.',
+    });
+    // Scheduler invokes Lambda asynchronously: failed runs go to the dead-letter queue after Lambda's retries, with the error in
+    // the message attributes (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html). A dead-letter
+    // queue (DeadLetterConfig) rather than an on-failure destination, which HIPAA Security and NIST 800-53 R5 do not recognize.
     this.function = new lambda.Function(this, 'Function', {
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
       description: options.description,
       code: handlerCode(options.handler),
@@ -105,11 +105,14 @@ export class HandlerFunction extends Construct {
       environment: { NODE_OPTIONS: '--enable-source-maps', ...options.environment },
     });
     this.function.node.addDependency(this.role);
-    Validations.of(this.function).acknowledge({
-      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-      reason: 'The function only calls regional AWS APIs (S3, CloudWatch, SageMaker); a VPC would add NAT or endpoint cost '
-        + 'and no protection, since its role limits what it can reach.',
-    });
+    const noVpcReason = 'The function only calls regional AWS APIs (S3, CloudWatch, SageMaker); a VPC would add NAT or endpoint cost '
+      + 'and no protection, since its role limits what it can reach.';
+    Validations.of(this.function).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: noVpcReason });
+    acknowledgeSharedRule(this.function, 'LambdaInsideVPC', noVpcReason);
+    acknowledgeSharedRule(this.function, 'LambdaConcurrency', 'Reserved concurrency is not set: it is carved out of the account\'s '
+      + 'concurrency pool, which must keep 100 unreserved executions, so a default would fail to deploy in accounts with a low limit; '
+      + 'the function runs once per schedule period (tracking: an option to reserve it, #12 item 4).');
+    acknowledgeInlinePolicy(this.role);
 
     // Confused-deputy prevention: only schedules of this account's default schedule group (where the library's schedules live)
     // may assume the role (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html).
@@ -122,6 +125,7 @@ export class HandlerFunction extends Construct {
       }),
       description: `Lets EventBridge Scheduler invoke the cdk-mlops ${options.handler} handler`,
     });
+    acknowledgeInlinePolicy(this.schedulerRole);
     // The Scheduler's Lambda target grants lambda:InvokeFunction on the function and its qualifiers (`<arn>:*`).
     acknowledgeWildcardResources(this.schedulerRole, [`${this.function.functionArn}:*`],
       'EventBridge Scheduler may invoke this one function (any version or alias of it, as the Lambda target grants), nothing else.');

@@ -53,13 +53,47 @@ export function flattenCfnReference(node: unknown): string {
 }
 
 /**
- * Acknowledges the Control Tower finding on an alarm defined without actions because the user gave no alert topics:
- * it still shows in the console, on dashboards and in composite alarms.
+ * The cdk-nag packs that share their rule names (`<pack>-<rule>`) and that the library's constructs are checked against besides
+ * AwsSolutions: HIPAA Security and NIST 800-53 R5.
+ */
+export const SHARED_RULE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5'];
+
+/**
+ * Acknowledges one rule of the HIPAA Security and NIST 800-53 R5 packs (e.g. `LambdaConcurrency`) on `scope`, with one reason
+ * for both: the packs check the same AWS Config rule under the same name.
+ */
+export function acknowledgeSharedRule(scope: IConstruct, rule: string, reason: string): void {
+  Validations.of(scope).acknowledge(...SHARED_RULE_PACKS.map((pack) => ({ id: `${pack}::${pack}-${rule}`, reason })));
+}
+
+/**
+ * Acknowledges the Control Tower, HIPAA Security and NIST 800-53 R5 findings on an alarm defined without actions because the
+ * user gave no alert topics: it still shows in the console, on dashboards and in composite alarms.
  */
 export function acknowledgeNoAlarmAction(alarm: IConstruct): void {
-  Validations.of(alarm).acknowledge({
-    id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
-    reason: 'No alert topics were given to this construct, so the alarm has no action; it still shows in the console, on '
-      + 'dashboards and in composite alarms. Pass alerts to route it.',
-  });
+  acknowledgeAlarmWithoutAction(alarm, 'No alert topics were given to this construct, so the alarm has no action; it still shows in '
+    + 'the console, on dashboards and in composite alarms. Pass alerts to route it.');
+}
+
+/** Acknowledges every pack's "alarm without action" rule on `alarm`, for `reason`. */
+export function acknowledgeAlarmWithoutAction(alarm: IConstruct, reason: string): void {
+  Validations.of(alarm).acknowledge({ id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check', reason });
+  acknowledgeSharedRule(alarm, 'CloudWatchAlarmAction', reason);
+}
+
+/**
+ * Why a role the library defines keeps its policy inline (HIPAA Security and NIST 800-53 R5 `IAMNoInlinePolicy`): AWS's IAM user
+ * guide recommends inline policies to keep "a strict one-to-one relationship between a policy and the identity that it's applied
+ * to" (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#choosing-managed-or-inline).
+ */
+export const INLINE_POLICY_REASON = 'The least-privilege policy of this one role, which the library defines for one purpose: inline on '
+  + 'purpose, so that it cannot be attached to any other principal (AWS IAM user guide: inline policies keep a strict one-to-one '
+  + 'relationship between a policy and its identity); CloudFormation versions and rolls it back with the stack.';
+
+/**
+ * Acknowledges the inline-policy rule on a role the library defines (its default policy and any overflow policy the CDK splits
+ * off) or on a policy the library attaches to such a role.
+ */
+export function acknowledgeInlinePolicy(roleOrPolicy: IConstruct, reason: string = INLINE_POLICY_REASON): void {
+  acknowledgeSharedRule(roleOrPolicy, 'IAMNoInlinePolicy', reason);
 }

@@ -22,7 +22,8 @@ import { RollbackAlarmOptions } from './rollback-alarms';
 import { IServingModel } from './serving-model';
 import { ServerlessOptions, ShadowVariantOptions, VariantBaseOptions, VariantKind, VariantOptions } from './variant';
 import { ILakeZone } from '../data-lake';
-import { acknowledgeWildcardResources } from '../private/nag';
+import { hasInstanceStorage } from '../private/instance-catalog';
+import { acknowledgeSharedRule, acknowledgeWildcardResources } from '../private/nag';
 import { InputErrors, checkNumber, checkWholeNumber, describe, isToken, requireProps } from '../private/validation';
 
 /** Properties of a `ModelEndpoint`. */
@@ -290,6 +291,7 @@ export class ModelEndpoint extends ModelEndpointBase {
     }
 
     this.node.addValidation({ validate: () => this.validateEndpoint() });
+    this.node.addValidation({ validate: () => this.acknowledgeVolumeKey() });
   }
 
   /**
@@ -549,6 +551,32 @@ export class ModelEndpoint extends ModelEndpointBase {
       excluded.push({ variantPropertyType: 'DesiredInstanceCount' });
     }
     return excluded;
+  }
+
+  /**
+   * Without a volume key, HIPAA Security and NIST 800-53 R5 flag the configuration (SageMakerEndpointConfigurationKMSKeyConfigured);
+   * the acknowledgment says why it has none. Recorded during validation, once `addVariant()` can add no more.
+   */
+  private acknowledgeVolumeKey(): string[] {
+    if (this.volumeEncryptionKey) {
+      return [];
+    }
+    const all = [...this.variants.map((v) => v.options), ...this.shadows] as Array<VariantBaseOptions & { serverless?: ServerlessOptions }>;
+    const nvme = all.map((v) => (v.serverless ? undefined : (v.instanceType?.toString() ?? DEFAULT_INSTANCE_TYPE)))
+      .find((t) => t !== undefined && !isToken(t) && hasInstanceStorage(t));
+    let reason: string;
+    if (nvme) {
+      reason = `A variant runs on ${nvme}, whose local NVMe storage SageMaker encrypts in a hardware module; AWS rejects a KmsKeyId `
+        + 'on an endpoint configuration with such an instance type (CreateEndpointConfig, KmsKeyId).';
+    } else if (all.length > 0 && all.every((v) => v.serverless)) {
+      reason = 'The endpoint is serverless: SageMaker runs it on compute it manages, with no ML storage volume attached to an instance '
+        + 'of ours for a KmsKeyId to encrypt.';
+    } else {
+      reason = 'volumeEncryptionKey was not given: SageMaker then encrypts the instances\' ML storage volumes with a transient key that it '
+        + 'discards right after (SageMaker developer guide, encryption at rest); pass volumeEncryptionKey for a customer managed key.';
+    }
+    acknowledgeSharedRule(this.endpointConfig, 'SageMakerEndpointConfigurationKMSKeyConfigured', reason);
+    return [];
   }
 
   private validateEndpoint(): string[] {

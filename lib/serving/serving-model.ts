@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as alpha from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources } from '../private/nag';
+import { acknowledgeInlinePolicy, acknowledgeWildcardResources } from '../private/nag';
 import { grantObjects } from '../private/s3-grants';
 import { DESCRIBE_MODEL_PACKAGE_ACTIONS, VPC_ACTIONS } from './perms';
 import { ILakeZone } from '../data-lake';
@@ -238,6 +238,9 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
       }),
       description: `Execution role of the SageMaker model ${this.node.path}`,
     });
+    if (!props.role) {
+      acknowledgeInlinePolicy(this.role);
+    }
     this.grantPrincipal = this.role;
 
     let vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined;

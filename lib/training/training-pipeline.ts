@@ -26,6 +26,7 @@ import { ITrainingPipeline } from './training-pipeline-interface';
 import { HyperparameterTuning } from './tuning-options';
 import { IDataLake } from '../data-lake';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from '../private/kms';
+import { acknowledgeSharedRule } from '../private/nag';
 import { InputErrors, requireProps } from '../private/validation';
 
 /**
@@ -385,6 +386,8 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
         });
         // Distributed training: the instances of one job talk to each other.
         this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.allTraffic(), 'Traffic between the instances of a training job');
+        acknowledgeSharedRule(this.securityGroup, 'EC2RestrictedCommonPorts', 'The one ingress rule admits only this security group '
+          + 'itself (the instances of one training job), on all ports as SageMaker distributed training needs; no address range is open.');
         securityGroups = [this.securityGroup];
       }
       vpcConfig = {

@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { ack, checkCompliance, complianceApp } from './harness';
+import { ack, ackShared, checkCompliance, complianceApp } from './harness';
 import { DataLake, LakeRemovalPolicy } from '../../lib';
 
 test('a minimal data lake is compliant', () => {
@@ -16,6 +16,15 @@ test('a minimal data lake is compliant', () => {
       'Minimal/Lake/monitoring',
       'Minimal/Lake/raw',
     ]),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'Minimal/Lake/AccessLogs',
+      'Minimal/Lake/curated',
+      'Minimal/Lake/features',
+      'Minimal/Lake/models',
+      'Minimal/Lake/monitoring',
+      'Minimal/Lake/raw',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['Minimal/Lake/AccessLogs']),
   ]);
   // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
   expect(result.stacks).toEqual(['Minimal']);
@@ -46,6 +55,16 @@ test('a data lake with every option is compliant', () => {
       'Full/Lake/monitoring',
       'Full/Lake/sandbox',
     ]),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'Full/Lake/AccessLogs',
+      'Full/Lake/curated',
+      'Full/Lake/features',
+      'Full/Lake/models',
+      'Full/Lake/monitoring',
+      'Full/Lake/raw',
+      'Full/Lake/sandbox',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['Full/Lake/AccessLogs']),
   ]);
   // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
   expect(result.stacks).toEqual(['Full']);
@@ -66,6 +85,15 @@ test('a destroyable dev data lake is compliant', () => {
       'Dev/Lake/monitoring',
       'Dev/Lake/raw',
     ]),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'Dev/Lake/AccessLogs',
+      'Dev/Lake/curated',
+      'Dev/Lake/features',
+      'Dev/Lake/models',
+      'Dev/Lake/monitoring',
+      'Dev/Lake/raw',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['Dev/Lake/AccessLogs']),
   ]);
   // The stacks synth checked: a stack left out of the app would otherwise pass unseen.
   expect(result.stacks).toEqual(['Dev']);
@@ -85,6 +113,15 @@ test('a data lake that turns Object Lock on for its existing raw bucket is compl
       'Locked/Lake/monitoring',
       'Locked/Lake/raw',
     ]),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'Locked/Lake/AccessLogs',
+      'Locked/Lake/curated',
+      'Locked/Lake/features',
+      'Locked/Lake/models',
+      'Locked/Lake/monitoring',
+      'Locked/Lake/raw',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['Locked/Lake/AccessLogs']),
   ]);
   expect(result.stacks).toEqual(['Locked']);
 });

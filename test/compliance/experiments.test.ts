@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { ack, checkCompliance, complianceApp } from './harness';
+import { ack, ackShared, checkCompliance, complianceApp } from './harness';
 import { AlertTopics } from '../../lib';
 import { AbExperiment, ExperimentCompletion, SuccessMeasure } from '../../lib/experiments';
 import { experimentFixture } from '../experiments/fixtures';
@@ -17,7 +17,6 @@ test('a minimal A/B experiment is compliant', () => {
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/experiments/churn/ChurnV4/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
-    ack('AwsSolutions-SQS3', ['Serve/cdk-mlops-ab-experiment/DeadLetters']),
     ack('cloudwatch_alarm_action_check', [
       'Serve/Churn/ErrorRateAlarm',
       'Serve/Churn/LatencyAlarm',
@@ -45,6 +44,44 @@ test('a minimal A/B experiment is compliant', () => {
       'Serve/Lake/raw',
     ]),
     ack('sqs_dlq_check', ['Serve/cdk-mlops-ab-experiment/DeadLetters']),
+    ...ackShared('CloudWatchAlarmAction', [
+      'Serve/Churn/ErrorRateAlarm',
+      'Serve/Churn/LatencyAlarm',
+      'Serve/cdk-mlops-ab-experiment/DeadLetter',
+      'Serve/cdk-mlops-ab-experiment/Errors',
+      'Serve/cdk-mlops-scheduler-alarms/Dropped',
+      'Serve/cdk-mlops-scheduler-alarms/TargetErrors',
+    ], [
+      'Serve/Churn/ErrorRateAlarm',
+      'Serve/Churn/LatencyAlarm',
+      'Serve/cdk-mlops-ab-experiment/DeadLetter/Resource',
+      'Serve/cdk-mlops-ab-experiment/Errors/Resource',
+      'Serve/cdk-mlops-scheduler-alarms/Dropped/Resource',
+      'Serve/cdk-mlops-scheduler-alarms/TargetErrors/Resource',
+    ]),
+    ...ackShared('IAMNoInlinePolicy', [
+      'Serve/Challenger/Role',
+      'Serve/Champion/Role',
+      'Serve/cdk-mlops-ab-experiment/Role',
+      'Serve/cdk-mlops-ab-experiment/SchedulerRole',
+    ], [
+      'Serve/Challenger/Role/DefaultPolicy/Resource',
+      'Serve/Champion/Role/DefaultPolicy/Resource',
+      'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy/Resource',
+      'Serve/cdk-mlops-ab-experiment/SchedulerRole/DefaultPolicy/Resource',
+    ]),
+    ...ackShared('LambdaConcurrency', ['Serve/cdk-mlops-ab-experiment/Function']),
+    ...ackShared('LambdaInsideVPC', ['Serve/cdk-mlops-ab-experiment/Function']),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'Serve/Lake/AccessLogs',
+      'Serve/Lake/curated',
+      'Serve/Lake/features',
+      'Serve/Lake/models',
+      'Serve/Lake/monitoring',
+      'Serve/Lake/raw',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['Serve/Lake/AccessLogs']),
+    ...ackShared('SageMakerEndpointConfigurationKMSKeyConfigured', ['Serve/Churn/Config'], ['Serve/Churn/Config']),
   ]);
   expect(result.acknowledgments.map((a) => a.rule)).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']));
 });
@@ -69,7 +106,6 @@ test('an A/B experiment with ground truth, alerts and a second experiment is com
     ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/experiments/churn/Reverse/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn:*]', ['Serve/Challenger/Role/DefaultPolicy', 'Serve/Champion/Role/DefaultPolicy']),
     ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/*]', ['Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy']),
-    ack('AwsSolutions-SQS3', ['Serve/cdk-mlops-ab-experiment/DeadLetters']),
     ack('cloudwatch_alarm_action_check', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm']),
     ack('lambda_inside_vpc_check', ['Serve/cdk-mlops-ab-experiment/Function']),
     ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
@@ -83,5 +119,29 @@ test('an A/B experiment with ground truth, alerts and a second experiment is com
       'Serve/Lake/raw',
     ]),
     ack('sqs_dlq_check', ['Serve/cdk-mlops-ab-experiment/DeadLetters']),
+    ...ackShared('CloudWatchAlarmAction', ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm'], ['Serve/Churn/ErrorRateAlarm', 'Serve/Churn/LatencyAlarm']),
+    ...ackShared('IAMNoInlinePolicy', [
+      'Serve/Challenger/Role',
+      'Serve/Champion/Role',
+      'Serve/cdk-mlops-ab-experiment/Role',
+      'Serve/cdk-mlops-ab-experiment/SchedulerRole',
+    ], [
+      'Serve/Challenger/Role/DefaultPolicy/Resource',
+      'Serve/Champion/Role/DefaultPolicy/Resource',
+      'Serve/cdk-mlops-ab-experiment/Role/DefaultPolicy/Resource',
+      'Serve/cdk-mlops-ab-experiment/SchedulerRole/DefaultPolicy/Resource',
+    ]),
+    ...ackShared('LambdaConcurrency', ['Serve/cdk-mlops-ab-experiment/Function']),
+    ...ackShared('LambdaInsideVPC', ['Serve/cdk-mlops-ab-experiment/Function']),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'Serve/Lake/AccessLogs',
+      'Serve/Lake/curated',
+      'Serve/Lake/features',
+      'Serve/Lake/models',
+      'Serve/Lake/monitoring',
+      'Serve/Lake/raw',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['Serve/Lake/AccessLogs']),
+    ...ackShared('SageMakerEndpointConfigurationKMSKeyConfigured', ['Serve/Churn/Config'], ['Serve/Churn/Config']),
   ]);
 });

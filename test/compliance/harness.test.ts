@@ -1,8 +1,13 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { MIN_REASON_LENGTH, checkCompliance, complianceApp } from './harness';
+import { MIN_REASON_LENGTH, ackShared, checkCompliance, complianceApp } from './harness';
+import { acknowledgeAlarmWithoutAction, acknowledgeSharedRule } from '../../lib/private/nag';
 
 // The harness must be able to fail, and each of its checks must be needed: every test below isolates one failure
 // path, so that removing that check from harness.ts (or complianceApp's switches) fails exactly that test.
@@ -13,6 +18,16 @@ function lambdaFunction(stack: Stack, runtime = 'nodejs24.x'): CfnResource {
     type: 'AWS::Lambda::Function',
     properties: { Runtime: runtime, Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/x', Code: { ZipFile: 'exports.handler=()=>1' } },
   });
+}
+
+/** The message of the error that `f` throws (and a test failure if it throws none). */
+function failure(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, got none');
 }
 
 function acknowledgeVpcRule(scope: IConstruct, reason = 'A test function that calls no network resource.'): void {
@@ -30,6 +45,71 @@ test('fails on a cdk-nag AwsSolutions warning', () => {
   const app = complianceApp();
   new ec2.CfnNetworkAcl(new Stack(app, 'NagWarning'), 'Acl', { vpcId: 'vpc-0123456789abcdef0' });
   expect(() => checkCompliance(app, 'nag warning', [])).toThrow(/AwsSolutions-VPC3/);
+});
+
+describe('the HIPAA Security and NIST 800-53 R5 packs', () => {
+  test('both fail on a Lambda function without reserved concurrency, dead-letter queue or VPC', () => {
+    const app = complianceApp();
+    const fn = new lambda.CfnFunction(new Stack(app, 'Packs'), 'Fn', {
+      runtime: 'nodejs24.x', handler: 'index.handler', role: 'arn:aws:iam::123456789012:role/x', code: { zipFile: 'exports.handler=()=>1' },
+    });
+    acknowledgeVpcRule(fn);
+    const message = failure(() => checkCompliance(app, 'packs', []));
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      for (const rule of ['LambdaConcurrency', 'LambdaDLQ', 'LambdaInsideVPC']) {
+        expect(message).toContain(`${pack}-${rule}`);
+      }
+    }
+  });
+
+  test('fails on a HIPAA Security finding that no other check makes (an IAM group without users)', () => {
+    const app = complianceApp();
+    new iam.CfnGroup(new Stack(app, 'Hipaa'), 'Group');
+    expect(() => checkCompliance(app, 'hipaa', [])).toThrow(/HIPAA\.Security-IAMGroupHasUsers/);
+  });
+
+  test('fails on a NIST 800-53 R5 finding that HIPAA Security does not make (a KMS key without rotation)', () => {
+    const app = complianceApp();
+    const key = new kms.CfnKey(new Stack(app, 'Nist'), 'Key', {
+      keyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' }] },
+    });
+    // AwsSolutions-KMS5 says the same: acknowledged, so that only the NIST pack can fail the test.
+    Validations.of(key).acknowledge({ id: 'AwsSolutions::AwsSolutions-KMS5', reason: 'Not under test: the NIST pack must report this alone.' });
+    expect(() => checkCompliance(app, 'nist', [])).toThrow(/NIST\.800\.53\.R5-KMSBackingKeyRotationEnabled/);
+  });
+
+  test('an acknowledgment of one pack leaves the other pack\'s finding', () => {
+    const app = complianceApp();
+    const alarm = new cloudwatch.CfnAlarm(new Stack(app, 'OnePack'), 'Alarm', {
+      comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, threshold: 1, metricName: 'Errors', namespace: 'Test', period: 60, statistic: 'Sum',
+    });
+    const reason = 'A test alarm that something else polls; it needs no action.';
+    Validations.of(alarm).acknowledge(
+      { id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check', reason },
+      { id: 'HIPAA.Security::HIPAA.Security-CloudWatchAlarmAction', reason },
+    );
+    // An error-level finding: synth itself fails, with the one finding left.
+    const message = failure(() => checkCompliance(app, 'one pack', []));
+    expect(message).toMatch(/Acknowledge with 'NIST\.800\.53\.R5::NIST\.800\.53\.R5-CloudWatchAlarmAction'/);
+    expect(message).not.toMatch(/HIPAA\.Security-CloudWatchAlarmAction|cloudwatch_alarm_action_check/);
+  });
+
+  test('the library\'s acknowledgment of an alarm without action covers all three checks, and the harness pins each', () => {
+    const app = complianceApp();
+    const alarm = new cloudwatch.CfnAlarm(new Stack(app, 'AllPacks'), 'Alarm', {
+      comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, threshold: 1, metricName: 'Errors', namespace: 'Test', period: 60, statistic: 'Sum',
+    });
+    acknowledgeAlarmWithoutAction(alarm, 'A test alarm that something else polls; it needs no action.');
+    const result = checkCompliance(app, 'all packs', [
+      ...ackShared('CloudWatchAlarmAction', ['AllPacks/Alarm'], ['AllPacks/Alarm']),
+      { rule: 'cloudwatch_alarm_action_check', on: ['AllPacks/Alarm'], resources: ['AllPacks/Alarm'] },
+    ]);
+    expect(result.acknowledgments.map((a) => `${a.plugin} ${a.rule}`).sort()).toEqual([
+      'HIPAA.Security HIPAA.Security-CloudWatchAlarmAction',
+      'NIST.800.53.R5 NIST.800.53.R5-CloudWatchAlarmAction',
+      'cdk-validator-cfnguard cloudwatch_alarm_action_check',
+    ]);
+  });
 });
 
 test('fails on a Control Tower guard finding', () => {
@@ -99,6 +179,8 @@ describe('a blanket acknowledgment of a rule on every bucket', () => {
     's3_bucket_object_lock_enabled_check', 's3_bucket_default_encryption_kms_check', 's3_bucket_level_public_access_prohibited_check',
     's3_event_notifications_enabled_check', 's3_lifecycle_policy_check', 's3_version_lifecycle_policy_check',
   ];
+  // Nor are the HIPAA Security and NIST 800-53 R5 rules that they break.
+  const NAG_RULES = ['S3BucketPublicReadProhibited', 'S3BucketPublicWriteProhibited', 'S3BucketReplicationEnabled', 'S3DefaultEncryptionKMS'];
   function twoBuckets(blanket: boolean, guardRules = GUARD_RULES) {
     const app = complianceApp();
     const stack = new Stack(app, 'Buckets');
@@ -112,6 +194,9 @@ describe('a blanket acknowledgment of a rule on every bucket', () => {
     for (const rule of guardRules) {
       Validations.of(stack).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason: 'Not under test: bare buckets of a harness self-test.' });
     }
+    for (const rule of NAG_RULES) {
+      acknowledgeSharedRule(stack, rule, 'Not under test: bare buckets of a harness self-test.');
+    }
     return app;
   }
   // AwsSolutions-S1 is not reported on a bucket that receives access logs, so a blanket acknowledgment suppresses
@@ -120,6 +205,7 @@ describe('a blanket acknowledgment of a rule on every bucket', () => {
     { rule: 'AwsSolutions-S1', on: ['Buckets/Logs'], resources: [] },
     { rule: 's3_bucket_logging_enabled_check', on: ['Buckets/Logs'], resources: ['Buckets/Logs/Resource'] },
     ...GUARD_RULES.map((rule) => ({ rule, on: ['Buckets'], resources: ['Buckets/Data/Resource', 'Buckets/Logs/Resource'] })),
+    ...NAG_RULES.flatMap((rule) => ackShared(rule, ['Buckets'], ['Buckets/Data/Resource', 'Buckets/Logs/Resource'])),
   ];
 
   test('fails on a Control Tower finding that synth lets through, which only the harness\'s own check of the report catches', () => {
@@ -132,7 +218,9 @@ describe('a blanket acknowledgment of a rule on every bucket', () => {
 
   test('passes when the acknowledgment sits on the one bucket it is for', () => {
     const result = checkCompliance(twoBuckets(false), 'narrow', expected);
-    expect(result.acknowledgments.map((a) => a.rule).sort()).toEqual(['s3_bucket_logging_enabled_check', ...GUARD_RULES].sort());
+    expect(result.acknowledgments.map((a) => a.rule).sort()).toEqual([
+      's3_bucket_logging_enabled_check', ...GUARD_RULES, ...NAG_RULES.flatMap((r) => [`HIPAA.Security-${r}`, `NIST.800.53.R5-${r}`]),
+    ].sort());
   });
 
   test('fails when the same acknowledgment is made on the whole stack', () => {

@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { ScopedControlTowerGuard } from './guard';
+import { SHARED_RULE_PACKS } from '../../lib/private/nag';
 import { CDK_CONTEXT } from '../util';
 
 /**
  * An App wired for compliance checks, to be given to `checkCompliance` once its stacks are defined:
  * - the built-in CloudFormation validator (`@aws/cloudformation-validate`), with errors and, in strict mode, warnings failing synth;
- * - cdk-nag's AwsSolutions pack;
+ * - cdk-nag's AwsSolutions, HIPAA Security and NIST 800-53 R5 packs;
  * - the Control Tower proactive guard rules (`@cdklabs/cdk-validator-cfnguard`), run on the rules that select a resource type of
  *   the templates (`./guard.ts`: same findings, a fraction of the time).
  */
@@ -24,7 +25,9 @@ export function complianceApp(props: AppProps = {}): App {
       ...props.context,
     },
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ScopedControlTowerGuard());
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app), new HIPAASecurityChecks(app), new NIST80053R5Checks(app), new ScopedControlTowerGuard(),
+  );
   return app;
 }
 
@@ -59,7 +62,7 @@ export const MIN_REASON_LENGTH = 20;
 
 /**
  * Synthesizes an App made by `complianceApp` and throws on any finding that is not acknowledged: a CloudFormation
- * validator diagnostic of WARN or above, a cdk-nag AwsSolutions finding (error or warning), a Control Tower guard
+ * validator diagnostic of WARN or above, a cdk-nag finding of any of its three packs (error or warning), a Control Tower guard
  * finding. Then throws unless the acknowledgments that applied are exactly `expected` (rule and resources, in any
  * order): a new acknowledgment, or one that covers more resources than before, fails the test that pins the list.
  * Prints how many acknowledgments applied, with their reasons.
@@ -169,6 +172,14 @@ function merge(
 
 function contains(list: ExpectedAcknowledgment[], a: ExpectedAcknowledgment): boolean {
   return list.some((b) => JSON.stringify(b) === JSON.stringify(a));
+}
+
+/**
+ * The expected acknowledgments of one rule that the HIPAA Security and NIST 800-53 R5 packs share (`LambdaConcurrency`): the
+ * library acknowledges both alike (lib/private/nag.ts, acknowledgeSharedRule).
+ */
+export function ackShared(rule: string, on: string[], resources?: string[]): ExpectedAcknowledgment[] {
+  return SHARED_RULE_PACKS.map((pack) => ack(`${pack}-${rule}`, on, resources));
 }
 
 /**

@@ -3,9 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ack, checkCompliance, complianceApp } from './harness';
+import { ack, ackShared, checkCompliance, complianceApp } from './harness';
 import { TrainingStack } from '../../bin/stacks/training-stack';
 import { DataLake } from '../../lib/data-lake';
+import { acknowledgeSharedRule } from '../../lib/private/nag';
 import { TrainingInstanceType, TrainingPipeline } from '../../lib/training';
 import { fixture, fullProps, minimalProps } from '../training/fixtures';
 import { TEST_ENV } from '../util';
@@ -38,6 +39,20 @@ test('a minimal training pipeline is compliant', () => {
       'Train/Lake/monitoring',
       'Train/Lake/raw',
     ]),
+    ...ackShared('IAMNoInlinePolicy', ['Train/Churn/OverlapCheckPolicy', 'Train/Churn/StateMachineRole', 'Train/Churn/TrainingRole'], [
+      'Train/Churn/OverlapCheckPolicy/Resource',
+      'Train/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Churn/TrainingRole/DefaultPolicy/Resource',
+    ]),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'Train/Lake/AccessLogs',
+      'Train/Lake/curated',
+      'Train/Lake/features',
+      'Train/Lake/models',
+      'Train/Lake/monitoring',
+      'Train/Lake/raw',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['Train/Lake/AccessLogs']),
   ]);
 });
 
@@ -51,7 +66,11 @@ test('a training pipeline with every option, in a VPC, is compliant', () => {
     subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
     restrictDefaultSecurityGroup: false,
   });
-  vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(encryptedLogGroup(network)) });
+  const flowLog = vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(encryptedLogGroup(network)) });
+  // The user's network, not under test: its default security group is left as EC2 makes it, and the CDK's flow-log role keeps
+  // its policy inline.
+  acknowledgeSharedRule(vpc, 'VPCDefaultSecurityGroupClosed', 'Not under test: the default security group of the test VPC, which nothing uses.');
+  acknowledgeSharedRule(flowLog, 'IAMNoInlinePolicy', 'Not under test: the flow-log role the CDK defines for the test VPC.');
   vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
   new TrainingPipeline(f.stack, 'Churn', {
     ...fullProps(f),
@@ -115,6 +134,36 @@ test('a training pipeline with every option, in a VPC, is compliant', () => {
     ack('W3010', ['Network'], []),
     ack('cdk-mlops:training-image-registered', ['Train/Cpu'], []),
     ack('sqs_dlq_check', ['Train/Churn/ScheduleDeadLetters']),
+    ...ackShared('EC2RestrictedCommonPorts', ['Train/Churn/SecurityGroup'], ['Train/Churn/SecurityGroup/from TrainChurnSecurityGroupEE31184F:ALL TRAFFIC']),
+    ...ackShared('IAMNoInlinePolicy', [
+      'Network/Vpc/FlowLog',
+      'Train/Churn/OverlapCheckPolicy',
+      'Train/Churn/ScheduleRole',
+      'Train/Churn/StateMachineRole',
+      'Train/Churn/TrainingRole',
+      'Train/Cpu/OverlapCheckPolicy',
+      'Train/Cpu/StateMachineRole',
+      'Train/Cpu/TrainingRole',
+    ], [
+      'Network/Vpc/FlowLog/IAMRole/DefaultPolicy/Resource',
+      'Train/Churn/OverlapCheckPolicy/Resource',
+      'Train/Churn/ScheduleRole/DefaultPolicy/Resource',
+      'Train/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Churn/TrainingRole/DefaultPolicy/Resource',
+      'Train/Cpu/OverlapCheckPolicy/Resource',
+      'Train/Cpu/StateMachineRole/DefaultPolicy/Resource',
+      'Train/Cpu/TrainingRole/DefaultPolicy/Resource',
+    ]),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'Data/Lake/AccessLogs',
+      'Data/Lake/curated',
+      'Data/Lake/features',
+      'Data/Lake/models',
+      'Data/Lake/monitoring',
+      'Data/Lake/raw',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['Data/Lake/AccessLogs']),
+    ...ackShared('VPCDefaultSecurityGroupClosed', ['Network/Vpc']),
   ]);
 });
 
@@ -197,6 +246,26 @@ function referenceTrainingAcks(tuned: boolean) {
       'DataStack/Lake/monitoring',
       'DataStack/Lake/raw',
     ]),
+    ...ackShared('IAMNoInlinePolicy', [
+      'TrainingStack/Churn/OverlapCheckPolicy',
+      'TrainingStack/Churn/ScheduleRole',
+      'TrainingStack/Churn/StateMachineRole',
+      'TrainingStack/Churn/TrainingRole',
+    ], [
+      'TrainingStack/Churn/OverlapCheckPolicy/Resource',
+      'TrainingStack/Churn/ScheduleRole/DefaultPolicy/Resource',
+      'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
+      'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',
+    ]),
+    ...ackShared('S3BucketReplicationEnabled', [
+      'DataStack/Lake/AccessLogs',
+      'DataStack/Lake/curated',
+      'DataStack/Lake/features',
+      'DataStack/Lake/models',
+      'DataStack/Lake/monitoring',
+      'DataStack/Lake/raw',
+    ]),
+    ...ackShared('S3DefaultEncryptionKMS', ['DataStack/Lake/AccessLogs']),
     ...(tuned ? [] : [ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemodelsCABA3223Arn64B2F2C6"}}/training/churn/tensorboard/*]', ['TrainingStack/Churn/TrainingRole/DefaultPolicy', 'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource'])]),
     ack(`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/TrainingJobs:log-stream:${
       tuned ? 'churn-????????????-???-????????' : 'churn-????????-????-????-????-????????????'}/*]`,

@@ -209,7 +209,14 @@ describe('A monitor that stops running is loud (#23 item 13)', () => {
     expect(configs.length).toBeGreaterThanOrEqual(2);
     for (const c of configs) {
       expect(c.Properties.MaximumRetryAttempts).toBe(2);
-      expect(c.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]).toMatch(/DeadLetters/);
+      // The function's dead-letter queue (DeadLetterConfig), not an on-failure destination: one record per failed run.
+      expect(c.Properties.DestinationConfig).toBeUndefined();
+    }
+    const functions = Object.entries<any>(template.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('cdkmlops'));
+    expect(functions.length).toBeGreaterThanOrEqual(2);
+    for (const [id, fn] of functions) {
+      const handler = id.replace(/Function[0-9A-F]{8}$/, '');
+      expect(fn.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueOf(`${handler}DeadLetters`), 'Arn'] } });
     }
     template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
   });

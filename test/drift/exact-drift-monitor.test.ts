@@ -264,7 +264,7 @@ describe('DriftMonitor principals, whole policies', () => {
   const LOGS = (handler: string) => ({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: `<Serve/cdk-mlops-${handler}/Logs.Arn>` });
   // Each handler sends what failed after Lambda's retries to its dead-letter queue (#23 item 13).
   const DEAD_LETTERS = (handler: string) => ({
-    Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Effect: 'Allow', Resource: `<Serve/cdk-mlops-${handler}/DeadLetters.Arn>`,
+    Action: 'sqs:SendMessage', Effect: 'Allow', Resource: `<Serve/cdk-mlops-${handler}/DeadLetters.Arn>`,
   });
   // The lake key only when S3 calls KMS for these objects of this zone's bucket (#23 item 1).
   const viaS3 = (actions: string | string[], zone: string, objects: string) => ({

@@ -114,8 +114,8 @@ describe('AbExperiment', () => {
     const stateArn = (suffix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Lake/), 'Arn'] }, suffix]] });
     expect(experimentPolicy(template)).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^cdkmlopsabexperimentLogs/), 'Arn'] } },
-      // Failed runs go to the handler's own dead-letter queue (its on-failure destination).
-      { Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Effect: 'Allow',
+      // Failed runs go to the handler's own dead-letter queue (the function's DeadLetterConfig: sqs:SendMessage only).
+      { Action: 'sqs:SendMessage', Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^cdkmlopsabexperimentDeadLetters/), 'Arn'] } },
       { Action: 'cloudwatch:GetMetricData', Effect: 'Allow', Resource: '*' },
       { Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'cdk-mlops/Experiments' } } },

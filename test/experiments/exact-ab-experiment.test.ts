@@ -84,7 +84,7 @@ describe('AbExperiment alarm and principal, exactly', () => {
         { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: '<Serve/cdk-mlops-ab-experiment/Logs.Arn>' },
         // What failed after Lambda's retries goes to the function's dead-letter queue (#23 item 13).
         {
-          Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Effect: 'Allow', Resource: '<Serve/cdk-mlops-ab-experiment/DeadLetters.Arn>',
+          Action: 'sqs:SendMessage', Effect: 'Allow', Resource: '<Serve/cdk-mlops-ab-experiment/DeadLetters.Arn>',
         },
         { Action: 'cloudwatch:GetMetricData', Effect: 'Allow', Resource: '*' },
         { Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'cdk-mlops/Experiments' } }, Effect: 'Allow', Resource: '*' },

@@ -61,7 +61,11 @@ describe('AlarmFactory', () => {
     const s = stack();
     const without = new AlarmFactory(new Construct(s, 'A'), undefined).alarm(spec());
     const routed = new AlarmFactory(new Construct(s, 'B'), new AlertTopics(s, 'Alerts')).alarm(spec());
-    expect(Object.keys(acknowledged(without))).toEqual(['cdk-validator-cfnguard::cloudwatch_alarm_action_check']);
+    expect(Object.keys(acknowledged(without))).toEqual([
+      'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
+      'HIPAA.Security::HIPAA.Security-CloudWatchAlarmAction',
+      'NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction',
+    ]);
     expect(acknowledged(routed)).toEqual({});
   });
 
@@ -112,7 +116,11 @@ describe('AlarmFactory', () => {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       metrics: Lazy.any({ produce: () => [{ id: 'm', expression: '1', returnData: true }] }), noActionReason: 'Read by deployment guardrails.',
     });
-    expect(acknowledged(alarm)).toEqual({ 'cdk-validator-cfnguard::cloudwatch_alarm_action_check': 'Read by deployment guardrails.' });
+    expect(acknowledged(alarm)).toEqual({
+      'cdk-validator-cfnguard::cloudwatch_alarm_action_check': 'Read by deployment guardrails.',
+      'HIPAA.Security::HIPAA.Security-CloudWatchAlarmAction': 'Read by deployment guardrails.',
+      'NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction': 'Read by deployment guardrails.',
+    });
     Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: 'Rolls back.', EvaluationPeriods: 3, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanThreshold',
     });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { TUNED_JOB_SUFFIX_PATTERN, TUNING_RUN_ID_PATTERN } from './tuning';
 import { ValidatedConfig } from './validate';
 import { ILakeZone } from '../../data-lake';
+import { acknowledgeInlinePolicy } from '../../private/nag';
 import { kmsThroughS3 } from '../../private/s3-grants';
 import * as perms from '../perms';
 import { WildcardAcknowledgments } from '../private-acknowledgments';
@@ -37,6 +38,7 @@ export function definePipelineRoles(scope: Construct, props: TrainingPipelinePro
     assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
     description: `SageMaker training jobs ${cfg.jobNamePrefix}-* of ${scope.node.path}`,
   });
+  acknowledgeInlinePolicy(trainingRole);
   const trainingAcks = new WildcardAcknowledgments(trainingRole);
   for (const channel of props.channels) {
     const objects = grantObjects(trainingRole, cfg.zones.get(channel.zone)!, channel.prefix, { read: true });
@@ -105,6 +107,7 @@ export function definePipelineRoles(scope: Construct, props: TrainingPipelinePro
     assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
     description: `Step Functions state machine of the training pipeline ${scope.node.path}`,
   });
+  acknowledgeInlinePolicy(stateMachineRole);
   const machineAcks = new WildcardAcknowledgments(stateMachineRole);
   if (cfg.tuning) {
     // The tuning jobs of this pipeline only (<prefix>-<12 hex digits>); SageMaker itself creates their training jobs.

@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeInlinePolicy } from '../../private/nag';
 import { toEventsSchedule } from '../../private/schedules';
 
 /** The scheduled start of a pipeline. */
@@ -36,6 +37,7 @@ export function defineSchedule(scope: Construct, schedule: scheduler.ScheduleExp
     }),
     description: `EventBridge rule ${ruleName}: starts the training pipeline ${scope.node.path}`,
   });
+  acknowledgeInlinePolicy(role);
   const deadLetterQueue = new sqs.Queue(scope, 'ScheduleDeadLetters', {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,

@@ -176,6 +176,8 @@ export interface ServingSubject {
   readonly functionArnAt: (path: RegExp) => string;
   /** The ARN of the one log group at a construct path. */
   readonly logGroupArnAt: (path: RegExp) => string;
+  /** The ARN of the one queue whose construct path matches. */
+  readonly queueArnAt: (path: RegExp) => string;
 }
 
 export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingSubject {
@@ -223,6 +225,13 @@ export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingS
         throw new Error(`expected one function at ${path}, found ${fns.length}`);
       }
       return app.resolver.resolveString(fns[0].stackName, { 'Fn::GetAtt': [fns[0].logicalId, 'Arn'] });
+    },
+    queueArnAt: (path) => {
+      const queues = app.resolver.resources().filter((r) => r.type === 'AWS::SQS::Queue' && path.test(r.path));
+      if (queues.length !== 1) {
+        throw new Error(`expected one queue at ${path}, found ${queues.length}`);
+      }
+      return app.resolver.resolveString(queues[0].stackName, { 'Fn::GetAtt': [queues[0].logicalId, 'Arn'] });
     },
     logGroupArnAt: (path) => {
       const groups = app.resolver.resources().filter((r) => r.type === 'AWS::Logs::LogGroup' && path.test(r.path));
@@ -289,6 +298,28 @@ const DEFAULT_GROUP = `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/def
 /** A handler's role and its scheduler's role, by the construct path of the stack's singleton handler. */
 const handlerRole = (s: ServingSubject, handler: string) => ({ role: { path: new RegExp(`^${s.stackPath}/cdk-mlops-${handler}/Role$`) } });
 const schedulerRole = (s: ServingSubject, handler: string) => ({ role: { path: new RegExp(`^${s.stackPath}/cdk-mlops-${handler}/SchedulerRole$`) } });
+
+const LAMBDA_DLQ = 'https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq';
+const SQS_ACTIONS = 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html';
+
+/**
+ * A handler's role on its dead-letter queue (the function's DeadLetterConfig): Lambda sends a run that failed after its retries
+ * with the function's role, which needs sqs:SendMessage on the queue and nothing more.
+ */
+function deadLetterContract(handler: string, when: (s: ServingSubject) => boolean): PrincipalContract<ServingSubject> {
+  const queue = (s: ServingSubject) => s.queueArnAt(new RegExp(`^${s.stackPath}/cdk-mlops-${handler}/DeadLetters(/Resource)?$`));
+  return {
+    principal: `the ${handler} handler's role, on its dead-letter queue`,
+    when,
+    who: (s) => handlerRole(s, handler),
+    calls: (s) => [
+      { call: 'sends a failed run to its dead-letter queue', action: 'sqs:SendMessage', resource: queue(s), expect: 'allowed', source: LAMBDA_DLQ },
+      { call: 'sends to another queue', action: 'sqs:SendMessage', resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:other`, expect: 'denied', source: LAMBDA_DLQ },
+      { call: 'reads its dead-letter queue\'s attributes', action: 'sqs:GetQueueAttributes', resource: queue(s), expect: 'denied', source: SQS_ACTIONS },
+      { call: 'reads the failed runs back', action: 'sqs:ReceiveMessage', resource: queue(s), expect: 'denied', source: SQS_ACTIONS },
+    ],
+  };
+}
 
 function schedulerContract(
   handler: string, fnArn: (s: ServingSubject) => string | undefined, when: (s: ServingSubject) => boolean,
@@ -470,6 +501,7 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
     },
   },
   ...schedulerContract('drift', (s) => s.driftFunctionArn, (s) => s.spec.drift !== undefined),
+  deadLetterContract('drift', (s) => s.spec.drift !== undefined),
   {
     principal: 'EventBridge Scheduler, assuming the drift scheduler role',
     when: (s) => s.spec.drift !== undefined,
@@ -515,6 +547,8 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
     },
   },
   ...schedulerContract('model-quality', (s) => s.functionArnAt(handlerFunction(s, 'model-quality')), (s) => s.spec.groundTruth !== undefined),
+  deadLetterContract('model-quality', (s) => s.spec.groundTruth !== undefined),
+  deadLetterContract('baseline-profile', (s) => s.spec.baselineDataset !== undefined),
   {
     principal: 'the baseline-profile handler\'s role',
     when: (s) => s.spec.baselineDataset !== undefined,
@@ -563,6 +597,7 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
     },
   },
   ...schedulerContract('ab-experiment', (s) => s.experimentFunctionArn, (s) => s.spec.experiment !== undefined),
+  deadLetterContract('ab-experiment', (s) => s.spec.experiment !== undefined),
   // --- alarms and events publishing to the (encrypted) alert topics ---------------------------------------------------------
   ...(['cloudwatch.amazonaws.com', 'events.amazonaws.com'] as const).map((service): PrincipalContract<ServingSubject> => ({
     principal: `${service === 'cloudwatch.amazonaws.com' ? 'CloudWatch alarms' : 'EventBridge rules'} publishing to the warning topic`,
