@@ -15,6 +15,7 @@ import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
 import { AlarmFactory, resolveTuning } from '../private/alarm-factory';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from '../private/kms';
 import { normalizePrefix } from '../private/lake-prefix';
+import { acknowledgeInlinePolicy } from '../private/nag';
 import { InputErrors, checkDuration, checkString, describe, isDuration, isToken, requireProps } from '../private/validation';
 
 /**
@@ -259,6 +260,7 @@ export class StreamIngestion extends Construct {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com').withConditions({ StringEquals: { 'sts:ExternalId': stack.account } }),
       description: `Firehose delivery into ${cfg.zoneName}/${this.dataPrefix} of ${props.lake.node.path}`,
     });
+    acknowledgeInlinePolicy(this.role);
     this.grantDestination(cfg.prefix);
     this.logGroup = this.defineLogGroup(props);
     this.logStream = new logs.LogStream(this, 'DeliveryErrors', { logGroup: this.logGroup, removalPolicy: RemovalPolicy.RETAIN });

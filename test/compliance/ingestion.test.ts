@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
-import { ack, checkCompliance, complianceApp } from './harness';
+import { ack, ackShared, checkCompliance, complianceApp } from './harness';
+import { acknowledgeInlinePolicy } from '../../lib/private/nag';
 import { fullIngestion, ingestionFixture, minimalIngestion } from '../processing/ingestion-fixtures';
 
 /** What the lake itself acknowledges (test/compliance/data-lake.test.ts explains each). */
@@ -9,6 +10,10 @@ const LAKE = [
   ack('s3_bucket_object_lock_enabled_check', [
     'Data/Lake/AccessLogs', 'Data/Lake/curated', 'Data/Lake/features', 'Data/Lake/models', 'Data/Lake/monitoring', 'Data/Lake/raw',
   ]),
+  ...ackShared('S3BucketReplicationEnabled', [
+    'Data/Lake/AccessLogs', 'Data/Lake/curated', 'Data/Lake/features', 'Data/Lake/models', 'Data/Lake/monitoring', 'Data/Lake/raw',
+  ]),
+  ...ackShared('S3DefaultEncryptionKMS', ['Data/Lake/AccessLogs']),
 ];
 
 test('a minimal stream ingestion is compliant', () => {
@@ -21,6 +26,8 @@ test('a minimal stream ingestion is compliant', () => {
     // No alert topics given: the alarms have no actions.
     ack('cloudwatch_alarm_action_check', ['Data/Clicks/DataFreshness', 'Data/Clicks/DeliveryFailed']),
     ...LAKE,
+    ...ackShared('CloudWatchAlarmAction', ['Data/Clicks/DataFreshness', 'Data/Clicks/DeliveryFailed']),
+    ...ackShared('IAMNoInlinePolicy', ['Data/Clicks/Role'], ['Data/Clicks/Role/DefaultPolicy/Resource']),
   ]);
   expect(result.stacks).toEqual(['Data']);
 });
@@ -28,7 +35,9 @@ test('a minimal stream ingestion is compliant', () => {
 test('a stream ingestion with every option (Kinesis source, dynamic partitioning, Parquet, alerts) is compliant', () => {
   const app = complianceApp();
   const f = ingestionFixture(app);
-  const { source } = fullIngestion(f);
+  const { source, producer } = fullIngestion(f);
+  // The user's producer role: grantPutRecords adds to its default policy, inline as the user's roles keep theirs.
+  acknowledgeInlinePolicy(producer, 'Not under test: the producer role of this test, whose policy grantPutRecords extends.');
   // The user's stream: a customer-managed key, so that the delivery role's key use through Kinesis is exercised.
   Validations.of(source).acknowledge({
     id: 'AwsSolutions::AwsSolutions-KDS3',
@@ -40,6 +49,7 @@ test('a stream ingestion with every option (Kinesis source, dynamic partitioning
     ack('AwsSolutions-KDF1', ['Data/Orders/Resource'], ['Data/Orders/Resource']),
     ack('AwsSolutions-KDS3', ['Data/Source'], ['Data/Source/Resource']),
     ...LAKE,
+    ...ackShared('IAMNoInlinePolicy', ['Data/Orders/Role', 'Data/Producer'], ['Data/Orders/Role/DefaultPolicy/Resource', 'Data/Producer/DefaultPolicy/Resource']),
   ]);
   expect(result.stacks).toEqual(['Data']);
 });
