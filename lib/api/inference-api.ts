@@ -22,6 +22,7 @@ import { defineWebAcl } from './private-waf';
 import { VariantTargeting, VariantTargetingSource } from './variant-targeting';
 import { IAlertTopics } from '../monitoring';
 import { denyGrantsNotForAwsResources } from '../private/kms';
+import { acknowledgeInlinePolicy, acknowledgeSharedRule } from '../private/nag';
 import { IModelEndpoint } from '../serving';
 
 /** An inference API, defined here or elsewhere: what dashboards and alarms need. */
@@ -288,6 +289,7 @@ export class InferenceApi extends Construct implements IInferenceApi {
       description: `Lets API Gateway invoke the SageMaker endpoint ${endpoint.endpointName}, and nothing else`,
     });
     iam.Grant.addToPrincipal({ grantee: this.integrationRole, actions: INVOKE_ENDPOINT_ACTIONS, resourceArns: [endpoint.endpointArn] });
+    acknowledgeInlinePolicy(this.integrationRole);
 
     this.method = this.defineMethod(props, r);
     this.defineGatewayResponses(r.cors);
@@ -304,12 +306,26 @@ export class InferenceApi extends Construct implements IInferenceApi {
       });
       association.node.addDependency(this.restApi.deploymentStage);
       this.webAcl = webAcl;
+      acknowledgeSharedRule(webAcl, 'WAFv2LoggingEnabled', 'Full web ACL logs need a destination named aws-waf-logs-* (CloudWatch Logs, '
+        + 'S3 or Firehose) that usually belongs to the user\'s logging account; the web ACL keeps CloudWatch metrics and sampled '
+        + 'requests for every rule, and the stage\'s access log records every request that WAF lets through.');
     } else {
-      Validations.of(this.restApi.deploymentStage).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-APIG3',
-        reason: 'AWS WAF is an option of InferenceApi (waf); without it, every request is still authorized and throttled by the stage.',
-      });
+      const reason = 'AWS WAF is an option of InferenceApi (waf); without it, every request is still authorized and throttled by the stage.';
+      Validations.of(this.restApi.deploymentStage).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-APIG3', reason },
+        { id: 'NIST.800.53.R5::NIST.800.53.R5-APIGWAssociatedWithWAF', reason },
+      );
     }
+    // A stage cache keys responses by path, headers and query strings, never by the request body: with POST /invocations it
+    // would answer one caller's input with a prediction made for another's. No cache, so nothing is kept at rest to encrypt.
+    acknowledgeSharedRule(this.restApi.deploymentStage, 'APIGWCacheEnabledAndEncrypted', 'The stage has no cache on purpose: API '
+      + 'Gateway cache keys are built from the path, headers and query strings, not the body, so a cache on POST /invocations would '
+      + 'return a prediction made for another caller\'s input; without a cache no response is stored at rest.');
+    // A stage client certificate lets an HTTP backend verify that calls come from API Gateway; the only integration is the AWS
+    // service integration with SageMaker, which API Gateway signs with SigV4 over TLS as the integration role.
+    acknowledgeSharedRule(this.restApi.deploymentStage, 'APIGWSSLEnabled', 'A client certificate authenticates API Gateway to HTTP '
+      + 'backends; the only integration is SageMaker InvokeEndpoint, an AWS service integration that API Gateway calls over TLS, '
+      + 'signed with SigV4 as the integration role, which SageMaker authorizes with IAM.');
     if (r.authorizationKind !== InferenceApiAuthorizationKind.COGNITO) {
       Validations.of(this.method).acknowledge({
         id: 'AwsSolutions::AwsSolutions-COG4',

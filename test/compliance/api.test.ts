@@ -2,12 +2,19 @@ import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ack, checkCompliance, complianceApp } from './harness';
+import { ack, ackShared, checkCompliance, complianceApp } from './harness';
 import { AlertTopics, ModelEndpoint } from '../../lib';
 import { InferenceApi, InferenceApiAuthorization, VariantTargeting } from '../../lib/api';
 import { TEST_ENV } from '../util';
 
 const NO_ACTION_ALARMS = ['Serve/Api/ClientErrorRateAlarm', 'Serve/Api/LatencyAlarm', 'Serve/Api/ServerErrorRateAlarm'];
+const STAGE = 'Serve/Api/Resource/DeploymentStage.v1';
+/** What every inference API acknowledges: no stage cache, no client certificate (reasons in InferenceApi), the inline role policy. */
+const ALWAYS = [
+  ...ackShared('APIGWCacheEnabledAndEncrypted', [STAGE]),
+  ...ackShared('APIGWSSLEnabled', [STAGE]),
+  ...ackShared('IAMNoInlinePolicy', ['Serve/Api/IntegrationRole'], ['Serve/Api/IntegrationRole/DefaultPolicy/Resource']),
+];
 
 test('a minimal inference API is compliant', () => {
   const app = complianceApp();
@@ -18,6 +25,9 @@ test('a minimal inference API is compliant', () => {
     ack('AwsSolutions-APIG3', ['Serve/Api/Resource/DeploymentStage.v1'], ['Serve/Api/Resource/DeploymentStage.v1/Resource']),
     ack('AwsSolutions-COG4', ['Serve/Api/Resource/Default/invocations/POST'], ['Serve/Api/Resource/Default/invocations/POST/Resource']),
     ack('cloudwatch_alarm_action_check', NO_ACTION_ALARMS, NO_ACTION_ALARMS.map((a) => `${a}/Resource`)),
+    ...ackShared('CloudWatchAlarmAction', NO_ACTION_ALARMS),
+    ack('NIST.800.53.R5-APIGWAssociatedWithWAF', [STAGE]),
+    ...ALWAYS,
   ]);
 });
 
@@ -44,5 +54,5 @@ test('an inference API with WAF, Cognito, API keys, private access, CORS, target
     cors: { allowOrigin: 'https://app.example.com' },
     variantTargeting: VariantTargeting.fromHeader('X-Target-Variant'),
   });
-  checkCompliance(app, 'InferenceApi full', []);
+  checkCompliance(app, 'InferenceApi full', [...ALWAYS, ...ackShared('WAFv2LoggingEnabled', ['Serve/Api/WebAcl'], ['Serve/Api/WebAcl'])]);
 });

@@ -50,6 +50,7 @@ test('every stack of the reference app is compliant', () => {
     ack('s3_bucket_object_lock_enabled_check', ['DataStack/Lake/AccessLogs', 'DataStack/Lake/curated', 'DataStack/Lake/features', 'DataStack/Lake/models', 'DataStack/Lake/monitoring', 'DataStack/Lake/raw']),
     ...ackShared('CloudWatchAlarmAction', ['ServingStack/Churn/ErrorRateAlarm', 'ServingStack/Churn/LatencyAlarm'], ['ServingStack/Churn/ErrorRateAlarm', 'ServingStack/Churn/LatencyAlarm']),
     ...ackShared('IAMNoInlinePolicy', [
+      'DataStack/Events/Role',
       'ServingStack/Challenger/Role',
       'ServingStack/Champion/Role',
       'ServingStack/cdk-mlops-ab-experiment/Role',
@@ -66,6 +67,7 @@ test('every stack of the reference app is compliant', () => {
       'TrainingStack/Churn/StateMachineRole',
       'TrainingStack/Churn/TrainingRole',
     ], [
+      'DataStack/Events/Role/DefaultPolicy/Resource',
       'ServingStack/Challenger/Role/DefaultPolicy/Resource',
       'ServingStack/Champion/Role/DefaultPolicy/Resource',
       'ServingStack/cdk-mlops-ab-experiment/Role/DefaultPolicy/Resource',
