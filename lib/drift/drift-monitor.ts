@@ -18,9 +18,9 @@ import { PredictionDrift } from './prediction-drift';
 import { checkPredictionDrift, DEFAULT_PREDICTION_NAME, predictionEvent } from './prediction-wiring';
 import { resolveDriftDecision, ResolvedDriftDecision } from './resolve-decision';
 import { ILakeZone } from '../data-lake';
-import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
+import { AlarmSeverity, AlarmTuning, HandlerOptions, IAlertTopics } from '../monitoring';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
-import { HandlerFunction } from '../private/handler-function';
+import { HandlerFunction, validateHandlerOptions } from '../private/handler-function';
 import { handlerPrefix, normalizePrefix } from '../private/lake-prefix';
 import { acknowledgeInlinePolicy } from '../private/nag';
 import { MAX_ALARM_WINDOW_MINUTES, checkSchedule } from '../private/schedules';
@@ -217,6 +217,14 @@ export interface DriftMonitorProps {
   readonly alerts?: IAlertTopics;
 
   /**
+   * VPC placement and reserved concurrency of the monitor's handler functions (drift, baseline profile, model quality).
+   * They are shared by every DriftMonitor of the stack, so all that give options must give the same ones.
+   *
+   * @default - no VPC, unreserved concurrency
+   */
+  readonly handlerOptions?: HandlerOptions;
+
+  /**
    * The severity of drift alarms.
    *
    * @default AlarmSeverity.WARNING
@@ -384,6 +392,8 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       const dataset = props.baselineDataset;
       const fn = HandlerFunction.of(this, {
         handler: 'baseline-profile',
+        handlerOptions: props.handlerOptions,
+        requestedBy: 'DriftMonitor',
         description: 'cdk-mlops: computes baseline profiles of datasets for drift detection',
         memorySize: 3008,
         timeout: Duration.minutes(15),
@@ -416,6 +426,8 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
     // The drift runs.
     const drift = HandlerFunction.of(this, {
       handler: 'drift',
+      handlerOptions: props.handlerOptions,
+      requestedBy: 'DriftMonitor',
       description: 'cdk-mlops: drift statistics of captured endpoint traffic against a baseline profile',
       memorySize: 1024,
       timeout: Duration.minutes(15),
@@ -526,6 +538,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
         omitDatapointsToAlarm: props.qualityAlarms?.datapointsToAlarm === undefined && props.qualityAlarms?.evaluationPeriods === undefined,
         metric: (variant, metricName, options) => this.metricModelQuality(variant, metricName, options),
         grants: { putMetrics: grantPutMetrics },
+        handlerOptions: props.handlerOptions,
       }));
     }
   }
@@ -751,6 +764,7 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
   if (props.modelQuality) {
     validateModelQuality(errors, props.modelQuality, capture, props.endpoint.endpointName);
   }
+  validateHandlerOptions(errors, 'handlerOptions', props.handlerOptions);
   const settlingMinutes = checkDuration(errors, 'settlingDelay', props.settlingDelay, {
     unit: 'minutes', min: 0, max: windowMinutes, allowed: `a whole number of minutes from 0 to the window (${windowMinutes})`,
   }) ?? 5;

@@ -9,6 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { ModelOutputMapping, ModelOutputPreset, ModelQualityOptions, ProblemType } from './model-quality';
+import { HandlerOptions } from '../monitoring/handler-options';
 import { AlarmFactory, ResolvedTuning } from '../private/alarm-factory';
 import { HandlerFunction } from '../private/handler-function';
 import { handlerPrefix } from '../private/lake-prefix';
@@ -43,6 +44,8 @@ export interface QualityContext {
   /** The monitor's metricModelQuality(). */
   readonly metric: (variantName: string, metricName: string, options: cloudwatch.MetricOptions) => cloudwatch.IMetric;
   readonly grants: QualityGrants;
+  /** The monitor's handlerOptions. */
+  readonly handlerOptions?: HandlerOptions;
 }
 
 /** The ground-truth prefix with exactly one trailing slash. */
@@ -190,6 +193,8 @@ function checksOf(q: ModelQualityOptions): QualityCheck[] {
 export function defineModelQuality(scope: Construct, q: ModelQualityOptions, c: QualityContext): cloudwatch.Alarm[] {
   const fn = HandlerFunction.of(scope, {
     handler: 'model-quality',
+    handlerOptions: c.handlerOptions,
+    requestedBy: 'DriftMonitor',
     description: 'cdk-mlops: model quality of an endpoint from ground truth joined with captured outputs',
     memorySize: 2048,
     timeout: Duration.minutes(15),

@@ -8,9 +8,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as perms from './perms';
 import { ILakeZone } from '../data-lake';
-import { AlarmSeverity, IAlertTopics } from '../monitoring';
+import { AlarmSeverity, HandlerOptions, IAlertTopics } from '../monitoring';
 import { AlarmFactory } from '../private/alarm-factory';
-import { HandlerFunction } from '../private/handler-function';
+import { HandlerFunction, validateHandlerOptions } from '../private/handler-function';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { grantObjects } from '../private/s3-grants';
 import { checkSchedule } from '../private/schedules';
@@ -212,6 +212,14 @@ export interface AbExperimentProps {
    * @default lambda.Runtime.NODEJS_24_X
    */
   readonly runtime?: lambda.Runtime;
+
+  /**
+   * VPC placement and reserved concurrency of the stack's experiment function (shared by every experiment of the stack, so
+   * all that give options must give the same ones).
+   *
+   * @default - no VPC, unreserved concurrency
+   */
+  readonly handlerOptions?: HandlerOptions;
 }
 
 /** The namespace of the decision metrics. */
@@ -293,6 +301,8 @@ export class AbExperiment extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(5),
       runtime,
+      handlerOptions: props.handlerOptions,
+      requestedBy: 'AbExperiment',
     });
     if (fn.function.runtime.name !== runtime.name) {
       const errors = new InputErrors(this, 'AbExperiment');
@@ -512,6 +522,7 @@ function validate(scope: Construct, props: AbExperimentProps, experimentName: st
     unit: 'minutes', min: rate ?? MIN_RATE_MINUTES, max: MAX_WINDOW_MINUTES,
     allowed: `a whole number of minutes from ${describe(Duration.minutes(rate ?? MIN_RATE_MINUTES))} (the schedule's rate) to 14 days`,
   }) ?? Math.max(DEFAULT_WINDOW_MINUTES, rate ?? 0);
+  validateHandlerOptions(errors, 'handlerOptions', props.handlerOptions);
   errors.throwIfAny();
   return { windowMinutes, intervalMinutes: rate ?? 60, reportZone: reportZone! };
 }

@@ -3,3 +3,4 @@ export * from './alert-topics';
 export * from './endpoint-alarms';
 export * from './endpoint-dashboard';
 export * from './training-alarms';
+export * from './handler-options';

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,7 +12,9 @@ import { AlarmFactory } from './alarm-factory';
 import { handlerCode } from './handler-asset';
 import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from './kms';
 import { acknowledgeInlinePolicy, acknowledgeSharedRule, acknowledgeWildcardResources } from './nag';
+import { checkWholeNumber, InputErrors, isToken } from './validation';
 import { AlarmSeverity } from '../monitoring/alert-topics';
+import { HandlerOptions } from '../monitoring/handler-options';
 
 /** How to define the one function of a pre-built handler in a stack. */
 export interface HandlerFunctionOptions {
@@ -22,9 +25,89 @@ export interface HandlerFunctionOptions {
   readonly timeout: Duration;
   readonly runtime?: lambda.Runtime;
   readonly environment?: Record<string, string>;
+  /** VPC placement and reserved concurrency, as the user gave them (checked by `validateHandlerOptions`). */
+  readonly handlerOptions?: HandlerOptions;
+  /** The kind of construct asking (e.g. 'DriftMonitor'), for the error when it asks for other options than the function has. */
+  readonly requestedBy: string;
+}
+
+/**
+ * Lambda's limits on a function's network configuration (https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html:
+ * SubnetIds at most 16, SecurityGroupIds at most 5).
+ */
+export const MAX_HANDLER_SUBNETS = 16;
+export const MAX_HANDLER_SECURITY_GROUPS = 5;
+
+/**
+ * Records the problems of `handlerOptions` (as `prop`): subnets or security groups without a VPC, public or too many
+ * subnets, no or too many security groups, reserved concurrency that is not a whole number >= 1 (PutFunctionConcurrency
+ * accepts 0, which stops every invocation: https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html).
+ */
+export function validateHandlerOptions(errors: InputErrors, prop: string, o: HandlerOptions | undefined): void {
+  if (o === undefined) {
+    return;
+  }
+  checkWholeNumber(errors, `${prop}.reservedConcurrentExecutions`, o.reservedConcurrentExecutions, {
+    min: 1, allowed: 'a whole number >= 1 (0 would stop every run; leave it out for unreserved concurrency)',
+  });
+  if (o.vpc === undefined) {
+    errors.check(o.vpcSubnets === undefined, `${prop}.vpcSubnets`, o.vpcSubnets, `left out without ${prop}.vpc`);
+    errors.check(o.securityGroups === undefined, `${prop}.securityGroups`, o.securityGroups, `left out without ${prop}.vpc`);
+    return;
+  }
+  if (o.securityGroups !== undefined) {
+    const n = Array.isArray(o.securityGroups) ? o.securityGroups.length : -1;
+    errors.check(n >= 1 && n <= MAX_HANDLER_SECURITY_GROUPS, `${prop}.securityGroups`, o.securityGroups,
+      `1 to ${MAX_HANDLER_SECURITY_GROUPS} security groups (Lambda's limit), or left out for one the library defines`);
+  }
+  let selected: ec2.SelectedSubnets;
+  try {
+    selected = o.vpc.selectSubnets(o.vpcSubnets);
+  } catch (e) {
+    errors.add(`${prop}.vpcSubnets`, o.vpcSubnets ?? '(default)', `a selection of subnets the VPC has (${(e as Error).message})`);
+    return;
+  }
+  const publicIds = new Set(o.vpc.publicSubnets.map((s) => s.subnetId));
+  const publicSelected = selected.subnetIds.filter((id) => publicIds.has(id));
+  if (publicSelected.length > 0) {
+    errors.add(`${prop}.vpcSubnets`, o.vpcSubnets ?? '(default)', 'private or isolated subnets: a Lambda function in a public subnet '
+      + `has no public IP and cannot reach AWS APIs (public subnets selected: ${publicSelected.length})`);
+  }
+  if (selected.subnetIds.length === 0 || selected.subnetIds.length > MAX_HANDLER_SUBNETS) {
+    errors.add(`${prop}.vpcSubnets`, o.vpcSubnets ?? '(default)',
+      `a selection of 1 to ${MAX_HANDLER_SUBNETS} subnets (Lambda's limit), got ${selected.subnetIds.length}`);
+  }
+}
+
+/** What the shared function of a handler is configured with, comparable across constructs. */
+function handlerOptionsKey(o: HandlerOptions | undefined): string {
+  if (o === undefined || (o.vpc === undefined && o.reservedConcurrentExecutions === undefined)) {
+    return 'no VPC, unreserved concurrency';
+  }
+  const parts: string[] = [];
+  if (o.vpc) {
+    const subnets = o.vpc.selectSubnets(o.vpcSubnets).subnets.map((sn) => sn.node.path);
+    parts.push(`VPC ${o.vpc.node.path} (subnets ${subnets.join(', ')}; `
+      + `security groups ${o.securityGroups ? o.securityGroups.map((g) => g.node.path).join(', ') : 'the library\'s'})`);
+  } else {
+    parts.push('no VPC');
+  }
+  const reserved = o.reservedConcurrentExecutions;
+  parts.push(reserved === undefined ? 'unreserved concurrency' : `${isToken(reserved) ? '<token>' : reserved} reserved executions`);
+  return parts.join(', ');
 }
 
 const LOGS_KEY_ID = 'cdk-mlops-handler-logs-key';
+
+/** The actions a function's role needs to attach it to a VPC (the Lambda developer guide, configuration-vpc). */
+export const HANDLER_VPC_ACTIONS: readonly string[] = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
 
 /**
  * The one function of a handler in a stack, defined by the first construct that asks for it: every construct of the
@@ -38,7 +121,22 @@ export class HandlerFunction extends Construct {
   public static of(scope: Construct, options: HandlerFunctionOptions): HandlerFunction {
     const stack = Stack.of(scope);
     const id = `cdk-mlops-${options.handler}`;
-    return (stack.node.tryFindChild(id) as HandlerFunction | undefined) ?? new HandlerFunction(stack, id, options);
+    const existing = stack.node.tryFindChild(id) as HandlerFunction | undefined;
+    if (existing === undefined) {
+      const fn = new HandlerFunction(stack, id, options);
+      fn.definedBy = `${options.requestedBy} ${scope.node.path}`;
+      return fn;
+    }
+    // One function per handler per stack: a construct that gives options must give the ones it was defined with.
+    const wanted = handlerOptionsKey(options.handlerOptions);
+    if (options.handlerOptions !== undefined && wanted !== existing.optionsKey) {
+      const errors = new InputErrors(scope, options.requestedBy);
+      errors.add('handlerOptions', options.handlerOptions, `the options of the stack's ${options.handler} function, which `
+        + `${existing.definedBy} defined with ${existing.optionsKey} (one function serves every construct of the stack: give them all `
+        + 'the same handlerOptions)');
+      errors.throwIfAny();
+    }
+    return existing;
   }
 
   public readonly function: lambda.Function;
@@ -57,10 +155,16 @@ export class HandlerFunction extends Construct {
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** The stack's alarms on EventBridge Scheduler invocations that were dropped or that the target refused. */
   public readonly schedulerAlarms: cloudwatch.Alarm[];
+  /** The path of the construct that defined the function, and what it defined it with (for the error on other options). */
+  private definedBy: string;
+  private readonly optionsKey: string;
 
   private constructor(scope: Construct, id: string, options: HandlerFunctionOptions) {
     super(scope, id);
     const stack = Stack.of(this);
+    const placement = options.handlerOptions;
+    this.definedBy = `${options.requestedBy} ${scope.node.path}`;
+    this.optionsKey = handlerOptionsKey(placement);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -103,15 +207,33 @@ export class HandlerFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...options.environment },
+      ...(placement?.vpc ? { vpc: placement.vpc, vpcSubnets: placement.vpcSubnets, securityGroups: placement.securityGroups } : {}),
+      reservedConcurrentExecutions: placement?.reservedConcurrentExecutions,
     });
+    // The role's policy (and in a VPC its network-interface statement) exists before the function: Lambda checks it on create.
     this.function.node.addDependency(this.role);
-    const noVpcReason = 'The function only calls regional AWS APIs (S3, CloudWatch, SageMaker); a VPC would add NAT or endpoint cost '
-      + 'and no protection, since its role limits what it can reach.';
-    Validations.of(this.function).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: noVpcReason });
-    acknowledgeSharedRule(this.function, 'LambdaInsideVPC', noVpcReason);
-    acknowledgeSharedRule(this.function, 'LambdaConcurrency', 'Reserved concurrency is not set: it is carved out of the account\'s '
-      + 'concurrency pool, which must keep 100 unreserved executions, so a default would fail to deploy in accounts with a low limit; '
-      + 'the function runs once per schedule period (tracking: an option to reserve it, #12 item 4).');
+    if (placement?.vpc) {
+      // What Lambda needs to attach the function to the VPC, as in AWSLambdaVPCAccessExecutionRole without its logs:* on *
+      // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions): the role is ours,
+      // so the CDK adds no managed policy to it.
+      this.role.addToPolicy(new iam.PolicyStatement({
+        actions: [...HANDLER_VPC_ACTIONS],
+        resources: ['*'],
+      }));
+      acknowledgeWildcardResources(this.role, ['*'], 'The network-interface actions Lambda needs to attach the function to its VPC, on * as '
+        + 'the Lambda developer guide requires: ec2:DescribeNetworkInterfaces and DescribeSubnets support no resource-level '
+        + 'permissions, and the interfaces do not exist before Lambda creates them.');
+    } else {
+      const noVpcReason = 'The function only calls regional AWS APIs (S3, CloudWatch, SageMaker); a VPC would add NAT or endpoint cost '
+        + 'and no protection, since its role limits what it can reach. VPC placement is an option (handlerOptions.vpc).';
+      Validations.of(this.function).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: noVpcReason });
+      acknowledgeSharedRule(this.function, 'LambdaInsideVPC', noVpcReason);
+    }
+    if (placement?.reservedConcurrentExecutions === undefined) {
+      acknowledgeSharedRule(this.function, 'LambdaConcurrency', 'Reserved concurrency is not set by default: it is carved out of the '
+        + 'account\'s concurrency pool, which must keep 100 unreserved executions, so a default would fail to deploy in accounts with '
+        + 'a low limit; the function runs once per schedule period. It is an option (handlerOptions.reservedConcurrentExecutions).');
+    }
     acknowledgeInlinePolicy(this.role);
 
     // Confused-deputy prevention: only schedules of this account's default schedule group (where the library's schedules live)
