@@ -76,3 +76,11 @@ test('a second monitor of the stack with other handlerOptions is rejected, namin
     handlerOptions: { vpc, reservedConcurrentExecutions: 3 },
   })).toThrow(/DriftMonitor Serve\/Drift2: handlerOptions must be the options of the stack's drift function, which DriftMonitor Serve\/Drift defined with VPC/);
 });
+
+test('a second monitor asking for a VPC after the first defined the function without one is rejected', () => {
+  const { stack, lake, endpoint, vpc } = monitor(() => undefined);
+  expect(() => new DriftMonitor(stack, 'Drift2', {
+    endpoint, features: FEATURES, baselineProfile: { zone: lake.zone('features'), key: 'churn/profile2.json' },
+    handlerOptions: { vpc },
+  })).toThrow(/DriftMonitor Serve\/Drift2: handlerOptions must be the options of the stack's drift function, which DriftMonitor Serve\/Drift defined with no VPC, unreserved concurrency/);
+});
