@@ -1,4 +1,4 @@
-import { Annotations, IResource, Resource, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnCondition, CfnParameter, Fn, IResolvable, IResource, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -112,7 +112,47 @@ export interface ModelPackageSource {
 }
 
 /**
- * Properties of a `ServingModel`: either `image` (and usually `modelData`), or `modelPackage`.
+ * The approved model package that a deployment pipeline (`ModelDeploymentPipeline`) resolved, passed to the stack as a
+ * CloudFormation parameter, with `image` and `modelData` as the model served while the parameter is empty (the first deploy,
+ * before any version is approved).
+ */
+export interface ApprovedModelPackageSource {
+  /** The registry (model package group) whose approved versions the parameter may name. */
+  readonly registry: IModelRegistry;
+
+  /**
+   * The logical id of the stack's CloudFormation parameter that holds the model package ARN: the key the pipeline overrides.
+   * Letters and digits only, unique in the stack.
+   *
+   * @default - 'ModelPackageArn' followed by the model's path below its stack, letters and digits only (e.g. 'ModelPackageArnChallenger')
+   */
+  readonly parameterName?: string;
+
+  /**
+   * The lake zone that holds the packages' model artifacts; the model's role may read objects under `artifactsPrefix` there.
+   *
+   * @default - no read access to package artifacts is granted: grant it on `model.grantPrincipal` yourself
+   */
+  readonly artifactsZone?: ILakeZone;
+
+  /**
+   * The key prefix of the packages' artifacts in `artifactsZone`, e.g. `training/churn/output/`.
+   *
+   * @default - the whole zone
+   */
+  readonly artifactsPrefix?: string;
+
+  /**
+   * The ECR repository of the packages' inference image; the model's role may pull from it.
+   *
+   * @default - no pull access is granted beyond the fallback image's
+   */
+  readonly imageRepository?: ecr.IRepository;
+}
+
+/**
+ * Properties of a `ServingModel`: either `image` (and usually `modelData`), or `modelPackage`; or `image` with
+ * `approvedModelPackage`, which serves the package a pipeline passes in and the image until it does.
  */
 export interface ServingModelProps {
   /**
@@ -143,6 +183,15 @@ export interface ServingModelProps {
    * @default - none; then `image` is required
    */
   readonly modelPackage?: ModelPackageSource;
+
+  /**
+   * Serve the approved model package that a deployment pipeline passes in a CloudFormation parameter (its ARN), and
+   * `image` with `modelData` and `environment` while the parameter is empty (its default): the first deploy works before
+   * any version is approved, and the stack pins no version. Needs `image`; excludes `modelPackage`.
+   *
+   * @default - the model serves `image` or `modelPackage`, fixed at synth
+   */
+  readonly approvedModelPackage?: ApprovedModelPackageSource;
 
   /**
    * The execution role. If you pass one, the grants are added to it.
@@ -205,6 +254,11 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
   public readonly vpcAttached: boolean;
   /** The underlying model resource. */
   public readonly resource: sagemaker.CfnModel;
+  /**
+   * The CloudFormation parameter that holds the approved model package ARN (empty: the fallback image); only with
+   * `approvedModelPackage`. A `ModelDeploymentPipeline` sets it.
+   */
+  public readonly modelPackageParameter?: CfnParameter;
   private readonly _connections?: ec2.Connections;
   private readonly starReasons: string[] = [];
 
@@ -223,6 +277,19 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
         errors.add('modelPackage.version', props.modelPackage.version, 'a whole number >= 1');
       }
       checkWholeNumber(errors, 'modelPackage.version', props.modelPackage.version, { min: 1 });
+    }
+    if (props.approvedModelPackage) {
+      if (props.modelPackage) {
+        errors.addMessage('approvedModelPackage and modelPackage exclude each other: the pipeline chooses the version of an approved package');
+      } else if (!props.image) {
+        errors.add('image', undefined, 'given with approvedModelPackage: the image (with modelData) is the model served until the pipeline '
+          + 'passes an approved package, e.g. the champion from the lake');
+      }
+      const name = props.approvedModelPackage.parameterName;
+      if (name !== undefined && !isToken(name) && !PARAMETER_NAME.test(name)) {
+        errors.add('approvedModelPackage.parameterName', name, 'letters and digits only, starting with a letter, at most 255 characters '
+          + '(a CloudFormation logical id)');
+      }
     }
     checkEnvironment(errors, props.environment);
     if (props.vpc === undefined && (props.vpcSubnets || props.securityGroups)) {
@@ -271,6 +338,20 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
         modelDataUrl: props.modelData?.bind(this, this).uri,
         environment: props.environment,
       };
+      if (props.approvedModelPackage) {
+        const approved = this.bindApprovedModelPackage(props.approvedModelPackage);
+        this.modelPackageParameter = approved.parameter;
+        // Either the fallback's image, data and environment, or the package: CreateModel takes one or the other.
+        const ifEmpty = (value: unknown, otherwise: unknown) => Fn.conditionIf(approved.fallback.logicalId, value, otherwise);
+        const noValue = Fn.ref('AWS::NoValue');
+        const fallback = primaryContainer;
+        primaryContainer = {
+          image: Token.asString(ifEmpty(fallback.image, noValue)),
+          modelDataUrl: fallback.modelDataUrl === undefined ? undefined : Token.asString(ifEmpty(fallback.modelDataUrl, noValue)),
+          environment: fallback.environment === undefined ? undefined : ifEmpty(fallback.environment, noValue) as IResolvable,
+          modelPackageName: Token.asString(ifEmpty(noValue, approved.parameter.valueAsString)),
+        };
+      }
     }
 
     this.resource = new sagemaker.CfnModel(this, 'Resource', {
@@ -326,6 +407,44 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
   private bindModelPackage(source: ModelPackageSource): string {
     const arn = source.registry.modelPackageArn(source.version);
     iam.Grant.addToPrincipal({ grantee: this, actions: DESCRIBE_MODEL_PACKAGE_ACTIONS, resourceArns: [arn] });
+    this.bindPackageArtifacts(source, 'modelPackage');
+    return arn;
+  }
+
+  /**
+   * The parameter (empty by default: the fallback image), the condition that it is empty, and the grants on every version of the
+   * group (the version is chosen after this stack is deployed).
+   */
+  private bindApprovedModelPackage(source: ApprovedModelPackageSource): { parameter: CfnParameter; fallback: CfnCondition } {
+    const stack = Stack.of(this);
+    const below = this.node.path.split('/').slice(stack.node.path.split('/').length).join('');
+    const name = source.parameterName ?? `ModelPackageArn${below.replace(/[^A-Za-z0-9]/g, '')}`;
+    const group = source.registry.modelPackageGroupName;
+    const registryStack = Stack.of(source.registry);
+    const packagePrefix = registryStack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: group,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const parameter = new CfnParameter(stack, name, {
+      type: 'String',
+      default: '',
+      // A literal pattern (CloudFormation resolves no intrinsic here): this group's versions when its name is known at synth.
+      allowedPattern: `^$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/${isToken(group) ? '[a-z0-9-]{1,63}' : group}/[0-9]+$`,
+      constraintDescription: 'empty (serve the fallback image) or the ARN of a version of the model package group',
+      description: `The approved model package that ${this.node.path} serves (set by the deployment pipeline); empty: the fallback image `
+        + 'and model data the stack names.',
+    });
+    const fallback = new CfnCondition(stack, `${name}IsEmpty`, { expression: Fn.conditionEquals(parameter.valueAsString, '') });
+    const packages = `${packagePrefix}/*`;
+    iam.Grant.addToPrincipal({ grantee: this, actions: DESCRIBE_MODEL_PACKAGE_ACTIONS, resourceArns: [packages] });
+    const policy = this.role instanceof iam.Role ? this.role.node.tryFindChild('DefaultPolicy') : undefined;
+    if (policy) {
+      acknowledgeWildcardResources(policy, [packages], 'The deployment pipeline chooses the approved version after this stack is '
+        + 'deployed: the role may describe (sagemaker:DescribeModelPackage) the versions of this one model package group, no other group.');
+    }
+    this.bindPackageArtifacts(source, 'approvedModelPackage');
+    return { parameter, fallback };
+  }
+
+  private bindPackageArtifacts(source: PackageArtifacts, prop: string): void {
     if (source.artifactsZone) {
       const zone = source.artifactsZone;
       const prefix = zone.normalizePrefix(source.artifactsPrefix);
@@ -341,13 +460,12 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
       source.imageRepository.grantPull(this);
       this.starReasons.push(ECR_REASON);
     } else {
-      Annotations.of(this).addWarningV2('cdk-mlops:model-package-image-pull', 'modelPackage.imageRepository is not given, so the '
+      Annotations.of(this).addWarningV2('cdk-mlops:model-package-image-pull', `${prop}.imageRepository is not given, so the `
         + 'model\'s role may pull no image from ECR: SageMaker pulls the image the package\'s container names with this role, and '
         + 'CreateModel fails unless the image is in an AWS-owned repository (a built-in algorithm) or its repository policy lets the role '
         + 'pull. Pass the ECR repository of the image the package was registered with (for a TrainingPipeline: its inferenceImage, '
         + 'or its training image when it registers that).');
     }
-    return arn;
   }
 }
 
@@ -399,6 +517,15 @@ function checkEnvironment(errors: InputErrors, environment: unknown): void {
     errors.add('environment', `${total} bytes of keys and values`, `at most ${ENV_MAX_TOTAL_BYTES} bytes in all (32 KB)`);
   }
 }
+
+interface PackageArtifacts {
+  readonly artifactsZone?: ILakeZone;
+  readonly artifactsPrefix?: string;
+  readonly imageRepository?: ecr.IRepository;
+}
+
+/** A CloudFormation logical id. */
+const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9]{0,254}$/;
 
 const ECR_REASON = 'ecr:GetAuthorizationToken has no resource-level permissions (AWS service authorization reference); '
   + 'the image pull itself is limited to the one repository.';
