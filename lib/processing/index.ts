@@ -1,1 +1,4 @@
 export * from './ingestion';
+export * from './spark-job-options';
+export * from './spark-job';
+export * from './lake-table';

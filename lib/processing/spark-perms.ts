@@ -1,0 +1,34 @@
+/*
+ * What the role of a `SparkJob` may do beyond its zone grants, in one place. Sources:
+ * - the Glue Data Catalog: reading a table (GetDatabase, GetTable, GetTables, GetPartition, GetPartitions, BatchGetPartition) and
+ *   adding partitions to a table (BatchCreatePartition, CreatePartition) need the catalog, the database and the table in the
+ *   resource: https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html,
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html
+ * - logs: a job's driver and executors create their log streams and put events in the groups named by `--custom-logGroup-prefix`
+ *   (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html); with CloudWatch encryption in the security
+ *   configuration the role also needs logs:AssociateKmsKey on those groups
+ *   (https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html#encryption-setup-Glue).
+ * - job bookmarks encrypted client-side (CSE-KMS) are encrypted and decrypted by the job with the key itself, not through S3
+ *   (same page).
+ * - job metrics: cloudwatch:PutMetricData in the `Glue` namespace (https://docs.aws.amazon.com/glue/latest/dg/monitoring-awsglue-with-cloudwatch-metrics.html).
+ */
+
+/** Reading tables of the catalog. */
+export const CATALOG_READ_ACTIONS = [
+  'glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition',
+];
+
+/** Adding partitions to the output table (a catalog sink with `enableUpdateCatalog` and `updateBehavior: 'LOG'`). */
+export const CATALOG_PARTITION_ACTIONS = ['glue:BatchCreatePartition', 'glue:CreatePartition'];
+
+/** Writing the job's log streams. */
+export const LOG_STREAM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+/** Associating the security configuration's key with the job's log groups (CloudWatch encryption). */
+export const LOG_GROUP_ACTIONS = ['logs:AssociateKmsKey'];
+
+/** Encrypting and decrypting job bookmarks client-side (CSE-KMS) with the lake key. */
+export const BOOKMARK_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'];
+
+/** Job metrics (no resource-level permissions: limited to the Glue namespace). */
+export const METRIC_ACTIONS = ['cloudwatch:PutMetricData'];

@@ -1,0 +1,229 @@
+import { App } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DataLake } from '../../../lib/data-lake';
+import { LakeTable, SparkJob } from '../../../lib/processing';
+import { fullSparkJob, minimalSparkJob, sparkFixture } from '../../processing/spark-fixtures';
+import { ContractApp, pathOf } from '../harness/apps';
+import { ACCOUNT, REGION } from '../harness/cfn';
+import { CallRow, PrincipalContract } from '../harness/iam';
+
+/** What a processing app under contract is: its Spark jobs, their lake, and who is granted what on them. */
+export interface ProcessingAppSpec {
+  readonly app: App;
+  readonly jobs: SparkJob[];
+  readonly lake: DataLake;
+  /** A principal granted `grantRun` on the first job. */
+  readonly starter?: iam.IRole;
+  /** A table and a principal granted `grantRead` on it. */
+  readonly table?: LakeTable;
+  readonly reader?: iam.IRole;
+}
+
+/** The apps the processing table runs over: the minimal and the full Spark job. */
+export const PROCESSING_APPS: Record<string, () => ProcessingAppSpec> = {
+  'minimal Spark job': () => {
+    const f = sparkFixture();
+    return { app: f.app, jobs: [minimalSparkJob(f)], lake: f.lake };
+  },
+  'full Spark job (bookmarks, auto scaling, catalog partitions, a reader of its table)': () => {
+    const f = sparkFixture();
+    const full = fullSparkJob(f);
+    const reader = new iam.Role(f.stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+    full.table.grantRead(reader);
+    return { app: f.app, jobs: [full.job], lake: f.lake, starter: full.starter, table: full.table, reader };
+  },
+};
+
+/** The values one job's rows are written in. */
+export interface JobSubject {
+  readonly job: SparkJob;
+  readonly roleArn: string;
+  readonly jobArn: string;
+  readonly inputBucketArn: string;
+  readonly inputPrefix: string;
+  readonly outputBucketArn: string;
+  readonly outputPrefix: string;
+  readonly sparkUiBucketArn: string;
+  readonly sparkUiPrefix: string;
+  /** A zone the job neither reads nor writes. */
+  readonly otherBucketArn: string;
+  readonly keyArn: string;
+  readonly errorLogGroupArn: string;
+  readonly outputLogGroupArn: string;
+  readonly databaseName: string;
+  readonly outputTable?: string;
+}
+
+export interface ProcessingSubject {
+  readonly spec: ProcessingAppSpec;
+  readonly jobs: JobSubject[];
+  readonly starterArn?: string;
+  readonly tableName?: string;
+}
+
+const bucketArn = (app: ContractApp, lake: DataLake, zone: string) => app.value(lake.zone(zone).bucket, lake.zone(zone).bucket.bucketArn);
+
+export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): ProcessingSubject {
+  const lake = spec.lake;
+  return {
+    spec,
+    starterArn: spec.starter && app.value(spec.starter, spec.starter.roleArn),
+    tableName: spec.table?.tableName,
+    jobs: spec.jobs.map((job) => {
+      const used = [job.inputZone.zoneName, job.outputZone.zoneName, 'monitoring'];
+      const sparkUi = app.value(job, job.sparkUiUri).replace(/^s3:\/\/[^/]+\//, '');
+      const sparkUiBucket = app.value(job, job.sparkUiUri).replace(/^s3:\/\/([^/]+)\/.*$/, 'arn:aws:s3:::$1');
+      const group = (g: { logGroupName: string }) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${app.value(job, g.logGroupName)}`;
+      return {
+        job,
+        roleArn: app.value(job, job.role.roleArn),
+        jobArn: app.value(job, job.jobArn),
+        inputBucketArn: bucketArn(app, lake, job.inputZone.zoneName),
+        inputPrefix: job.inputPrefix,
+        outputBucketArn: bucketArn(app, lake, job.outputZone.zoneName),
+        outputPrefix: job.outputPrefix,
+        sparkUiBucketArn: sparkUiBucket,
+        sparkUiPrefix: sparkUi,
+        otherBucketArn: bucketArn(app, lake, lake.zoneNames.find((z) => !used.includes(z))!),
+        keyArn: app.value(lake.encryptionKey, lake.encryptionKey.keyArn),
+        errorLogGroupArn: group(job.errorLogGroup),
+        outputLogGroupArn: group(job.outputLogGroup),
+        databaseName: lake.databaseName,
+        outputTable: job.node.tryFindChild('Resource') && (job.job.defaultArguments as any)['--output_table'],
+      };
+    }),
+  };
+}
+
+const READ_S3 = 'https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html';
+const SPARK_UI = 'https://docs.aws.amazon.com/glue/latest/dg/monitor-spark-ui-jobs.html';
+const LOGGING = 'https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html';
+const ENCRYPTION = 'https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html#encryption-setup-Glue';
+const CATALOG = 'https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html';
+const METRICS = 'https://docs.aws.amazon.com/glue/latest/dg/monitoring-awsglue-with-cloudwatch-metrics.html';
+const KMS_VIA_SERVICE = 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service';
+const VERSIONING = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html';
+const SFN_GLUE = 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html';
+const GLUE_ACTIONS = 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html';
+const ASSUME = 'https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html';
+
+const object = (bucket: string, key: string) => `${bucket}/${key}`;
+const viaS3 = (bucket: string) => ({ 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucket });
+const glueArn = (resource: string) => `arn:aws:glue:${REGION}:${ACCOUNT}:${resource}`;
+const sibling = (prefix: string) => `${prefix.replace(/\/$/, '')}-pii/part-0.parquet`;
+
+function jobRows(j: JobSubject): CallRow[] {
+  const read = object(j.inputBucketArn, `${j.inputPrefix}event_type=login/year=2026/month=12/day=02/part-0.gz`);
+  const written = object(j.outputBucketArn, `${j.outputPrefix}event_date=2026-12-02/part-00000.snappy.parquet`);
+  const stream = (group: string) => `${group}:log-stream:jr_0123456789abcdef-driver`;
+  const rows: CallRow[] = [
+    { call: 'reads an input object', action: 's3:GetObject', resource: read, expect: 'allowed', source: READ_S3 },
+    { call: 'lists its input folder', action: 's3:ListBucket', resource: j.inputBucketArn, context: { 's3:prefix': j.inputPrefix }, expect: 'allowed', source: READ_S3 },
+    { call: 'S3 decrypts an input object with the lake key', action: 'kms:Decrypt', resource: j.keyArn, context: viaS3(j.inputBucketArn), expect: 'allowed', source: ENCRYPTION },
+    { call: 'writes an output object', action: 's3:PutObject', resource: written, expect: 'allowed', source: READ_S3 },
+    { call: 'replaces what it wrote (Spark\'s commit deletes the current version)', action: 's3:DeleteObject', resource: written, expect: 'allowed', source: VERSIONING },
+    { call: 'S3 encrypts an output object with the lake key (SSE-KMS of the security configuration)', action: 'kms:GenerateDataKey', resource: j.keyArn, context: viaS3(j.outputBucketArn), expect: 'allowed', source: ENCRYPTION },
+    { call: 'writes Spark UI event logs', action: 's3:PutObject', resource: object(j.sparkUiBucketArn, `${j.sparkUiPrefix}spark-application-1764633600000`), expect: 'allowed', source: SPARK_UI },
+    { call: 'creates a driver log stream', action: 'logs:CreateLogStream', resource: stream(j.errorLogGroupArn), expect: 'allowed', source: LOGGING },
+    { call: 'puts driver log events', action: 'logs:PutLogEvents', resource: stream(j.errorLogGroupArn), expect: 'allowed', source: LOGGING },
+    { call: 'puts the script\'s output', action: 'logs:PutLogEvents', resource: stream(j.outputLogGroupArn), expect: 'allowed', source: LOGGING },
+    { call: 'associates the lake key with its log group (CloudWatch encryption)', action: 'logs:AssociateKmsKey', resource: j.errorLogGroupArn, expect: 'allowed', source: ENCRYPTION },
+    { call: 'reads a table of the lake\'s database', action: 'glue:GetTable', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'allowed', source: CATALOG },
+    { call: 'reads the lake\'s database', action: 'glue:GetDatabase', resource: glueArn(`database/${j.databaseName}`), expect: 'allowed', source: CATALOG },
+    { call: 'reads partitions', action: 'glue:GetPartitions', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'allowed', source: CATALOG },
+    { call: 'publishes job metrics', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'Glue' }, expect: 'allowed', source: METRICS },
+    // Must not:
+    { call: 'writes its input', action: 's3:PutObject', resource: read, expect: 'denied', source: READ_S3 },
+    { call: 'deletes its input', action: 's3:DeleteObject', resource: read, expect: 'denied', source: VERSIONING },
+    { call: 'deletes an output version for good', action: 's3:DeleteObjectVersion', resource: written, expect: 'denied', source: VERSIONING },
+    { call: 'reads outside its input folder', action: 's3:GetObject', resource: object(j.inputBucketArn, 'datasets/other/part-0'), expect: 'denied', source: READ_S3 },
+    { call: 'reads a sibling of its input folder', action: 's3:GetObject', resource: object(j.inputBucketArn, sibling(j.inputPrefix)), expect: 'denied', source: READ_S3 },
+    { call: 'lists outside its input folder', action: 's3:ListBucket', resource: j.inputBucketArn, context: { 's3:prefix': 'datasets/' }, expect: 'denied', source: READ_S3 },
+    { call: 'writes outside its output folder', action: 's3:PutObject', resource: object(j.outputBucketArn, sibling(j.outputPrefix)), expect: 'denied', source: READ_S3 },
+    { call: 'reads a zone it does not use', action: 's3:GetObject', resource: object(j.otherBucketArn, `${j.inputPrefix}x`), expect: 'denied', source: READ_S3 },
+    { call: 'writes a zone it does not use', action: 's3:PutObject', resource: object(j.otherBucketArn, `${j.outputPrefix}x`), expect: 'denied', source: READ_S3 },
+    { call: 'reads its Spark UI logs back', action: 's3:GetObject', resource: object(j.sparkUiBucketArn, `${j.sparkUiPrefix}spark-application-1`), expect: 'denied', source: SPARK_UI },
+    { call: 'uses the lake key through S3 for a zone it does not use', action: 'kms:Decrypt', resource: j.keyArn, context: viaS3(j.otherBucketArn), expect: 'denied', source: KMS_VIA_SERVICE },
+    { call: 'lets others use the lake key', action: 'kms:CreateGrant', resource: j.keyArn, expect: 'denied', source: KMS_VIA_SERVICE },
+    { call: 'logs into another log group', action: 'logs:PutLogEvents', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/jobs/error:log-stream:jr_1-driver`, expect: 'denied', source: LOGGING },
+    { call: 'reads a table of another database', action: 'glue:GetTable', resource: glueArn('table/payments/cards'), expect: 'denied', source: CATALOG },
+    { call: 'changes a table', action: 'glue:UpdateTable', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'denied', source: GLUE_ACTIONS },
+    { call: 'deletes a table', action: 'glue:DeleteTable', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'denied', source: GLUE_ACTIONS },
+    { call: 'starts a run of its own job', action: 'glue:StartJobRun', resource: j.jobArn, expect: 'denied', source: GLUE_ACTIONS },
+    { call: 'publishes metrics in another namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'Churn' }, expect: 'denied', source: METRICS },
+  ];
+  if (j.job.bookmarks) {
+    rows.push(
+      { call: 'encrypts a job bookmark client-side with the lake key (CSE-KMS)', action: 'kms:GenerateDataKey', resource: j.keyArn, expect: 'allowed', source: ENCRYPTION },
+      { call: 'decrypts a job bookmark', action: 'kms:Decrypt', resource: j.keyArn, expect: 'allowed', source: ENCRYPTION },
+    );
+  } else {
+    rows.push({ call: 'uses the lake key directly (no bookmarks to encrypt)', action: 'kms:Decrypt', resource: j.keyArn, expect: 'denied', source: KMS_VIA_SERVICE });
+  }
+  if (j.outputTable) {
+    const table = glueArn(`table/${j.databaseName}/${j.outputTable}`);
+    rows.push(
+      { call: 'adds partitions to its output table', action: 'glue:BatchCreatePartition', resource: table, expect: 'allowed', source: CATALOG },
+      { call: 'adds a partition to its output table', action: 'glue:CreatePartition', resource: table, expect: 'allowed', source: CATALOG },
+      { call: 'adds partitions to another table', action: 'glue:BatchCreatePartition', resource: glueArn(`table/${j.databaseName}/customers`), expect: 'denied', source: CATALOG },
+      { call: 'deletes partitions of its output table', action: 'glue:BatchDeletePartition', resource: table, expect: 'denied', source: GLUE_ACTIONS },
+    );
+  } else {
+    rows.push({ call: 'adds partitions (no output table)', action: 'glue:BatchCreatePartition', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'denied', source: CATALOG });
+  }
+  return rows;
+}
+
+/** The calls of the processing capability's principals. Add a row where a principal gains or loses a call. */
+export const PROCESSING_CONTRACT: PrincipalContract<ProcessingSubject>[] = [
+  {
+    principal: 'the Glue role of the first Spark job',
+    who: (s) => ({ role: { path: pathOf(s.spec.jobs[0].role) } }),
+    calls: (s) => jobRows(s.jobs[0]),
+  },
+  {
+    principal: 'the Glue role of the second Spark job',
+    when: (s) => s.jobs.length > 1,
+    who: (s) => ({ role: { path: pathOf(s.spec.jobs[1].role) } }),
+    calls: (s) => jobRows(s.jobs[1]),
+  },
+  {
+    principal: 'Glue, assuming the job role',
+    who: () => ({ service: 'glue.amazonaws.com' }),
+    calls: (s) => [
+      { action: 'sts:AssumeRole', resource: s.jobs[0].roleArn, expect: 'allowed', source: ASSUME },
+      { call: 'assumes another role', action: 'sts:AssumeRole', resource: `arn:aws:iam::${ACCOUNT}:role/other`, expect: 'denied', source: ASSUME },
+    ],
+  },
+  {
+    principal: 'a principal granted run',
+    when: (s) => s.starterArn !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.starter!) } }),
+    calls: (s) => [
+      ...['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'].map((action): CallRow => ({
+        action, resource: s.jobs[0].jobArn, expect: 'allowed', source: SFN_GLUE,
+      })),
+      { call: 'starts another job', action: 'glue:StartJobRun', resource: glueArn('job/other'), expect: 'denied', source: SFN_GLUE },
+      { call: 'changes the job', action: 'glue:UpdateJob', resource: s.jobs[0].jobArn, expect: 'denied', source: GLUE_ACTIONS },
+      { call: 'passes the job role', action: 'iam:PassRole', resource: s.jobs[0].roleArn, expect: 'denied', source: GLUE_ACTIONS },
+    ],
+  },
+  {
+    principal: 'a reader of the lake table',
+    when: (s) => s.spec.reader !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.reader!) } }),
+    calls: (s) => {
+      const j = s.jobs[0];
+      const table = glueArn(`table/${j.databaseName}/${s.tableName}`);
+      return [
+        { call: 'reads the table definition', action: 'glue:GetTable', resource: table, expect: 'allowed', source: CATALOG },
+        { call: 'reads its partitions', action: 'glue:GetPartitions', resource: table, expect: 'allowed', source: CATALOG },
+        { call: 'reads its data', action: 's3:GetObject', resource: object(j.outputBucketArn, `${j.outputPrefix}event_date=2026-12-02/part-0.parquet`), expect: 'allowed', source: READ_S3 },
+        { call: 'S3 decrypts its data', action: 'kms:Decrypt', resource: j.keyArn, context: viaS3(j.outputBucketArn), expect: 'allowed', source: ENCRYPTION },
+        { call: 'reads another table', action: 'glue:GetTable', resource: glueArn(`table/${j.databaseName}/customers`), expect: 'denied', source: CATALOG },
+        { call: 'writes its data', action: 's3:PutObject', resource: object(j.outputBucketArn, `${j.outputPrefix}x.parquet`), expect: 'denied', source: READ_S3 },
+        { call: 'reads the raw zone', action: 's3:GetObject', resource: object(j.inputBucketArn, `${j.inputPrefix}x`), expect: 'denied', source: READ_S3 },
+      ];
+    },
+  },
+];
