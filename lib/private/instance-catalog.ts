@@ -172,6 +172,26 @@ export function lookupInstance(instanceType: string | undefined): InstanceFacts 
   };
 }
 
+/**
+ * The families batch transform runs on: those of the SDK's `TransformInstanceType` enum (CreateTransformJob's
+ * TransformResources.InstanceType, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TransformResources.html).
+ */
+const TRANSFORM_FAMILIES = new Set([
+  'c4', 'c5', 'c6i', 'c7i', 'g4dn', 'g5', 'g6', 'g6e', 'inf2', 'm4', 'm5', 'm6i', 'm7i', 'p2', 'p3', 'r6i', 'r7i', 'trn1',
+]);
+
+/**
+ * Whether batch transform runs on the type: its family is a transform family and the catalog knows its size (vCPUs); undefined for
+ * a token, and false for a name of another shape.
+ */
+export function isTransformType(instanceType: string): boolean | undefined {
+  if (Token.isUnresolved(instanceType)) {
+    return undefined;
+  }
+  const facts = lookupInstance(instanceType);
+  return facts !== undefined && facts.known && TRANSFORM_FAMILIES.has(facts.family) && facts.vcpus !== undefined;
+}
+
 /** The families in the catalog (for tests). */
 export function catalogFamilies(): string[] {
   return Object.keys(FAMILIES);

@@ -4,3 +4,5 @@ export * from './training-pipeline';
 export * from './training-pipeline-interface';
 export * from './training-options';
 export * from './tuning-options';
+export * from './batch-transform';
+export * from './batch-transform-options';

@@ -103,3 +103,56 @@ export const ECR_TOKEN_ACTIONS = ['ecr:GetAuthorizationToken'];
 
 /** What SageMaker needs to attach its containers to a VPC (shared with the other SageMaker capability). */
 export const VPC_ACTIONS = SAGEMAKER_VPC_ACTIONS;
+
+// --- Batch transform ------------------------------------------------------------------------------------------------------
+
+/**
+ * What the `.sync` integration of Step Functions needs on its transform jobs (createTransformJob.sync:
+ * https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html). Step Functions tags the transform jobs it starts as it
+ * tags training jobs (aws/aws-cdk#32294), so AddTags is needed too. Granted on this construct's jobs only (`<prefix>-<uuid>`).
+ */
+export const TRANSFORM_JOB_ACTIONS = [
+  'sagemaker:AddTags',
+  'sagemaker:CreateTransformJob',
+  'sagemaker:DescribeTransformJob',
+  'sagemaker:StopTransformJob',
+  'sagemaker:ListTags',
+];
+
+/** The managed EventBridge rule through which Step Functions learns that a transform job ended. */
+export const TRANSFORM_SYNC_RULE_NAME = 'StepFunctionsGetEventsForSageMakerTransformJobsRule';
+
+/**
+ * Defining a model from a model package for one run, and deleting it when the run ends
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html, API_DeleteModel.html): on this construct's
+ * models only (`<prefix>-<uuid>`).
+ */
+export const RUN_MODEL_ACTIONS = ['sagemaker:CreateModel', 'sagemaker:DeleteModel'];
+
+/** Reading the model package a run's model is defined from (resource-scoped to the registry's versions). */
+export const DESCRIBE_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];
+
+/** A transform job writes its container logs to this log group. */
+export const TRANSFORM_LOG_GROUP = '/aws/sagemaker/TransformJobs';
+
+/**
+ * The ENI actions SageMaker takes with the execution role of a model in a VPC, where the Service Authorization Reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html) gives them resource types and
+ * condition keys: CreateNetworkInterface on a network interface (any: it does not exist yet), in the given subnets, with the
+ * given security groups; CreateNetworkInterfacePermission and DeleteNetworkInterface on network interfaces of the VPC
+ * (`ec2:Vpc`).
+ */
+export const VPC_CREATE_ENI_ACTIONS = ['ec2:CreateNetworkInterface'];
+export const VPC_ENI_IN_VPC_ACTIONS = ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface'];
+/**
+ * The VPC actions that support no resource-level permissions (the Describe actions) or whose resource type is optional
+ * (DeleteNetworkInterfacePermission: the request may name only the permission): on `*`, as the SageMaker docs grant them.
+ */
+export const VPC_UNSCOPED_ACTIONS = [
+  'ec2:DeleteNetworkInterfacePermission',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+];
