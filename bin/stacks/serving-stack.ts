@@ -138,11 +138,11 @@ export class ServingStack extends Stack {
     this.drift = new DriftMonitor(this, 'Drift', {
       endpoint: this.endpoint,
       features: [
-        { name: 'tenure_months', type: FeatureType.NUMERIC },
-        { name: 'monthly_charges', type: FeatureType.NUMERIC },
-        { name: 'total_charges', type: FeatureType.NUMERIC },
-        { name: 'contract', type: FeatureType.CATEGORICAL },
-        { name: 'payment_method', type: FeatureType.CATEGORICAL },
+        { name: 'tenure_months', kind: FeatureType.NUMERIC },
+        { name: 'monthly_charges', kind: FeatureType.NUMERIC },
+        { name: 'total_charges', kind: FeatureType.NUMERIC },
+        { name: 'contract', kind: FeatureType.CATEGORICAL },
+        { name: 'payment_method', kind: FeatureType.CATEGORICAL },
       ],
       baselineDataset: { zone: props.lake.zone('features'), key: 'churn/train/train.csv', header: true },
       alerts: props.alerts,

@@ -70,7 +70,7 @@ export class InferenceApiAuthorization {
   }
 
   /** Requests a Lambda function allows. */
-  public static lambda(options: LambdaAuthorizationOptions): InferenceApiAuthorization {
+  public static lambdaAuthorizer(options: LambdaAuthorizationOptions): InferenceApiAuthorization {
     return new InferenceApiAuthorization(InferenceApiAuthorizationKind.LAMBDA, undefined, options);
   }
 

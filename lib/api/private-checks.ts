@@ -219,7 +219,7 @@ function checkTargeting(errors: InputErrors, props: InferenceApiProps, auth: Inf
       errors.check(/^[A-Za-z][A-Za-z0-9_]{0,127}$/.test(name), 'variantTargeting.key', name, 'a context key of letters, digits and underscores');
     }
     errors.check(auth.kind === InferenceApiAuthorizationKind.LAMBDA, 'variantTargeting', 'fromAuthorizerContext',
-      'used with InferenceApiAuthorization.lambda(): only a Lambda authorizer returns a context');
+      'used with InferenceApiAuthorization.lambdaAuthorizer(): only a Lambda authorizer returns a context');
     expression = `$context.authorizer.${name}`;
   }
   const allowed = t.variantNames ?? endpointVariants;

@@ -48,7 +48,7 @@ export class VariantTargeting {
 
   /**
    * The Lambda authorizer names the variant in its `context` map under `key` (e.g. computed with
-   * `VariantAssignment.variantFor(userId, ...)` from the caller's identity); needs `InferenceApiAuthorization.lambda()`.
+   * `VariantAssignment.variantFor(userId, ...)` from the caller's identity); needs `InferenceApiAuthorization.lambdaAuthorizer()`.
    */
   public static fromAuthorizerContext(key: string, options: VariantTargetingOptions = {}): VariantTargeting {
     return new VariantTargeting(VariantTargetingSource.AUTHORIZER_CONTEXT, key, options.variantNames);

@@ -41,7 +41,7 @@ export interface DriftFeature {
   /** The feature name: a CloudWatch dimension value, and the JSON key in JSON payloads. */
   readonly name: string;
   /** Numeric or categorical. */
-  readonly type: FeatureType;
+  readonly kind: FeatureType;
   /**
    * The 0-based column of the feature in CSV payloads (the captured requests).
    *
@@ -311,7 +311,7 @@ export interface IDriftMonitor extends IConstruct {
  * @example
  * new DriftMonitor(this, 'Drift', {
  *   endpoint,
- *   features: [{ name: 'tenure', type: FeatureType.NUMERIC }, { name: 'plan', type: FeatureType.CATEGORICAL }],
+ *   features: [{ name: 'tenure', kind: FeatureType.NUMERIC }, { name: 'plan', kind: FeatureType.CATEGORICAL }],
  *   baselineDataset: { zone: lake.zone('features'), key: 'churn/train/train.csv' },
  *   alerts,
  * });
@@ -376,10 +376,10 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
       zone: props.baselineDataset!.zone,
       key: props.baselineDataset!.profileKey ?? `baselines/${props.baselineDataset!.key}.profile.json`,
     };
-    const inputs = props.features.map((f, i) => ({ name: f.name, type: f.type, index: f.index ?? i }));
+    const inputs = props.features.map((f, i) => ({ name: f.name, type: f.kind, index: f.index ?? i }));
     // The predictions are profiled like a feature; their capture index (past every input's) is never read from a request.
     const pastInputs = Math.max(...inputs.map((f) => f.index)) + 1;
-    const features = prediction ? [...inputs, { name: predictionName!, type: prediction.type, index: pastInputs }] : inputs;
+    const features = prediction ? [...inputs, { name: predictionName!, type: prediction.kind, index: pastInputs }] : inputs;
     const baselineFeatures = [...props.features, ...(prediction ? [prediction] : [])].map((f, i) => ({
       ...features[i],
       ...(f.baselineColumn === undefined ? {} : { baselineColumn: f.baselineColumn }),
@@ -701,8 +701,8 @@ function validate(scope: Construct, props: DriftMonitorProps, capture: EndpointD
   }
   const seen = new Set<string>();
   props.features.forEach((f, i) => {
-    if (f?.type !== FeatureType.NUMERIC && f?.type !== FeatureType.CATEGORICAL) {
-      errors.add(`features[${i}].type`, f?.type, 'FeatureType.NUMERIC or FeatureType.CATEGORICAL');
+    if (f?.kind !== FeatureType.NUMERIC && f?.kind !== FeatureType.CATEGORICAL) {
+      errors.add(`features[${i}].kind`, f?.kind, 'FeatureType.NUMERIC or FeatureType.CATEGORICAL');
     }
     if (!FEATURE_NAME.test(f.name)) {
       errors.add(`features[${i}].name`, f.name, '1-255 letters, digits, spaces and _ . : / -');

@@ -9,7 +9,7 @@ import type { FeatureType } from './drift-monitor';
  */
 export interface PredictionDrift {
   /** NUMERIC for scores or probabilities, CATEGORICAL for predicted labels. */
-  readonly type: FeatureType;
+  readonly kind: FeatureType;
   /**
    * The feature name of the predictions (a CloudWatch dimension value, the profile feature).
    *

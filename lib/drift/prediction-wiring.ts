@@ -21,8 +21,8 @@ export function checkPredictionDrift(errors: InputErrors, p: PredictionDrift | u
   dataset: BaselineDataset | undefined, captureOutput: boolean | undefined, namePattern: RegExp): void {
   if (p === undefined) return;
   const name = p.name ?? DEFAULT_PREDICTION_NAME;
-  if (p.type !== 'numeric' && p.type !== 'categorical') {
-    errors.add('predictionDrift.type', p.type, 'FeatureType.NUMERIC or FeatureType.CATEGORICAL');
+  if (p.kind !== 'numeric' && p.kind !== 'categorical') {
+    errors.add('predictionDrift.kind', p.kind, 'FeatureType.NUMERIC or FeatureType.CATEGORICAL');
   }
   if (captureOutput === false) {
     errors.add('predictionDrift', name, 'an endpoint that captures its responses (captureOutput true): predictions are read from them');

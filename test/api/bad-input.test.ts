@@ -83,7 +83,7 @@ describe('InferenceApi bad input', () => {
 
   test('fails when an authorizer cache is over an hour', () => {
     expect(build((s) => ({
-      authorization: InferenceApiAuthorization.lambda({ handler: lambda.Function.fromFunctionName(s, 'F', 'authz'), resultsCacheTtl: Duration.seconds(3601) }),
+      authorization: InferenceApiAuthorization.lambdaAuthorizer({ handler: lambda.Function.fromFunctionName(s, 'F', 'authz'), resultsCacheTtl: Duration.seconds(3601) }),
     }))).toThrow(/authorization.resultsCacheTtl must be a whole number of seconds from 0 to 3600, got 1 hour 1 second/);
   });
 
@@ -101,7 +101,7 @@ describe('InferenceApi bad input', () => {
   test('fails when the targeting header is reserved, or authorizer context is used without a Lambda authorizer', () => {
     expect(build(() => ({ variantTargeting: VariantTargeting.fromHeader('X-Amzn-Variant') }))).toThrow(/variantTargeting.headerName must be a header name/);
     expect(build(() => ({ variantTargeting: VariantTargeting.fromAuthorizerContext('variant') })))
-      .toThrow(/variantTargeting must be used with InferenceApiAuthorization.lambda\(\)/);
+      .toThrow(/variantTargeting must be used with InferenceApiAuthorization.lambdaAuthorizer\(\)/);
   });
 
   test('fails on an empty or malformed content type list', () => {

@@ -261,7 +261,7 @@ describe('InferenceApi', () => {
     const handler = lambda.Function.fromFunctionArn(stack, 'Authz', 'arn:aws:lambda:us-east-1:123456789012:function:authz');
     new InferenceApi(stack, 'Api', {
       endpoint,
-      authorization: InferenceApiAuthorization.lambda({ handler, identityHeaders: ['Authorization', 'X-User-Id'], resultsCacheTtl: Duration.seconds(0) }),
+      authorization: InferenceApiAuthorization.lambdaAuthorizer({ handler, identityHeaders: ['Authorization', 'X-User-Id'], resultsCacheTtl: Duration.seconds(0) }),
       variantTargeting: VariantTargeting.fromAuthorizerContext('targetVariant'),
     });
     const t = Readable.of(stack);

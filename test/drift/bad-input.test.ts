@@ -48,10 +48,10 @@ describe('a window against the schedule\'s period', () => {
 
 describe('types and tuning from JavaScript', () => {
   test('fails on a feature type that is not a FeatureType', () => {
-    expect(() => monitor({ features: [{ name: 'a', type: 'numerical' as FeatureType }, { name: 'b', type: undefined as unknown as FeatureType }] }))
-      .toThrow(/features\[0\].type must be FeatureType.NUMERIC or FeatureType.CATEGORICAL, got 'numerical'.*features\[1\].type must be FeatureType.NUMERIC or FeatureType.CATEGORICAL, got undefined/s);
-    expect(() => monitor({ predictionDrift: { type: 'score' as FeatureType } }))
-      .toThrow(/predictionDrift.type must be FeatureType.NUMERIC or FeatureType.CATEGORICAL, got 'score'/);
+    expect(() => monitor({ features: [{ name: 'a', kind: 'numerical' as FeatureType }, { name: 'b', kind: undefined as unknown as FeatureType }] }))
+      .toThrow(/features\[0\].kind must be FeatureType.NUMERIC or FeatureType.CATEGORICAL, got 'numerical'.*features\[1\].kind must be FeatureType.NUMERIC or FeatureType.CATEGORICAL, got undefined/s);
+    expect(() => monitor({ predictionDrift: { kind: 'score' as FeatureType } }))
+      .toThrow(/predictionDrift.kind must be FeatureType.NUMERIC or FeatureType.CATEGORICAL, got 'score'/);
   });
 
   test('fails when the drift alarm asks for more drifted windows than it evaluates', () => {

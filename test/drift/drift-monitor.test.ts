@@ -59,8 +59,8 @@ describe('DriftMonitor', () => {
     const f = driftFixture();
     new DriftMonitor(f.stack, 'Drift', {
       endpoint: f.endpoint,
-      features: [{ name: 'tenure', type: FeatureType.NUMERIC }, { name: 'plan', type: FeatureType.CATEGORICAL, baselineColumn: 'plan_name' },
-        { name: 'charges', type: FeatureType.NUMERIC, baselineIndex: 7 }],
+      features: [{ name: 'tenure', kind: FeatureType.NUMERIC }, { name: 'plan', kind: FeatureType.CATEGORICAL, baselineColumn: 'plan_name' },
+        { name: 'charges', kind: FeatureType.NUMERIC, baselineIndex: 7 }],
       baselineDataset: { zone: f.lake.zone('features'), key: 'churn/train.csv', labelIndex: 0 },
     });
     Template.fromStack(f.stack).hasResourceProperties('AWS::CloudFormation::CustomResource', {
@@ -71,18 +71,18 @@ describe('DriftMonitor', () => {
   });
 
   test('fails when two features share a capture column or a baseline column, or a feature is on the label', () => {
-    expect(() => monitor({ features: [{ name: 'a', type: FeatureType.NUMERIC, index: 1 }, { name: 'b', type: FeatureType.NUMERIC, index: 1 }] }))
+    expect(() => monitor({ features: [{ name: 'a', kind: FeatureType.NUMERIC, index: 1 }, { name: 'b', kind: FeatureType.NUMERIC, index: 1 }] }))
       .toThrow(/features\[1\].index must be a column no other feature uses, but 'a' is at 1, got 1/);
-    expect(() => monitor({ features: [{ name: 'a', type: FeatureType.NUMERIC }, { name: 'b', type: FeatureType.NUMERIC, index: 0 }] }))
+    expect(() => monitor({ features: [{ name: 'a', kind: FeatureType.NUMERIC }, { name: 'b', kind: FeatureType.NUMERIC, index: 0 }] }))
       .toThrow(/features\[1\].index must be a column no other feature uses, but 'a' is at 0/);
     const f = driftFixture();
     expect(() => new DriftMonitor(f.stack, 'Drift', {
       endpoint: f.endpoint,
-      features: [{ name: 'a', type: FeatureType.NUMERIC, baselineIndex: 0 }, { name: 'b', type: FeatureType.NUMERIC, baselineIndex: 2 },
-        { name: 'c', type: FeatureType.NUMERIC, baselineIndex: 2 }],
+      features: [{ name: 'a', kind: FeatureType.NUMERIC, baselineIndex: 0 }, { name: 'b', kind: FeatureType.NUMERIC, baselineIndex: 2 },
+        { name: 'c', kind: FeatureType.NUMERIC, baselineIndex: 2 }],
       baselineDataset: { zone: f.lake.zone('features'), key: 'train.csv', labelIndex: 0 },
     })).toThrow(/features\[0\].baselineIndex must be a column other than the label's \(baselineDataset.labelIndex 0\).*features\[2\].baselineIndex must be a column no other feature uses, but 'b' is at 2/s);
-    expect(() => monitor({ features: [{ name: 'a', type: FeatureType.NUMERIC, baselineIndex: -1 }] })).toThrow(/features\[0\].baselineIndex must be a whole number >= 0, got -1/);
+    expect(() => monitor({ features: [{ name: 'a', kind: FeatureType.NUMERIC, baselineIndex: -1 }] })).toThrow(/features\[0\].baselineIndex must be a whole number >= 0, got -1/);
   });
 
   test('fails on a settling delay longer than the window, and on a window that a rate schedule would ignore', () => {
@@ -225,7 +225,7 @@ describe('DriftMonitor', () => {
   });
 
   test('beyond 20 features, per-feature metrics and alarms are off unless asked for', () => {
-    const many = Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, type: FeatureType.NUMERIC }));
+    const many = Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, kind: FeatureType.NUMERIC }));
     const { template } = monitor({ features: many });
     expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'FeatureDrifted' } })).toEqual({});
     expect(JSON.stringify(Object.values(template.findResources('AWS::Scheduler::Schedule'))[0])).toContain('\\"perFeatureMetrics\\":false');
@@ -261,7 +261,7 @@ describe('DriftMonitor bad input', () => {
   });
 
   test('fails when feature names repeat', () => {
-    expect(() => monitor({ features: [{ name: 'tenure', type: FeatureType.NUMERIC }, { name: 'tenure', type: FeatureType.CATEGORICAL }] }))
+    expect(() => monitor({ features: [{ name: 'tenure', kind: FeatureType.NUMERIC }, { name: 'tenure', kind: FeatureType.CATEGORICAL }] }))
       .toThrow(/features\[1\].name must be unique, but it is listed twice, got 'tenure'/);
   });
 

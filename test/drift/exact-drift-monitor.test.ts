@@ -13,7 +13,7 @@ import { TEST_ENV, testApp } from '../util';
 // schedule inputs the handlers parse (compared whole, so a changed default such as ks 0.1 -> 0.15 fails), the retrain
 // rule's pattern, and each data principal's whole policy. References read as construct paths (test/exact.ts).
 
-const FEATURES = [{ name: 'tenure', type: FeatureType.NUMERIC }, { name: 'plan', type: FeatureType.CATEGORICAL }];
+const FEATURES = [{ name: 'tenure', kind: FeatureType.NUMERIC }, { name: 'plan', kind: FeatureType.CATEGORICAL }];
 
 function serve(app = testApp()) {
   const stack = new Stack(app, 'Serve', { env: TEST_ENV });

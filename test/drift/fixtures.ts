@@ -5,9 +5,9 @@ import { DataLake, DriftFeature, FeatureType, ModelEndpoint, ServingModel, Servi
 import { TEST_ENV, testApp } from '../util';
 
 export const FEATURES: DriftFeature[] = [
-  { name: 'tenure', type: FeatureType.NUMERIC },
-  { name: 'monthly_charges', type: FeatureType.NUMERIC },
-  { name: 'plan', type: FeatureType.CATEGORICAL },
+  { name: 'tenure', kind: FeatureType.NUMERIC },
+  { name: 'monthly_charges', kind: FeatureType.NUMERIC },
+  { name: 'plan', kind: FeatureType.CATEGORICAL },
 ];
 
 /** A stack with a lake and a two-variant endpoint that captures into the lake. */

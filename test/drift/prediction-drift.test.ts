@@ -27,7 +27,7 @@ function scheduleInput(template: Template): any {
 
 describe('prediction drift', () => {
   test('tells the drift function to read the predictions from the responses as one more feature', () => {
-    const { template, monitor: m } = monitor({ predictionDrift: { type: FeatureType.NUMERIC, outputPaths: ['predictions.*.score'] } });
+    const { template, monitor: m } = monitor({ predictionDrift: { kind: FeatureType.NUMERIC, outputPaths: ['predictions.*.score'] } });
     const input = scheduleInput(template);
     expect(input.features).toEqual(['tenure', 'monthly_charges', 'plan', 'prediction']);
     expect(input.prediction).toEqual({ name: 'prediction', outputPaths: ['predictions.*.score'] });
@@ -46,8 +46,8 @@ describe('prediction drift', () => {
     const f = driftFixture();
     new DriftMonitor(f.stack, 'Drift', {
       endpoint: f.endpoint,
-      features: [{ name: 'tenure', type: FeatureType.NUMERIC }, { name: 'plan', type: FeatureType.CATEGORICAL }],
-      predictionDrift: { type: FeatureType.CATEGORICAL, name: 'predicted_churn', outputIndex: 1, baselineIndex: 3 },
+      features: [{ name: 'tenure', kind: FeatureType.NUMERIC }, { name: 'plan', kind: FeatureType.CATEGORICAL }],
+      predictionDrift: { kind: FeatureType.CATEGORICAL, name: 'predicted_churn', outputIndex: 1, baselineIndex: 3 },
       baselineDataset: { zone: f.lake.zone('features'), key: 'churn/scored.csv', labelIndex: 0 },
       decision: { featureOverrides: [{ feature: 'predicted_churn', minPsi: 0.05 }] },
     });
@@ -62,32 +62,32 @@ describe('prediction drift', () => {
   });
 
   test('fails without captured responses, on a name a feature has, and on bad positions', () => {
-    expect(() => monitor({ predictionDrift: { type: FeatureType.NUMERIC } }, { captureOutput: false }))
+    expect(() => monitor({ predictionDrift: { kind: FeatureType.NUMERIC } }, { captureOutput: false }))
       .toThrow(/predictionDrift must be an endpoint that captures its responses \(captureOutput true\): predictions are read from them, got 'prediction'/);
-    expect(() => monitor({ predictionDrift: { type: FeatureType.NUMERIC, name: 'plan' } })).toThrow(/predictionDrift.name must be a name no feature uses, got 'plan'/);
-    expect(() => monitor({ predictionDrift: { type: FeatureType.NUMERIC, name: 'bad*name' } }))
+    expect(() => monitor({ predictionDrift: { kind: FeatureType.NUMERIC, name: 'plan' } })).toThrow(/predictionDrift.name must be a name no feature uses, got 'plan'/);
+    expect(() => monitor({ predictionDrift: { kind: FeatureType.NUMERIC, name: 'bad*name' } }))
       .toThrow(/predictionDrift.name must be 1-255 letters, digits, spaces and _ . : \/ -, got 'bad\*name'/);
-    expect(() => monitor({ predictionDrift: { type: FeatureType.NUMERIC, outputIndex: -1 } })).toThrow(/predictionDrift.outputIndex must be .*>= 0.*got -1/);
-    expect(() => monitor({ predictionDrift: { type: FeatureType.NUMERIC, outputPaths: [] } }))
+    expect(() => monitor({ predictionDrift: { kind: FeatureType.NUMERIC, outputIndex: -1 } })).toThrow(/predictionDrift.outputIndex must be .*>= 0.*got -1/);
+    expect(() => monitor({ predictionDrift: { kind: FeatureType.NUMERIC, outputPaths: [] } }))
       .toThrow(/predictionDrift.outputPaths must be a non-empty list of dotted paths/);
     const f = driftFixture();
     const dataset = { zone: f.lake.zone('features'), key: 'train.csv', labelIndex: 0 };
     expect(() => new DriftMonitor(f.stack, 'A', {
-      endpoint: f.endpoint, features: [{ name: 'a', type: FeatureType.NUMERIC, baselineIndex: 1 }], baselineDataset: dataset,
-      predictionDrift: { type: FeatureType.NUMERIC, baselineIndex: 1 },
+      endpoint: f.endpoint, features: [{ name: 'a', kind: FeatureType.NUMERIC, baselineIndex: 1 }], baselineDataset: dataset,
+      predictionDrift: { kind: FeatureType.NUMERIC, baselineIndex: 1 },
     })).toThrow(/predictionDrift.baselineIndex must be a column no feature uses, but 'a' is at 1, got 1/);
     expect(() => new DriftMonitor(f.stack, 'B', {
-      endpoint: f.endpoint, features: [{ name: 'a', type: FeatureType.NUMERIC }], baselineDataset: dataset,
-      predictionDrift: { type: FeatureType.NUMERIC, baselineIndex: 0 },
+      endpoint: f.endpoint, features: [{ name: 'a', kind: FeatureType.NUMERIC }], baselineDataset: dataset,
+      predictionDrift: { kind: FeatureType.NUMERIC, baselineIndex: 0 },
     })).toThrow(/predictionDrift.baselineIndex must be a column other than the label's \(baselineDataset.labelIndex 0\), got 0/);
     expect(() => new DriftMonitor(f.stack, 'C', {
-      endpoint: f.endpoint, features: [{ name: 'a', type: FeatureType.NUMERIC }], baselineDataset: dataset,
-      predictionDrift: { type: FeatureType.NUMERIC },
+      endpoint: f.endpoint, features: [{ name: 'a', kind: FeatureType.NUMERIC }], baselineDataset: dataset,
+      predictionDrift: { kind: FeatureType.NUMERIC },
     })).toThrow(/predictionDrift.baselineIndex must be the predictions' column in a CSV baseline dataset without a header/);
     // With a header the predictions are found by name.
     expect(() => new DriftMonitor(f.stack, 'D', {
-      endpoint: f.endpoint, features: [{ name: 'a', type: FeatureType.NUMERIC }], baselineDataset: { ...dataset, header: true },
-      predictionDrift: { type: FeatureType.NUMERIC },
+      endpoint: f.endpoint, features: [{ name: 'a', kind: FeatureType.NUMERIC }], baselineDataset: { ...dataset, header: true },
+      predictionDrift: { kind: FeatureType.NUMERIC },
     })).not.toThrow();
   });
 });

@@ -75,7 +75,7 @@ describe('what consumers need is on the interface', () => {
     expect(endpoint.dataCapture).toBe(dataCapture);
     // Drift reads the capture from the interface: no dataCapture prop needed.
     expect(() => new DriftMonitor(f.stack, 'Drift', {
-      endpoint, features: [{ name: 'tenure', type: FeatureType.NUMERIC }], baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' },
+      endpoint, features: [{ name: 'tenure', kind: FeatureType.NUMERIC }], baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' },
     })).not.toThrow();
     new AbExperiment(f.stack, 'Exp', { endpoint, championVariant: 'champion', challengerVariant: 'challenger' });
     const warnings = f.stack.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
