@@ -2,3 +2,4 @@ export * from './ingestion';
 export * from './spark-job-options';
 export * from './spark-job';
 export * from './lake-table';
+export * from './data-pipeline';

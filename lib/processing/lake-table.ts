@@ -1,7 +1,7 @@
 import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CATALOG_READ_ACTIONS } from './spark-perms';
 import { IDataLake, ILakeZone } from '../data-lake';
 import { normalizePrefix } from '../private/lake-prefix';
@@ -26,6 +26,20 @@ export interface LakeTableColumn {
    * @default - no comment
    */
   readonly comment?: string;
+}
+
+/**
+ * A Glue table of a lake, defined here (`LakeTable`) or elsewhere.
+ */
+export interface ILakeTable extends IConstruct {
+  /** The table's name. */
+  readonly tableName: string;
+  /** The name of the table's database. */
+  readonly databaseName: string;
+  /** The table's ARN. */
+  readonly tableArn: string;
+  /** Grants reading the table's definition, partitions and data. */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
 }
 
 /**
@@ -78,7 +92,7 @@ const NAME = /^[a-z0-9_]{1,255}$/;
  *   partitionKeys: [{ name: 'event_date', type: 'date' }],
  * });
  */
-export class LakeTable extends Construct {
+export class LakeTable extends Construct implements ILakeTable {
   /** The Glue table. */
   public readonly table: glue.CfnTable;
   /** The table's name. */

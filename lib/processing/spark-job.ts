@@ -3,11 +3,11 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { SparkJobConfig, validateSparkJob } from './private-spark-checks';
 import { GlueVersion, SparkScript, SparkWorkerType } from './spark-job-options';
 import {
-  BOOKMARK_KEY_ACTIONS, CATALOG_PARTITION_ACTIONS, CATALOG_READ_ACTIONS, LOG_GROUP_ACTIONS, LOG_STREAM_ACTIONS, METRIC_ACTIONS,
+  BOOKMARK_KEY_ACTIONS, CATALOG_PARTITION_ACTIONS, CATALOG_READ_ACTIONS, JOB_RUN_ACTIONS, LOG_GROUP_ACTIONS, LOG_STREAM_ACTIONS, METRIC_ACTIONS,
 } from './spark-perms';
 import { IDataLake, ILakeZone } from '../data-lake';
 import { allowCloudWatchLogs } from '../private/kms';
@@ -23,6 +23,20 @@ export interface SparkJobLocation {
 
   /** The folder in the zone, e.g. `events/churn/` (normalised to end with `/`; not the zone's root). */
   readonly prefix: string;
+}
+
+/**
+ * A Glue Spark job that a pipeline can run: defined here (`SparkJob`) or anywhere that gives its name, ARN and timeout.
+ */
+export interface ISparkJob extends IConstruct {
+  /** The job's name. */
+  readonly jobName: string;
+  /** The job's ARN. */
+  readonly jobArn: string;
+  /** How long a run may take before Glue stops it. */
+  readonly timeout: Duration;
+  /** Grants starting runs of the job and reading their state. */
+  grantRun(grantee: iam.IGrantable): iam.Grant;
 }
 
 /**
@@ -171,7 +185,7 @@ export interface SparkJobProps {
  *   output: { zone: 'curated', prefix: 'churn/events/' },
  * });
  */
-export class SparkJob extends Construct {
+export class SparkJob extends Construct implements ISparkJob {
   /** The Glue job. */
   public readonly job: glue.CfnJob;
   /** The job's name. */
@@ -306,7 +320,7 @@ export class SparkJob extends Construct {
    */
   public grantRun(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
-      grantee, actions: ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'], resourceArns: [this.jobArn],
+      grantee, actions: JOB_RUN_ACTIONS, resourceArns: [this.jobArn],
     });
   }
 

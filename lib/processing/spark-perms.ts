@@ -32,3 +32,25 @@ export const BOOKMARK_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:Generate
 
 /** Job metrics (no resource-level permissions: limited to the Glue namespace). */
 export const METRIC_ACTIONS = ['cloudwatch:PutMetricData'];
+
+/**
+ * What a `DataPipeline`'s state machine role may do. Sources:
+ * - the `.sync` Glue integration: glue:StartJobRun, GetJobRun, GetJobRuns, BatchStopJobRun
+ *   (https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html);
+ * - Glue Data Quality: StartDataQualityRulesetEvaluationRun and GetDataQualityResult on the ruleset; GetDataQualityRulesetEvaluationRun
+ *   (the request names only the run) on the account's rulesets; iam:PassRole of the evaluation role to Glue
+ *   (https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html);
+ * - the overlap guard: states:ListExecutions on the state machine
+ *   (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html).
+ */
+export const JOB_RUN_ACTIONS = ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'];
+export const DQ_START_ACTIONS = ['glue:StartDataQualityRulesetEvaluationRun', 'glue:GetDataQualityResult'];
+export const DQ_POLL_ACTIONS = ['glue:GetDataQualityRulesetEvaluationRun'];
+export const LIST_EXECUTIONS_ACTIONS = ['states:ListExecutions'];
+
+/**
+ * What the Data Quality evaluation role may do: read the table (catalog and data, `ILakeTable.grantRead`), publish the
+ * results of its ruleset (glue:PublishDataQuality) and its metrics in the `Glue Data Quality` namespace
+ * (https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html).
+ */
+export const DQ_PUBLISH_ACTIONS = ['glue:PublishDataQuality'];

@@ -1,8 +1,10 @@
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { DataLake } from '../../lib/data-lake';
-import { LakeTable, SparkJob, SparkJobProps, SparkScript, SparkWorkerType } from '../../lib/processing';
+import { AlertTopics } from '../../lib/monitoring';
+import { DataPipeline, LakeTable, SparkJob, SparkJobProps, SparkScript, SparkWorkerType } from '../../lib/processing';
 import { TEST_ENV, testApp } from '../util';
 
 /** The example scripts of the repository (examples/spark/). */
@@ -73,4 +75,40 @@ export function fullSparkJob(f: SparkFixture): FullSparkJob {
   const starter = new iam.Role(f.stack, 'Starter', { assumedBy: new iam.AccountRootPrincipal() });
   job.grantRun(starter);
   return { job, table, starter };
+}
+
+/** The minimal pipeline: the minimal job, on demand only. */
+export function minimalPipeline(f: SparkFixture): { pipeline: DataPipeline; job: SparkJob } {
+  const job = minimalSparkJob(f);
+  return { pipeline: new DataPipeline(f.stack, 'Etl', { jobs: [job] }), job };
+}
+
+/** What the full pipeline is made of. */
+export interface FullPipeline {
+  readonly pipeline: DataPipeline;
+  readonly curate: SparkJob;
+  readonly features: SparkJob;
+  readonly table: LakeTable;
+  readonly alerts: AlertTopics;
+}
+
+/** Every option: two jobs (raw -> curated -> features), a quality gate on the curated table, a schedule, on arrival, alerts. */
+export function fullPipeline(f: SparkFixture): FullPipeline {
+  const { job: curate, table } = fullSparkJob(f);
+  const features = new SparkJob(f.stack, 'Features', {
+    lake: f.lake,
+    script: SparkScript.fromAsset(FEATURES_SCRIPT),
+    input: { zone: 'curated', prefix: 'churn/events/' },
+    output: { zone: 'features', prefix: 'churn/' },
+  });
+  const alerts = new AlertTopics(f.stack, 'Alerts');
+  const pipeline = new DataPipeline(f.stack, 'ChurnEtl', {
+    jobs: [curate, features],
+    dataQuality: { table, afterJob: curate, rules: ['RowCount > 0', 'IsComplete "customer_id"', 'ColumnValues "amount" >= 0'], rulesetName: 'churn-events' },
+    schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }),
+    runOnArrival: { lake: f.lake, zone: 'raw', prefix: 'events/churn/' },
+    stateMachineName: 'churn-etl',
+    alerts,
+  });
+  return { pipeline, curate, features, table, alerts };
 }

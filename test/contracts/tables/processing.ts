@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataLake } from '../../../lib/data-lake';
-import { LakeTable, SparkJob } from '../../../lib/processing';
-import { fullSparkJob, minimalSparkJob, sparkFixture } from '../../processing/spark-fixtures';
+import { DataPipeline, LakeTable, SparkJob } from '../../../lib/processing';
+import { fullPipeline, fullSparkJob, minimalPipeline, minimalSparkJob, sparkFixture } from '../../processing/spark-fixtures';
 import { ContractApp, pathOf } from '../harness/apps';
 import { ACCOUNT, REGION } from '../harness/cfn';
 import { CallRow, PrincipalContract } from '../harness/iam';
@@ -17,6 +17,8 @@ export interface ProcessingAppSpec {
   /** A table and a principal granted `grantRead` on it. */
   readonly table?: LakeTable;
   readonly reader?: iam.IRole;
+  /** A data pipeline of the jobs. */
+  readonly pipeline?: DataPipeline;
 }
 
 /** The apps the processing table runs over: the minimal and the full Spark job. */
@@ -31,6 +33,16 @@ export const PROCESSING_APPS: Record<string, () => ProcessingAppSpec> = {
     const reader = new iam.Role(f.stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
     full.table.grantRead(reader);
     return { app: f.app, jobs: [full.job], lake: f.lake, starter: full.starter, table: full.table, reader };
+  },
+  'minimal data pipeline (one job, on demand)': () => {
+    const f = sparkFixture();
+    const { pipeline, job } = minimalPipeline(f);
+    return { app: f.app, jobs: [job], lake: f.lake, pipeline };
+  },
+  'full data pipeline (two jobs, quality gate, schedule, on arrival, alerts)': () => {
+    const f = sparkFixture();
+    const full = fullPipeline(f);
+    return { app: f.app, jobs: [full.curate, full.features], lake: f.lake, pipeline: full.pipeline, table: full.table };
   },
 };
 
@@ -59,16 +71,37 @@ export interface ProcessingSubject {
   readonly jobs: JobSubject[];
   readonly starterArn?: string;
   readonly tableName?: string;
+  readonly stateMachineArn?: string;
+  readonly pipelineRoleArn?: string;
+  /** The names of the pipeline's jobs, in order. */
+  readonly pipelineJobNames: string[];
+  readonly gate?: { rulesetName: string; databaseName: string; tableName: string; roleArn: string; rulesetArn: string };
+  readonly startRoleArn?: string;
+  readonly deadLetterQueueArn?: string;
 }
 
 const bucketArn = (app: ContractApp, lake: DataLake, zone: string) => app.value(lake.zone(zone).bucket, lake.zone(zone).bucket.bucketArn);
 
 export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): ProcessingSubject {
   const lake = spec.lake;
+  const p = spec.pipeline;
+  const ruleset = p?.dataQualityRuleset;
   return {
     spec,
     starterArn: spec.starter && app.value(spec.starter, spec.starter.roleArn),
     tableName: spec.table?.tableName,
+    stateMachineArn: p && app.value(p, p.stateMachineArn),
+    pipelineRoleArn: p && app.value(p, p.role.roleArn),
+    pipelineJobNames: p ? spec.jobs.map((j) => app.value(j, j.jobName)) : [],
+    gate: ruleset && {
+      rulesetName: ruleset.name!,
+      databaseName: (ruleset.targetTable as any).databaseName,
+      tableName: (ruleset.targetTable as any).tableName,
+      roleArn: app.value(p!, p!.dataQualityRole!.roleArn),
+      rulesetArn: glueArn(`dataQualityRuleset/${ruleset.name}`),
+    },
+    startRoleArn: p?.startRole && app.value(p, p.startRole.roleArn),
+    deadLetterQueueArn: p?.deadLetterQueue && app.value(p, p.deadLetterQueue.queueArn),
     jobs: spec.jobs.map((job) => {
       const used = [job.inputZone.zoneName, job.outputZone.zoneName, 'monitoring'];
       const sparkUi = app.value(job, job.sparkUiUri).replace(/^s3:\/\/[^/]+\//, '');
@@ -106,6 +139,13 @@ const VERSIONING = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/Deleti
 const SFN_GLUE = 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html';
 const GLUE_ACTIONS = 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html';
 const ASSUME = 'https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html';
+const LIST_EXECUTIONS = 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html';
+const DQ_IAM = 'https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html';
+const SFN_ROLE = 'https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html';
+const SCHEDULER_SFN = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role';
+const SCHEDULER_DLQ = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html';
+const SCHEDULER_DEPUTY = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html';
+const EVENTS_DEPUTY = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html';
 
 const object = (bucket: string, key: string) => `${bucket}/${key}`;
 const viaS3 = (bucket: string) => ({ 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucket });
@@ -206,6 +246,96 @@ export const PROCESSING_CONTRACT: PrincipalContract<ProcessingSubject>[] = [
       { call: 'starts another job', action: 'glue:StartJobRun', resource: glueArn('job/other'), expect: 'denied', source: SFN_GLUE },
       { call: 'changes the job', action: 'glue:UpdateJob', resource: s.jobs[0].jobArn, expect: 'denied', source: GLUE_ACTIONS },
       { call: 'passes the job role', action: 'iam:PassRole', resource: s.jobs[0].roleArn, expect: 'denied', source: GLUE_ACTIONS },
+    ],
+  },
+  {
+    principal: 'the data pipeline\'s state machine role',
+    when: (s) => s.spec.pipeline !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.pipeline!.role) } }),
+    calls: (s) => {
+      const rows: CallRow[] = s.jobs.flatMap((j) => ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'].map((action): CallRow => ({
+        call: `runs ${j.job.node.id} (.sync)`, action, resource: j.jobArn, expect: 'allowed', source: SFN_GLUE,
+      })));
+      rows.push(
+        { call: 'lists its own running executions (overlap guard)', action: 'states:ListExecutions', resource: s.stateMachineArn!, expect: 'allowed', source: LIST_EXECUTIONS },
+        { call: 'starts another job', action: 'glue:StartJobRun', resource: glueArn('job/other'), expect: 'denied', source: SFN_GLUE },
+        { call: 'changes a job', action: 'glue:UpdateJob', resource: s.jobs[0].jobArn, expect: 'denied', source: GLUE_ACTIONS },
+        { call: 'passes a job\'s role', action: 'iam:PassRole', resource: s.jobs[0].roleArn, expect: 'denied', source: GLUE_ACTIONS },
+        { call: 'reads the lake', action: 's3:GetObject', resource: object(s.jobs[0].inputBucketArn, `${s.jobs[0].inputPrefix}x`), expect: 'denied', source: READ_S3 },
+        { call: 'lists another state machine\'s executions', action: 'states:ListExecutions', resource: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:other`, expect: 'denied', source: LIST_EXECUTIONS },
+      );
+      if (s.gate) {
+        rows.push(
+          { call: 'starts the quality evaluation', action: 'glue:StartDataQualityRulesetEvaluationRun', resource: s.gate.rulesetArn, expect: 'allowed', source: DQ_IAM },
+          { call: 'polls the evaluation', action: 'glue:GetDataQualityRulesetEvaluationRun', resource: s.gate.rulesetArn, expect: 'allowed', source: DQ_IAM },
+          { call: 'reads the result', action: 'glue:GetDataQualityResult', resource: s.gate.rulesetArn, expect: 'allowed', source: DQ_IAM },
+          { call: 'passes the evaluation role to Glue', action: 'iam:PassRole', resource: s.gate.roleArn, context: { 'iam:PassedToService': 'glue.amazonaws.com' }, expect: 'allowed', source: DQ_IAM },
+          { call: 'evaluates another ruleset', action: 'glue:StartDataQualityRulesetEvaluationRun', resource: glueArn('dataQualityRuleset/other'), expect: 'denied', source: DQ_IAM },
+          { call: 'changes the ruleset', action: 'glue:UpdateDataQualityRuleset', resource: s.gate.rulesetArn, expect: 'denied', source: DQ_IAM },
+        );
+      }
+      return rows;
+    },
+  },
+  {
+    principal: 'Step Functions, assuming the pipeline role',
+    when: (s) => s.spec.pipeline !== undefined,
+    who: () => ({ service: 'states.amazonaws.com' }),
+    calls: (s) => [
+      { action: 'sts:AssumeRole', resource: s.pipelineRoleArn!, expect: 'allowed', source: SFN_ROLE },
+      { call: 'assumes a job role', action: 'sts:AssumeRole', resource: s.jobs[0].roleArn, expect: 'denied', source: SFN_ROLE },
+    ],
+  },
+  {
+    principal: 'the Data Quality evaluation role',
+    when: (s) => s.gate !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.pipeline!.dataQualityRole!) } }),
+    calls: (s) => {
+      const g = s.gate!;
+      const j = s.jobs[0];
+      const table = glueArn(`table/${g.databaseName}/${g.tableName}`);
+      return [
+        { call: 'reads the table definition', action: 'glue:GetTable', resource: table, expect: 'allowed', source: DQ_IAM },
+        { call: 'reads its partitions', action: 'glue:GetPartitions', resource: table, expect: 'allowed', source: DQ_IAM },
+        { call: 'reads its data', action: 's3:GetObject', resource: object(j.outputBucketArn, `${j.outputPrefix}event_date=2026-12-02/part-0.parquet`), expect: 'allowed', source: DQ_IAM },
+        { call: 'S3 decrypts its data', action: 'kms:Decrypt', resource: j.keyArn, context: viaS3(j.outputBucketArn), expect: 'allowed', source: DQ_IAM },
+        { call: 'publishes the ruleset\'s results', action: 'glue:PublishDataQuality', resource: g.rulesetArn, expect: 'allowed', source: DQ_IAM },
+        { call: 'publishes its metrics', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'Glue Data Quality' }, expect: 'allowed', source: DQ_IAM },
+        { call: 'writes the data', action: 's3:PutObject', resource: object(j.outputBucketArn, `${j.outputPrefix}x.parquet`), expect: 'denied', source: DQ_IAM },
+        { call: 'reads the raw zone', action: 's3:GetObject', resource: object(j.inputBucketArn, `${j.inputPrefix}x`), expect: 'denied', source: DQ_IAM },
+        { call: 'reads another table', action: 'glue:GetTable', resource: glueArn(`table/${g.databaseName}/customers`), expect: 'denied', source: DQ_IAM },
+        { call: 'changes the ruleset', action: 'glue:UpdateDataQualityRuleset', resource: g.rulesetArn, expect: 'denied', source: DQ_IAM },
+      ];
+    },
+  },
+  {
+    principal: 'the role that starts the pipeline (schedule, arrival rule)',
+    when: (s) => s.startRoleArn !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.pipeline!.startRole!) } }),
+    calls: (s) => [
+      { call: 'starts an execution', action: 'states:StartExecution', resource: s.stateMachineArn!, expect: 'allowed', source: SCHEDULER_SFN },
+      { call: 'keeps a failed start in the dead-letter queue', action: 'sqs:SendMessage', resource: s.deadLetterQueueArn!, expect: 'allowed', source: SCHEDULER_DLQ },
+      { call: 'starts another state machine', action: 'states:StartExecution', resource: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:other`, expect: 'denied', source: SCHEDULER_SFN },
+      { call: 'stops an execution', action: 'states:StopExecution', resource: `${s.stateMachineArn!.replace(':stateMachine:', ':execution:')}:run-1`, expect: 'denied', source: SCHEDULER_SFN },
+      { call: 'runs a job directly', action: 'glue:StartJobRun', resource: s.jobs[0].jobArn, expect: 'denied', source: SFN_GLUE },
+    ],
+  },
+  {
+    principal: 'EventBridge Scheduler, assuming the start role',
+    when: (s) => s.spec.pipeline?.schedule !== undefined,
+    who: () => ({ service: 'scheduler.amazonaws.com' }),
+    calls: (s) => [
+      { call: 'for this account', action: 'sts:AssumeRole', resource: s.startRoleArn!, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: SCHEDULER_DEPUTY },
+      { call: 'for another account', action: 'sts:AssumeRole', resource: s.startRoleArn!, context: { 'aws:SourceAccount': '210987654321' }, expect: 'denied', source: SCHEDULER_DEPUTY },
+    ],
+  },
+  {
+    principal: 'EventBridge (the arrival rule), assuming the start role',
+    when: (s) => s.spec.pipeline?.arrivalRule !== undefined,
+    who: () => ({ service: 'events.amazonaws.com' }),
+    calls: (s) => [
+      { call: 'for this account', action: 'sts:AssumeRole', resource: s.startRoleArn!, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: EVENTS_DEPUTY },
+      { call: 'for another account', action: 'sts:AssumeRole', resource: s.startRoleArn!, context: { 'aws:SourceAccount': '210987654321' }, expect: 'denied', source: EVENTS_DEPUTY },
     ],
   },
   {
