@@ -6,3 +6,4 @@ export * from './drift';
 export * from './experiments';
 export * from './processing';
 export * from './api';
+export * from './deployment';

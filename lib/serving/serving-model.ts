@@ -29,6 +29,12 @@ export interface IServingModel extends IResource, iam.IGrantable {
 
   /** Whether the model's containers run in a VPC (serverless variants cannot serve such a model). */
   readonly vpcAttached: boolean;
+
+  /**
+   * The stack parameter that holds the approved model package ARN the model serves (set by a `ModelDeploymentPipeline`), when the
+   * model serves an approved package (`approvedModelPackage`).
+   */
+  readonly modelPackageParameter?: CfnParameter;
 }
 
 /**
@@ -113,7 +119,7 @@ export interface ModelPackageSource {
 
 /**
  * The approved model package that a deployment pipeline (`ModelDeploymentPipeline`) resolved, passed to the stack as a
- * CloudFormation parameter, with `image` and `modelData` as the model served while the parameter is empty (the first deploy,
+ * CloudFormation parameter, with `image` and `modelData` as the model served while the parameter is 'fallback' (the first deploy,
  * before any version is approved).
  */
 export interface ApprovedModelPackageSource {
@@ -186,7 +192,7 @@ export interface ServingModelProps {
 
   /**
    * Serve the approved model package that a deployment pipeline passes in a CloudFormation parameter (its ARN), and
-   * `image` with `modelData` and `environment` while the parameter is empty (its default): the first deploy works before
+   * `image` with `modelData` and `environment` while the parameter is 'fallback' (its default): the first deploy works before
    * any version is approved, and the stack pins no version. Needs `image`; excludes `modelPackage`.
    *
    * @default - the model serves `image` or `modelPackage`, fixed at synth
@@ -255,7 +261,7 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
   /** The underlying model resource. */
   public readonly resource: sagemaker.CfnModel;
   /**
-   * The CloudFormation parameter that holds the approved model package ARN (empty: the fallback image); only with
+   * The CloudFormation parameter that holds the approved model package ARN ('fallback': the fallback image); only with
    * `approvedModelPackage`. A `ModelDeploymentPipeline` sets it.
    */
   public readonly modelPackageParameter?: CfnParameter;
@@ -412,7 +418,7 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
   }
 
   /**
-   * The parameter (empty by default: the fallback image), the condition that it is empty, and the grants on every version of the
+   * The parameter ('fallback' by default: the fallback image), the condition that it is, and the grants on every version of the
    * group (the version is chosen after this stack is deployed).
    */
   private bindApprovedModelPackage(source: ApprovedModelPackageSource): { parameter: CfnParameter; fallback: CfnCondition } {
@@ -425,14 +431,15 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     const parameter = new CfnParameter(stack, name, {
       type: 'String',
-      default: '',
+      // A word rather than '': CloudFormation's validator checks the default against ModelPackageName's pattern (at least 1 character).
+      default: FALLBACK,
       // A literal pattern (CloudFormation resolves no intrinsic here): this group's versions when its name is known at synth.
-      allowedPattern: `^$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/${isToken(group) ? '[a-z0-9-]{1,63}' : group}/[0-9]+$`,
-      constraintDescription: 'empty (serve the fallback image) or the ARN of a version of the model package group',
-      description: `The approved model package that ${this.node.path} serves (set by the deployment pipeline); empty: the fallback image `
-        + 'and model data the stack names.',
+      allowedPattern: `^${FALLBACK}$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/${isToken(group) ? '[a-z0-9-]{1,63}' : group}/[0-9]+$`,
+      constraintDescription: `${FALLBACK} (serve the fallback image) or the ARN of a version of the model package group`,
+      description: `The approved model package that ${this.node.path} serves (set by the deployment pipeline); ${FALLBACK}: the fallback `
+        + 'image and model data the stack names.',
     });
-    const fallback = new CfnCondition(stack, `${name}IsEmpty`, { expression: Fn.conditionEquals(parameter.valueAsString, '') });
+    const fallback = new CfnCondition(stack, `${name}IsFallback`, { expression: Fn.conditionEquals(parameter.valueAsString, FALLBACK) });
     const packages = `${packagePrefix}/*`;
     iam.Grant.addToPrincipal({ grantee: this, actions: DESCRIBE_MODEL_PACKAGE_ACTIONS, resourceArns: [packages] });
     const policy = this.role instanceof iam.Role ? this.role.node.tryFindChild('DefaultPolicy') : undefined;
@@ -523,6 +530,9 @@ interface PackageArtifacts {
   readonly artifactsPrefix?: string;
   readonly imageRepository?: ecr.IRepository;
 }
+
+/** The value of a model package parameter that serves the fallback image: the parameter's default. */
+const FALLBACK = 'fallback';
 
 /** A CloudFormation logical id. */
 const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9]{0,254}$/;

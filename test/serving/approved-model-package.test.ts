@@ -23,29 +23,29 @@ function approvedModel(parameterName?: string) {
 describe('ServingModel serving the approved package a pipeline passes in', () => {
   const { f, model, template } = approvedModel();
 
-  test('takes the package ARN in a stack parameter that is empty by default and accepts only versions of the group', () => {
+  test("takes the package ARN in a stack parameter that is 'fallback' by default and accepts only versions of the group", () => {
     expect(template.toJSON().Parameters.ModelPackageArnApproved).toEqual({
       Type: 'String',
-      Default: '',
-      AllowedPattern: '^$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/churn/[0-9]+$',
-      ConstraintDescription: 'empty (serve the fallback image) or the ARN of a version of the model package group',
-      Description: 'The approved model package that Serve/Approved serves (set by the deployment pipeline); empty: the fallback image '
+      Default: 'fallback',
+      AllowedPattern: '^fallback$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/churn/[0-9]+$',
+      ConstraintDescription: 'fallback (serve the fallback image) or the ARN of a version of the model package group',
+      Description: 'The approved model package that Serve/Approved serves (set by the deployment pipeline); fallback: the fallback image '
         + 'and model data the stack names.',
     });
     expect(f.stack.resolve(model.modelPackageParameter!.logicalId)).toEqual('ModelPackageArnApproved');
   });
 
-  test('serves the fallback image, data and environment while the parameter is empty, and the package otherwise', () => {
-    expect(template.toJSON().Conditions.ModelPackageArnApprovedIsEmpty).toEqual({ 'Fn::Equals': [{ Ref: 'ModelPackageArnApproved' }, ''] });
+  test("serves the fallback image, data and environment while the parameter is 'fallback', and the package otherwise", () => {
+    expect(template.toJSON().Conditions.ModelPackageArnApprovedIsFallback).toEqual({ 'Fn::Equals': [{ Ref: 'ModelPackageArnApproved' }, 'fallback'] });
     const noValue = { Ref: 'AWS::NoValue' };
     template.hasResourceProperties('AWS::SageMaker::Model', {
       PrimaryContainer: {
-        Image: { 'Fn::If': ['ModelPackageArnApprovedIsEmpty',
+        Image: { 'Fn::If': ['ModelPackageArnApprovedIsFallback',
           { 'Fn::Join': ['', ['123456789012.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/churn-inference:1.4.2']] }, noValue] },
-        ModelDataUrl: { 'Fn::If': ['ModelPackageArnApprovedIsEmpty',
+        ModelDataUrl: { 'Fn::If': ['ModelPackageArnApprovedIsFallback',
           { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Lakemodels') }, '/churn/champion/model.tar.gz']] }, noValue] },
-        Environment: { 'Fn::If': ['ModelPackageArnApprovedIsEmpty', { SAGEMAKER_PROGRAM: 'inference.py' }, noValue] },
-        ModelPackageName: { 'Fn::If': ['ModelPackageArnApprovedIsEmpty', noValue, { Ref: 'ModelPackageArnApproved' }] },
+        Environment: { 'Fn::If': ['ModelPackageArnApprovedIsFallback', { SAGEMAKER_PROGRAM: 'inference.py' }, noValue] },
+        ModelPackageName: { 'Fn::If': ['ModelPackageArnApprovedIsFallback', noValue, { Ref: 'ModelPackageArnApproved' }] },
       },
     });
   });
@@ -80,7 +80,7 @@ describe('ServingModel serving the approved package a pipeline passes in', () =>
 
   test('takes the parameter name it is given', () => {
     const named = approvedModel('ChurnPackage');
-    expect(named.template.toJSON().Parameters.ChurnPackage.Default).toEqual('');
+    expect(named.template.toJSON().Parameters.ChurnPackage.Default).toEqual('fallback');
     expect(named.template.toJSON().Parameters.ModelPackageArnApproved).toBeUndefined();
   });
 });

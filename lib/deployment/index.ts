@@ -1,0 +1,2 @@
+export * from './deployment-stage';
+export * from './model-deployment-pipeline';

@@ -1,0 +1,188 @@
+import validateAsl from 'asl-validator';
+import { execute } from './asl/interpreter';
+import { ContractApp } from './harness/apps';
+import { describeIamContract } from './harness/run';
+import { DEPLOYMENT_APPS, DEPLOYMENT_CONTRACT, deploymentSubject } from './tables/deployment';
+import { DeploymentWorld, deploymentWorld, PARAMETER, V2, V3 } from './tables/deployment-executions';
+
+// The deployment capability's contracts: the stage state machines' roles, the pipeline's and its actions' roles, the events role
+// and the services assuming them; then each stage's state machine executed on the paths a deployment takes.
+const apps = Object.entries(DEPLOYMENT_APPS).map(([label, build]) => {
+  const spec = build();
+  const app = new ContractApp(label, spec.app);
+  return {
+    app,
+    subject: deploymentSubject(app, spec),
+    staging: app.definition(spec.pipeline.stageMachines[0]),
+    production: app.definition(spec.pipeline.stageMachines[1]),
+  };
+});
+
+describeIamContract('deployment', apps, DEPLOYMENT_CONTRACT);
+
+const CFN_EXEC = 'arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-us-east-1';
+const { staging, production } = apps[0];
+
+async function run(definition: any, world: DeploymentWorld) {
+  const w = deploymentWorld(world);
+  const e = await execute(definition, { pipelineExecutionId: 'b1f0c0de-0000-4000-8000-000000000001' }, {
+    tasks: w.tasks, executionName: 'Staging-6f1c2a4e-8d3b-4c1a-9e2f-0a1b2c3d4e5f',
+  });
+  return { e, log: w.log };
+}
+
+describe.each(apps.map((a) => [a.app.label, a] as const))('the deploy state machines of the %s', (_label, a) => {
+  test('are valid Amazon States Language (asl-validator)', () => {
+    for (const definition of [a.staging, a.production]) {
+      const { isValid, errors } = validateAsl(JSON.parse(JSON.stringify(definition)));
+      expect({ isValid, errors }).toEqual({ isValid: true, errors: [] });
+    }
+  });
+});
+
+describe('the staging state machine', () => {
+  const alarmNames: string[] = staging.States.ReadAlarms.Arguments.AlarmNames;
+  const okAlarms = Object.fromEntries(alarmNames.map((n) => [n, 'OK']));
+
+  test('reads the two rollback alarms of the staging endpoint', () => {
+    expect(alarmNames).toHaveLength(2);
+    expect(alarmNames.every((n) => /Staging/.test(n) || /churn-staging/.test(n))).toBe(true);
+  });
+
+  test('deploys the newest approved version with the previous template, waits for the update, and passes the smoke test', async () => {
+    const { e, log } = await run(staging, { approved: [V3, V2], stacks: { Staging: { status: 'UPDATE_COMPLETE', modelPackageArn: 'fallback' } }, alarms: okAlarms });
+    expect({ status: e.status, output: e.output, error: e.error }).toEqual({
+      status: 'SUCCEEDED', error: undefined, output: { stage: 'Staging', stackName: 'Staging', modelPackageArn: V3, updated: true },
+    });
+    expect(log.updates).toEqual([{
+      StackName: 'Staging',
+      UsePreviousTemplate: true,
+      Parameters: [{ ParameterKey: 'BootstrapVersion', UsePreviousValue: true }, { ParameterKey: PARAMETER, ParameterValue: V3 }],
+      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+      RoleARN: CFN_EXEC,
+      ClientRequestToken: 'md-Staging-6f1c2a4e-8d3b-4c1a-9e2f-0a1b2c3d4e5f',
+    }]);
+    expect(log.invocations).toEqual([{ EndpointName: 'churn-staging', ContentType: 'text/csv', Body: 'tenure_months,monthly_charges\n12,70.5\n' }]);
+    expect(e.path).toEqual(['Start', 'ListApprovedPackages', 'ApprovedPackageFound', 'DescribeStack', 'StackNeedsUpdate', 'UpdateStack',
+      'WaitForStack', 'ReadStackStatus', 'StackUpdated', 'WaitForStack', 'ReadStackStatus', 'StackUpdated', 'WaitForStack', 'ReadStackStatus',
+      'StackUpdated', 'ReadPayload', 'InvokeEndpoint', 'Bake', 'ReadAlarms', 'AlarmsOk', 'Deployed']);
+    // Three polls of 30 s and a bake of 10 minutes.
+    expect(e.seconds).toEqual(3 * 30 + 600);
+  });
+
+  test('does not update a stack that serves the version already (a duplicate approval event), and still smoke-tests it', async () => {
+    const { e, log } = await run(staging, { approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE', modelPackageArn: V3 } }, alarms: okAlarms });
+    expect({ status: e.status, updated: e.output.updated, updates: log.updates.length, invocations: log.invocations.length })
+      .toEqual({ status: 'SUCCEEDED', updated: false, updates: 0, invocations: 1 });
+  });
+
+  test('redeploys the previous approved version when the current one was rejected (it is no longer listed)', async () => {
+    const { e, log } = await run(staging, { approved: [V2], stacks: { Staging: { status: 'UPDATE_COMPLETE', modelPackageArn: V3 } }, alarms: okAlarms });
+    expect({ status: e.status, deployed: log.updates.map((u) => u.Parameters[1].ParameterValue) }).toEqual({ status: 'SUCCEEDED', deployed: [V2] });
+  });
+
+  test('fails with NoApprovedModelPackage and touches no stack when no version is approved', async () => {
+    const { e, log } = await run(staging, { approved: [], stacks: { Staging: { status: 'UPDATE_COMPLETE', modelPackageArn: 'fallback' } } });
+    expect({ status: e.status, error: e.error, calls: log.calls.map((c) => c.state) })
+      .toEqual({ status: 'FAILED', error: 'NoApprovedModelPackage', calls: ['ListApprovedPackages'] });
+  });
+
+  test('fails with SmokeTestFailed when the endpoint answers an error', async () => {
+    const { e } = await run(staging, {
+      approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE' } }, alarms: okAlarms,
+      invokeError: { error: 'SageMakerRuntime.ModelErrorException', cause: 'Received server error (500) from primary with message "boom"' },
+    });
+    expect({ status: e.status, error: e.error, cause: e.cause, readAlarms: e.path.includes('ReadAlarms') }).toEqual({
+      status: 'FAILED', error: 'SmokeTestFailed', readAlarms: false,
+      cause: 'SageMakerRuntime.ModelErrorException: Received server error (500) from primary with message "boom"',
+    });
+  });
+
+  test('fails with SmokeTestAlarm when an alarm is in ALARM after the bake time', async () => {
+    const { e } = await run(staging, {
+      approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE' } }, alarms: { ...okAlarms, [alarmNames[1]]: 'ALARM' },
+    });
+    expect({ status: e.status, error: e.error, cause: e.cause })
+      .toEqual({ status: 'FAILED', error: 'SmokeTestAlarm', cause: `In ALARM after the bake time: ${alarmNames[1]}` });
+  });
+
+  test('fails with SmokeTestAlarmMissing when an alarm it reads does not exist', async () => {
+    const { e } = await run(staging, { approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE' } }, alarms: { [alarmNames[0]]: 'OK' } });
+    expect({ status: e.status, error: e.error, cause: e.cause })
+      .toEqual({ status: 'FAILED', error: 'SmokeTestAlarmMissing', cause: 'Found 1 of the 2 alarms the smoke test reads' });
+  });
+
+  test('fails with StackUpdateFailed, before any smoke test, when CloudFormation rolls the update back', async () => {
+    const { e } = await run(staging, {
+      approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE' } }, updateEndsIn: 'UPDATE_ROLLBACK_COMPLETE', pollsInProgress: 1,
+    });
+    expect({ status: e.status, error: e.error, cause: e.cause, invoked: e.path.includes('InvokeEndpoint') }).toEqual({
+      status: 'FAILED', error: 'StackUpdateFailed', invoked: false,
+      cause: 'The stack Staging ended in UPDATE_ROLLBACK_COMPLETE: The following resource(s) failed to update: [EndpointF7A4D3E1].',
+    });
+  });
+
+  test('fails with StackNotUpdatable and does not update a stack that is being updated', async () => {
+    const { e, log } = await run(staging, { approved: [V3], stacks: { Staging: { status: 'UPDATE_IN_PROGRESS' } }, pollsInProgress: 99 });
+    expect({ status: e.status, error: e.error, updates: log.updates.length, cause: e.cause }).toEqual({
+      status: 'FAILED', error: 'StackNotUpdatable', updates: 0,
+      cause: 'The stack Staging is UPDATE_IN_PROGRESS: it is being updated, or its last operation failed; nothing is deployed.',
+    });
+  });
+
+  test('fails with ParameterNotInStack when the deployed stack predates approvedModelPackage', async () => {
+    const { e } = await run(staging, { approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE', noParameter: true } } });
+    expect({ status: e.status, error: e.error }).toEqual({ status: 'FAILED', error: 'ParameterNotInStack' });
+  });
+
+  test('fails with DeployFailed when UpdateStack is refused', async () => {
+    const { e } = await run(staging, {
+      approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE' } },
+      errors: { UpdateStack: [{ error: 'CloudFormation.CloudFormationException', cause: 'User is not authorized to perform: iam:PassRole' }] },
+    });
+    expect({ status: e.status, error: e.error, cause: e.cause })
+      .toEqual({ status: 'FAILED', error: 'DeployFailed', cause: 'CloudFormation.CloudFormationException: User is not authorized to perform: iam:PassRole' });
+  });
+
+  test('retries a throttled ListModelPackages with backoff', async () => {
+    const throttled = { error: 'SageMaker.ThrottlingException', cause: 'Rate exceeded' };
+    const { e } = await run(staging, {
+      approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE', modelPackageArn: V3 } }, alarms: okAlarms,
+      errors: { ListApprovedPackages: [throttled, throttled] },
+    });
+    expect({ status: e.status, retries: e.history.filter((h) => h.type === 'RetryScheduled').length }).toEqual({ status: 'SUCCEEDED', retries: 2 });
+  });
+});
+
+describe('the production state machine', () => {
+  test('deploys the version the staging stack serves, not the newest approved one', async () => {
+    const { e, log } = await run(production, {
+      approved: [V3], stacks: { Staging: { status: 'UPDATE_COMPLETE', modelPackageArn: V2 }, Production: { status: 'UPDATE_COMPLETE', modelPackageArn: 'fallback' } },
+    });
+    expect({ status: e.status, output: e.output, deployed: log.updates.map((u) => [u.StackName, u.Parameters[1].ParameterValue]) }).toEqual({
+      status: 'SUCCEEDED', output: { stage: 'Production', stackName: 'Production', modelPackageArn: V2, updated: true }, deployed: [['Production', V2]],
+    });
+    expect(log.calls.some((c) => c.resource.endsWith('listModelPackages'))).toBe(false);
+  });
+
+  test('fails with PreviousStageNotDeployed when the staging stack serves no package', async () => {
+    const { e, log } = await run(production, {
+      stacks: { Staging: { status: 'UPDATE_COMPLETE', modelPackageArn: 'fallback' }, Production: { status: 'UPDATE_COMPLETE', modelPackageArn: V2 } },
+    });
+    expect({ status: e.status, error: e.error, updates: log.updates.length }).toEqual({ status: 'FAILED', error: 'PreviousStageNotDeployed', updates: 0 });
+  });
+
+  test('fails with PreviousStageNotDeployed when the staging stack rolled back its last update', async () => {
+    const { e } = await run(production, {
+      stacks: { Staging: { status: 'UPDATE_ROLLBACK_COMPLETE', modelPackageArn: V2 }, Production: { status: 'UPDATE_COMPLETE', modelPackageArn: V2 } },
+    });
+    expect({ status: e.status, error: e.error }).toEqual({ status: 'FAILED', error: 'PreviousStageNotDeployed' });
+  });
+
+  test('does nothing when production serves the version already', async () => {
+    const { e, log } = await run(production, {
+      stacks: { Staging: { status: 'UPDATE_COMPLETE', modelPackageArn: V3 }, Production: { status: 'UPDATE_COMPLETE', modelPackageArn: V3 } },
+    });
+    expect({ status: e.status, updated: e.output.updated, updates: log.updates.length }).toEqual({ status: 'SUCCEEDED', updated: false, updates: 0 });
+  });
+});
