@@ -210,12 +210,14 @@ export class DataLake extends Construct implements IDataLake {
   }
 
   public readonly zoneNames: string[];
-  public readonly encryptionKey: kms.IKey;
+  /** The customer managed key of every zone (always set on a lake defined here; optional in `IDataLake` for imported lakes). */
+  public readonly encryptionKey?: kms.IKey;
   /** The bucket that receives the zones' server access logs. */
   public readonly accessLogsBucket: s3.Bucket;
   /** The lake's Glue database. */
   public readonly database: glue.CfnDatabase;
-  public readonly databaseName: string;
+  /** The name of the lake's Glue database (always set on a lake defined here; optional in `IDataLake` for imported lakes). */
+  public readonly databaseName?: string;
   /** The lake's Athena workgroup, whose query results are encrypted in the lake. */
   public readonly workGroup: athena.CfnWorkGroup;
   private readonly zones = new Map<string, LakeZoneView>();

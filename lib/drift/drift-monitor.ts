@@ -347,7 +347,7 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
     requireProps(this, 'DriftMonitor', props, { endpoint: 'an IModelEndpoint that captures its requests', features: 'a list of features' },
-      { features: 'a list of features ({ name, type })' });
+      { features: 'a list of features ({ name, kind })' });
     const capture = props.dataCapture ?? props.endpoint.dataCapture;
     const endpointName = props.endpoint.endpointName;
     const variants = watchedVariants(props.endpoint);

@@ -18,7 +18,7 @@ export interface LakeTableColumn {
    * The column's Hive type, as Athena reads Parquet: `string`, `int`, `bigint`, `double`, `boolean`, `date`, `timestamp`,
    * `decimal(10,2)`, `array<string>`, `struct<a:int>`...
    */
-  readonly type: string;
+  readonly dataType: string;
 
   /**
    * What the column holds.
@@ -88,8 +88,8 @@ const NAME = /^[a-z0-9_]{1,255}$/;
  * @example
  * new LakeTable(this, 'Events', {
  *   lake, zone: 'curated', prefix: 'churn/events/', tableName: 'churn_events',
- *   columns: [{ name: 'customer_id', type: 'string' }, { name: 'amount', type: 'double' }],
- *   partitionKeys: [{ name: 'event_date', type: 'date' }],
+ *   columns: [{ name: 'customer_id', dataType: 'string' }, { name: 'amount', dataType: 'double' }],
+ *   partitionKeys: [{ name: 'event_date', dataType: 'date' }],
  * });
  */
 export class LakeTable extends Construct implements ILakeTable {
@@ -114,8 +114,8 @@ export class LakeTable extends Construct implements ILakeTable {
     super(scope, id);
     requireProps(this, 'LakeTable', props, {
       lake: 'an IDataLake', zone: "a zone of the lake, e.g. 'curated'", prefix: "a folder of the zone, e.g. 'churn/events/'",
-      tableName: "a table name, e.g. 'churn_events'", columns: 'a list of { name, type }',
-    }, { columns: 'a list of { name, type }', partitionKeys: 'a list of { name, type }' });
+      tableName: "a table name, e.g. 'churn_events'", columns: 'a list of { name, dataType }',
+    }, { columns: 'a list of { name, dataType }', partitionKeys: 'a list of { name, dataType }' });
     const { prefix, databaseName } = validate(this, props);
     this.zone = props.lake.zone(props.zone);
     this.prefix = prefix;
@@ -123,7 +123,7 @@ export class LakeTable extends Construct implements ILakeTable {
     this.databaseName = databaseName;
     this.tableName = props.tableName;
     this.partitionKeyNames = (props.partitionKeys ?? []).map((k) => k.name);
-    const column = (c: LakeTableColumn): glue.CfnTable.ColumnProperty => ({ name: c.name, type: c.type, comment: c.comment });
+    const column = (c: LakeTableColumn): glue.CfnTable.ColumnProperty => ({ name: c.name, type: c.dataType, comment: c.comment });
 
     // Parquet as Athena and Glue read it: the Hive Parquet SerDe and formats
     // (https://docs.aws.amazon.com/athena/latest/ug/parquet-serde.html).
@@ -195,11 +195,11 @@ function validate(scope: Construct, props: LakeTableProps): { prefix: string; da
       errors.add(`${list}[${i}].name`, c.name, 'unique across columns and partition keys, but it is listed twice');
     }
     seen.add(c?.name);
-    if (typeof c?.type !== 'string' || (!isToken(c.type) && !HIVE_TYPE.test(c.type))) {
-      errors.add(`${list}[${i}].type`, c?.type, "a Hive type such as 'string', 'bigint', 'double', 'date', 'decimal(10,2)' or 'array<string>'");
+    if (typeof c?.dataType !== 'string' || (!isToken(c.dataType) && !HIVE_TYPE.test(c.dataType))) {
+      errors.add(`${list}[${i}].dataType`, c?.dataType, "a Hive type such as 'string', 'bigint', 'double', 'date', 'decimal(10,2)' or 'array<string>'");
     }
   });
-  if (checkArray(errors, 'columns', props.columns, 'a list of { name, type }') && props.columns.length === 0) {
+  if (checkArray(errors, 'columns', props.columns, 'a list of { name, dataType }') && props.columns.length === 0) {
     errors.add('columns', props.columns, 'at least one column');
   }
   check('columns', props.columns ?? []);

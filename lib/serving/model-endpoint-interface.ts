@@ -1,5 +1,4 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { EndpointDataCapture } from './data-capture';
 import { VariantKind } from './variant';
@@ -60,11 +59,7 @@ export interface ModelEndpointAttributes {
  * A SageMaker real-time endpoint, defined here or imported.
  */
 export interface IModelEndpoint extends sagemaker.IEndpoint {
-  /** The endpoint name. @attribute */
-  readonly endpointName: string;
-
-  /** The endpoint ARN. @attribute */
-  readonly endpointArn: string;
+  // endpointName, endpointArn and grantInvoke come from sagemaker.IEndpoint (re-declaring them is invalid C#: JSII5015).
 
   /** Where and what the endpoint captures; undefined when it does not capture or when that is unknown (imported). */
   readonly dataCapture?: EndpointDataCapture;
@@ -83,9 +78,6 @@ export interface IModelEndpoint extends sagemaker.IEndpoint {
 
   /** The instance type of a variant (e.g. `ml.g5.xlarge`), if known; undefined for serverless variants. */
   variantInstanceType(variantName: string): string | undefined;
-
-  /** Grants invoking this endpoint (and nothing else). */
-  grantInvoke(grantee: iam.IGrantable): iam.Grant;
 
   /** Any metric of the endpoint in the AWS/SageMaker namespace. */
   metric(metricName: string, props?: EndpointMetricOptions): cloudwatch.IMetric;

@@ -208,7 +208,8 @@ export class ModelEndpoint extends ModelEndpointBase {
   private readonly capturePrefix: string;
   private readonly volumeEncryptionKey?: kms.IKey;
   private readonly retainWeights: boolean;
-  public readonly retainsWeightsOnDeploy: boolean;
+  /** Whether a deployment keeps the variant weights of the running endpoint (always known for an endpoint defined here). */
+  public readonly retainsWeightsOnDeploy?: boolean;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps = {}) {
     super(scope, id);

@@ -10,7 +10,13 @@ import { VariantKind } from './variant';
 export const INVOCATION_NAMESPACE = 'AWS/SageMaker';
 const INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
 
-/** What endpoints defined here and imported ones share: grants and metrics from the name and the variant names. */
+/**
+ * What endpoints defined here and imported ones share: grants and metrics from the name and the variant names.
+ *
+ * Hidden from the jsii assembly: its members are copied into `ModelEndpoint`.
+ *
+ * @internal
+ */
 export abstract class ModelEndpointBase extends Resource implements IModelEndpoint {
   public abstract readonly endpointName: string;
   public abstract readonly endpointArn: string;

@@ -253,8 +253,8 @@ export interface ServingModelProps {
 export class ServingModel extends Resource implements IServingModel, alpha.IModel {
   public readonly modelName: string;
   public readonly modelArn: string;
-  /** The execution role of the model. */
-  public readonly role: iam.IRole;
+  /** The execution role of the model (always set on a model defined here; optional in the alpha module's `IModel`). */
+  public readonly role?: iam.IRole;
   public readonly grantPrincipal: iam.IPrincipal;
   public readonly networkIsolation: boolean;
   public readonly vpcAttached: boolean;
@@ -407,7 +407,7 @@ export class ServingModel extends Resource implements IServingModel, alpha.IMode
 
   /** Adds a statement to the model's execution role. */
   public addToRolePolicy(statement: iam.PolicyStatement): void {
-    this.role.addToPrincipalPolicy(statement);
+    this.grantPrincipal.addToPrincipalPolicy(statement);
   }
 
   private bindModelPackage(source: ModelPackageSource): string {

@@ -325,7 +325,7 @@ export class TrainingPipeline extends Construct implements ITrainingPipeline {
   }
 
   /** The state machine; start an execution to train. */
-  public readonly stateMachine: sfn.StateMachine;
+  public readonly stateMachine: sfn.IStateMachine;
   /** The role the state machine runs as. */
   public readonly stateMachineRole: iam.Role;
   /** The role SageMaker assumes for the training job. */

@@ -22,7 +22,7 @@ function zoneBuckets(template: Template): Record<string, any> {
 
 describe('DataLake defaults', () => {
   const { lake, template } = lakeTemplate();
-  const keyId = logicalId(lake.encryptionKey);
+  const keyId = logicalId(lake.encryptionKey!);
 
   test('defines one bucket per default zone and one access-log bucket', () => {
     expect(lake.zoneNames).toEqual(['raw', 'curated', 'features', 'models', 'monitoring']);

@@ -29,7 +29,7 @@ describe('a JavaScript caller gets a clear error, not a TypeError, when', () => 
   test('DriftMonitor has no features', () => {
     const f = driftFixture();
     expect(() => new DriftMonitor(f.stack, 'Drift', js({ endpoint: f.endpoint, baselineProfile: { zone: f.lake.zone('features'), key: 'p.json' } })))
-      .toThrow('DriftMonitor Serve/Drift: features must be a list of features ({ name, type }), got undefined');
+      .toThrow('DriftMonitor Serve/Drift: features must be a list of features ({ name, kind }), got undefined');
   });
 
   test('AbExperiment has no endpoint', () => {

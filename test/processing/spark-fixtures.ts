@@ -50,12 +50,12 @@ export function fullSparkJob(f: SparkFixture): FullSparkJob {
     prefix: 'churn/events/',
     tableName: 'churn_events',
     columns: [
-      { name: 'customer_id', type: 'string' },
-      { name: 'event_type', type: 'string' },
-      { name: 'event_time', type: 'timestamp' },
-      { name: 'amount', type: 'double', comment: 'purchase amount, 0 otherwise' },
+      { name: 'customer_id', dataType: 'string' },
+      { name: 'event_type', dataType: 'string' },
+      { name: 'event_time', dataType: 'timestamp' },
+      { name: 'amount', dataType: 'double', comment: 'purchase amount, 0 otherwise' },
     ],
-    partitionKeys: [{ name: 'event_date', type: 'date' }],
+    partitionKeys: [{ name: 'event_date', dataType: 'date' }],
   });
   const job = new SparkJob(f.stack, 'CurateAll', {
     lake: f.lake,

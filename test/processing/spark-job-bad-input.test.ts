@@ -95,16 +95,16 @@ describe('timeouts, retries, concurrency, names, arguments', () => {
 describe('LakeTable bad input', () => {
   let t = 0;
   const table = (props: Partial<LakeTableProps>) => () => new LakeTable(f.stack, `T${t++}`, {
-    lake: f.lake, zone: 'curated', prefix: 'churn/events/', tableName: 'churn_events', columns: [{ name: 'id', type: 'string' }], ...props,
+    lake: f.lake, zone: 'curated', prefix: 'churn/events/', tableName: 'churn_events', columns: [{ name: 'id', dataType: 'string' }], ...props,
   } as LakeTableProps);
-  test('a table with partitions is accepted', () => expect(table({ partitionKeys: [{ name: 'event_date', type: 'date' }] })).not.toThrow());
+  test('a table with partitions is accepted', () => expect(table({ partitionKeys: [{ name: 'event_date', dataType: 'date' }] })).not.toThrow());
   test.each(['decimal(10,2)', 'array<string>', 'struct<a:int,b:string>', 'varchar(20)', 'bigint'])('type %s is accepted', (type) =>
-    expect(table({ columns: [{ name: 'x', type }] })).not.toThrow());
-  test('fails with an unknown type', () => expect(table({ columns: [{ name: 'x', type: 'text' }] }))
-    .toThrow(/^LakeTable Data\/T\d+: columns\[0\].type must be a Hive type such as 'string', 'bigint', 'double', 'date', 'decimal\(10,2\)' or 'array<string>', got 'text'$/));
-  test('fails with a partition key that is also a column', () => expect(table({ partitionKeys: [{ name: 'id', type: 'string' }] }))
+    expect(table({ columns: [{ name: 'x', dataType: type }] })).not.toThrow());
+  test('fails with an unknown type', () => expect(table({ columns: [{ name: 'x', dataType: 'text' }] }))
+    .toThrow(/^LakeTable Data\/T\d+: columns\[0\].dataType must be a Hive type such as 'string', 'bigint', 'double', 'date', 'decimal\(10,2\)' or 'array<string>', got 'text'$/));
+  test('fails with a partition key that is also a column', () => expect(table({ partitionKeys: [{ name: 'id', dataType: 'string' }] }))
     .toThrow(/partitionKeys\[0\].name must be unique across columns and partition keys, but it is listed twice, got 'id'/));
-  test('fails with uppercase names', () => expect(table({ tableName: 'Events', columns: [{ name: 'Id', type: 'string' }] }))
+  test('fails with uppercase names', () => expect(table({ tableName: 'Events', columns: [{ name: 'Id', dataType: 'string' }] }))
     .toThrow(/2 problems:\n {2}- tableName must be 1-255 lowercase letters, digits and underscores, got 'Events'\n {2}- columns\[0\].name must be/));
   test('fails without columns', () => expect(table({ columns: [] })).toThrow(/columns must be at least one column, got \[\]/));
   test('fails with the zone\'s root', () => expect(table({ prefix: '' })).toThrow(/prefix must be a folder of the zone/));

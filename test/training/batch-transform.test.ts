@@ -185,7 +185,7 @@ describe('BatchTransform with a ServingModel', () => {
   });
 
   test('grants the model\'s own role the input, output and logs, and the state machine no model actions', () => {
-    const st = statementsOf(template, f.stack, model.role);
+    const st = statementsOf(template, f.stack, model.role!);
     expect(actionsOf(st)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 'logs:CreateLogStream']));
     expect(actionsOf(st)).not.toContain('s3:DeleteObject');
     const machine = actionsOf(statementsOf(template, f.stack, b.stateMachineRole));

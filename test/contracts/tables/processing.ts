@@ -118,10 +118,10 @@ export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): Pr
         sparkUiBucketArn: sparkUiBucket,
         sparkUiPrefix: sparkUi,
         otherBucketArn: bucketArn(app, lake, lake.zoneNames.find((z) => !used.includes(z))!),
-        keyArn: app.value(lake.encryptionKey, lake.encryptionKey.keyArn),
+        keyArn: app.value(lake.encryptionKey!, lake.encryptionKey!.keyArn),
         errorLogGroupArn: group(job.errorLogGroup),
         outputLogGroupArn: group(job.outputLogGroup),
-        databaseName: lake.databaseName,
+        databaseName: lake.databaseName!,
         outputTable: job.node.tryFindChild('Resource') && (job.job.defaultArguments as any)['--output_table'],
       };
     }),

@@ -189,7 +189,7 @@ export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingS
   const capture = spec.endpoint.dataCapture;
   const endpointName = app.value(spec.endpoint, spec.endpoint.endpointName);
   const models = spec.models.map((m) => ({
-    ...m, roleArn: app.value(m.model, m.model.role.roleArn), dataArn: `${bucket(m.modelData.zone)}/${m.modelData.key}`,
+    ...m, roleArn: app.value(m.model, m.model.role!.roleArn), dataArn: `${bucket(m.modelData.zone)}/${m.modelData.key}`,
   }));
   return {
     spec,
@@ -342,7 +342,7 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
   // --- the models' execution roles ----------------------------------------------------------------------------------------
   ...['champion', 'challenger'].map((variant): PrincipalContract<ServingSubject> => ({
     principal: `the ${variant} model's execution role`,
-    who: (s) => ({ role: { path: pathOf(s.spec.models.find((m) => m.variant === variant)!.model.role) } }),
+    who: (s) => ({ role: { path: pathOf(s.spec.models.find((m) => m.variant === variant)!.model.role!) } }),
     calls: (s) => {
       const m = s.models.find((x) => x.variant === variant)!;
       const other = s.models.find((x) => x.variant !== variant)!;
