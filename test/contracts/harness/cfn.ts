@@ -396,6 +396,15 @@ function physical(resolver: CfnResolver, stackName: string, logicalId: string, r
       return { ref: resolver.resolveString(stackName, p.Name), attrs: {} };
     case 'AWS::EC2::SecurityGroup':
       return { ref: `sg-${fakeUuid(logicalId).slice(0, 17).replace(/-/g, '')}`, attrs: { GroupId: `sg-${fakeUuid(logicalId).slice(0, 17).replace(/-/g, '')}` } };
+    case 'AWS::EC2::VPC': {
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values
+      const id = `vpc-${fakeUuid(logicalId).replace(/-/g, '').slice(0, 17)}`;
+      return { ref: id, attrs: { VpcId: id, DefaultSecurityGroup: `sg-${fakeUuid(`${logicalId}/default`).replace(/-/g, '').slice(0, 17)}`, CidrBlock: '10.0.0.0/16' } };
+    }
+    case 'AWS::EC2::Subnet': {
+      const id = `subnet-${fakeUuid(logicalId).replace(/-/g, '').slice(0, 17)}`;
+      return { ref: id, attrs: { SubnetId: id } };
+    }
     case 'AWS::ApplicationAutoScaling::ScalableTarget':
       return { ref: `${logicalId}-target`, attrs: {} };
     default:

@@ -156,13 +156,23 @@ export function exactPath(path: string): RegExp {
  */
 const NO_RESOURCE_FOR_METRICS = new Set(['cloudwatch:putmetricdata', 'cloudwatch:getmetricdata']);
 
+/**
+ * Actions whose only resource type is optional and whose calls, as the library makes them, name no resource of that type, so that
+ * AWS authorizes them on `*`: ListModelPackages lists the packages of a group (optional `model-package` resource type,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html; the request names a group, not a
+ * package), and DeleteNetworkInterfacePermission names a permission id (optional `network-interface` resource type,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html). Kept to these two, each granted by one
+ * construct with its own acknowledgment.
+ */
+const NO_RESOURCE_IN_REQUEST = new Set(['sagemaker:listmodelpackages', 'ec2:deletenetworkinterfacepermission']);
+
 /** Whether an action is authorized on `*` only: no resource types in the service authorization reference (via iam-data). */
 export async function wildcardOnly(action: string): Promise<boolean> {
   const [service, name] = action.split(':');
   if (name.includes('*')) {
     return false;
   }
-  return NO_RESOURCE_FOR_METRICS.has(action.toLowerCase()) || isWildcardOnlyAction(service, name);
+  return NO_RESOURCE_FOR_METRICS.has(action.toLowerCase()) || NO_RESOURCE_IN_REQUEST.has(action.toLowerCase()) || isWildcardOnlyAction(service, name);
 }
 
 /**
