@@ -35,8 +35,7 @@ export function minimalBatchProps(f: BatchFixture): BatchTransformProps {
 }
 
 /** Every option of a package model: a given version in a VPC, data capture, schedule, new objects, alarms. */
-export function fullBatchProps(f: BatchFixture): BatchTransformProps {
-  const vpc = new ec2.Vpc(f.stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+export function fullBatchProps(f: BatchFixture, vpc: ec2.IVpc = new ec2.Vpc(f.stack, 'Vpc', { maxAzs: 2, natGateways: 1 })): BatchTransformProps {
   return {
     model: TransformModel.fromModelPackageVersion(f.registry, 3, {
       artifactsZone: f.lake.zone('models'), artifactsPrefix: 'training/churn/output/', imageRepository: f.repository,

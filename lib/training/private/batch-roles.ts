@@ -57,12 +57,9 @@ export function defineBatchRoles(scope: Construct, props: BatchTransformProps, c
     modelPrincipal = props.model.servingModel!.grantPrincipal;
   }
   const grantee: iam.IGrantable = { grantPrincipal: modelPrincipal };
-  const wildcards: string[] = [];
-  const ack = (arn: string, reason: string) => {
-    wildcards.push(arn);
-    reasons.push(reason);
-  };
-  const reasons: string[] = [];
+  // The wildcard resources of the model role's grants, each with its reasons (acknowledged one by one on its policy).
+  const wildcards = new Map<string, string[]>();
+  const ack = (arn: string, reason: string) => wildcards.set(arn, [...(wildcards.get(arn) ?? []), reason]);
 
   props.input.grantRead(grantee, cfg.inputPrefix);
   props.output.grantWrite(grantee, cfg.outputPrefix, { allowDelete: false });
@@ -115,11 +112,9 @@ export function defineBatchRoles(scope: Construct, props: BatchTransformProps, c
       grantVpcAccess(modelRole, props.vpc, subnetIds, securityGroups, ack);
     }
   }
-  if (wildcards.length > 0) {
-    const policy = modelPrincipal instanceof iam.Role ? modelPrincipal.node.tryFindChild('DefaultPolicy') : undefined;
-    if (policy) {
-      acknowledgeWildcardResources(policy, [...new Set(wildcards)], reasons.join(' '));
-    }
+  const policy = modelPrincipal instanceof iam.Role ? modelPrincipal.node.tryFindChild('DefaultPolicy') : undefined;
+  for (const [arn, why] of policy ? wildcards : []) {
+    acknowledgeWildcardResources(policy!, [arn], why.join(' '));
   }
 
   // --- The state machine role. -------------------------------------------------------------------------------------------------
