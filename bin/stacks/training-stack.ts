@@ -1,10 +1,15 @@
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
 import { AlertTopics, TrainingPipelineAlarms } from '../../lib/monitoring';
+import { DataPipeline } from '../../lib/processing';
 import {
   GateComparison, HyperparameterRange, ModelRegistry, ObjectiveDirection, RangeScaling, TrainingInstanceType, TrainingPipeline,
 } from '../../lib/training';
@@ -45,6 +50,15 @@ export interface TrainingStackProps extends StackProps {
    * @default - the context value `cdk-mlops:tune` (`npx cdk synth -c cdk-mlops:tune=true`), else false
    */
   readonly tune?: boolean;
+
+  /**
+   * Train after each successful run of this data pipeline (which builds the features), instead of on a schedule of its own:
+   * an EventBridge rule in this stack on the pipeline's `SUCCEEDED` executions, so that the reference goes from the data stack
+   * to this one.
+   *
+   * @default - weekly, on a schedule of the training pipeline's own
+   */
+  readonly trainAfter?: DataPipeline;
 }
 
 /**
@@ -55,6 +69,10 @@ export class TrainingStack extends Stack {
   public readonly registry: ModelRegistry;
   public readonly pipeline: TrainingPipeline;
   public readonly alarms?: TrainingPipelineAlarms;
+  /** The rule that starts training after the data pipeline, if `trainAfter` was given. */
+  public readonly trainAfterRule?: events.Rule;
+  /** The role that rule starts training with. */
+  public readonly trainAfterRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -117,9 +135,34 @@ export class TrainingStack extends Stack {
       } : undefined,
       supportedContentTypes: ['text/csv'],
       supportedResponseTypes: ['application/json'],
-      schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
+      schedule: props.trainAfter ? undefined : scheduler.ScheduleExpression.rate(Duration.days(7)),
       notificationTopic: props.alerts?.warningTopic,
     });
+
+    if (props.trainAfter) {
+      // Only EventBridge rules of this account start training (the confused-deputy guard of
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html).
+      this.trainAfterRole = new iam.Role(this, 'TrainAfterEtlRole', {
+        assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+        description: 'EventBridge: starts the churn training after the ETL succeeded',
+      });
+      const inline = 'The reference app\'s role for one rule target: its policy is inline so that it cannot be attached to another identity.';
+      Validations.of(this.trainAfterRole).acknowledge(
+        { id: 'HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy', reason: inline }, { id: 'NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy', reason: inline });
+      const deadLetters = new sqs.Queue(this, 'TrainAfterEtlDeadLetters', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14), removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const dlqReason = 'This queue is the dead-letter queue of the rule that starts training; a DLQ of its own would only move the same events again.';
+      Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason });
+      Validations.of(deadLetters).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason });
+      this.trainAfterRule = new events.Rule(this, 'TrainAfterEtl', {
+        description: 'Trains the churn model after the ETL built its features',
+        eventPattern: props.trainAfter.succeededEventPattern(),
+        targets: [new targets.SfnStateMachine(this.pipeline.stateMachine, {
+          role: this.trainAfterRole, deadLetterQueue: deadLetters, retryAttempts: 5, maxEventAge: Duration.hours(1),
+        })],
+      });
+    }
 
     if (props.alerts) {
       this.alarms = new TrainingPipelineAlarms(this, 'Alarms', { pipeline: this.pipeline, alerts: props.alerts });

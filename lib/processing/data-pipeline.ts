@@ -302,12 +302,14 @@ export class DataPipeline extends Construct {
   /**
    * The EventBridge pattern of this pipeline's successful runs (`Step Functions Execution Status Change`, status `SUCCEEDED`),
    * for a rule that starts what follows it (https://docs.aws.amazon.com/step-functions/latest/dg/eventbridge-integration.html).
+   * Runs that did nothing because another was running (`AnotherRunInProgress`, whose output starts with `{"skipped"`) are left
+   * out, so that what follows starts once, after the run that did the work.
    */
   public succeededEventPattern(): events.EventPattern {
     return {
       source: ['aws.states'],
       detailType: ['Step Functions Execution Status Change'],
-      detail: { status: ['SUCCEEDED'], stateMachineArn: [this.stateMachineArn] },
+      detail: { status: ['SUCCEEDED'], stateMachineArn: [this.stateMachineArn], output: [{ 'anything-but': { prefix: '{"skipped"' } }] },
     };
   }
 

@@ -1,6 +1,37 @@
 import { buildReferenceApp } from '../../bin/reference-app';
 import { ack, ackShared, checkCompliance, complianceApp } from './harness';
 
+/**
+ * What the data stack's ETL acknowledges (test/compliance/processing.test.ts explains each): the Spark jobs' objects, tables and
+ * log streams named at run time and their PutMetricData; the pipeline's log-delivery and X-Ray statements and its polling of
+ * Data Quality evaluations; the evaluation role's reads of the table folder; inline policies; and the training stack's role of
+ * the rule that trains after the ETL.
+ */
+function processingAcks() {
+  const arn = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+  const job = (id: string, unique: string, input: string, output: string) => {
+    const on = [`DataStack/${id}/Role/DefaultPolicy`];
+    const res = [`DataStack/${id}/Role/DefaultPolicy/Resource`];
+    const logs = arn('logs', `log-group:/aws-glue/jobs/cdk-mlops/${unique}`);
+    return [
+      ...['*', input, output, `<DataStack/Lake/monitoring/Resource.Arn>/spark-ui/${unique}/*`, arn('glue', 'table/datastack_lake_ac07f63a/*'),
+        `${logs}/error:log-stream:*`, `${logs}/output:log-stream:*`].map((r) => ack(`AwsSolutions-IAM5[Resource::${r}]`, on, res)),
+      ...ackShared('IAMNoInlinePolicy', [`DataStack/${id}/Role`], res),
+    ];
+  };
+  const etl = (r: string) => ({ on: [`DataStack/ChurnEtl/${r}/DefaultPolicy`], res: [`DataStack/ChurnEtl/${r}/DefaultPolicy/Resource`] });
+  return [
+    ...job('Curate', 'DataStack-Curate-4567F6B4', '<DataStack/Lake/raw/Resource.Arn>/events/churn/data/*', '<DataStack/Lake/curated/Resource.Arn>/churn/events/*'),
+    ...job('Features', 'DataStack-Features-179107BE', '<DataStack/Lake/curated/Resource.Arn>/churn/events/*', '<DataStack/Lake/features/Resource.Arn>/churn/*'),
+    ack('AwsSolutions-IAM5[Resource::*]', [...etl('Role').on, ...etl('DataQualityRole').on], [...etl('Role').res, ...etl('DataQualityRole').res]),
+    ack(`AwsSolutions-IAM5[Resource::${arn('glue', 'dataQualityRuleset/*')}]`, etl('Role').on, etl('Role').res),
+    ack('AwsSolutions-IAM5[Resource::<DataStack/Lake/curated/Resource.Arn>/churn/events/*]', etl('DataQualityRole').on, etl('DataQualityRole').res),
+    ...ackShared('IAMNoInlinePolicy', ['DataStack/ChurnEtl/Role', 'DataStack/ChurnEtl/ListRunsPolicy', 'DataStack/ChurnEtl/DataQualityRole', 'DataStack/ChurnEtl/StartRole'],
+      [...etl('Role').res, 'DataStack/ChurnEtl/ListRunsPolicy/Resource', ...etl('DataQualityRole').res, ...etl('StartRole').res]),
+    ...ackShared('IAMNoInlinePolicy', ['TrainingStack/TrainAfterEtlRole'], ['TrainingStack/TrainAfterEtlRole/DefaultPolicy/Resource']),
+  ];
+}
+
 test('every stack of the reference app is compliant', () => {
   const app = complianceApp();
   buildReferenceApp(app);
@@ -35,15 +66,16 @@ test('every stack of the reference app is compliant', () => {
     ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/churn/*]', ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource'], ['TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource']),
     ack('cloudwatch_alarm_action_check', ['ServingStack/Churn/ErrorRateAlarm', 'ServingStack/Churn/LatencyAlarm'], ['ServingStack/Churn/ErrorRateAlarm', 'ServingStack/Churn/LatencyAlarm']),
     ack('lambda_inside_vpc_check', ['ServingStack/cdk-mlops-ab-experiment/Function', 'ServingStack/cdk-mlops-baseline-profile/Function', 'ServingStack/cdk-mlops-drift/Function', 'ServingStack/cdk-mlops-model-quality/Function']),
-    // The training schedule's dead-letter queue has no dead-letter queue of its own (acknowledged by the library on the queue);
+    // The dead-letter queues of the ETL's starts and of the rule that trains after the ETL have no dead-letter queue of their own;
     // cdk-nag sees that the handlers' queues are their functions' dead-letter queues, Control Tower does not.
-    ack('AwsSolutions-SQS3', ['TrainingStack/Churn/ScheduleDeadLetters']),
+    ack('AwsSolutions-SQS3', ['DataStack/ChurnEtl/StartDeadLetters', 'TrainingStack/TrainAfterEtlDeadLetters']),
     ack('sqs_dlq_check', [
       'ServingStack/cdk-mlops-ab-experiment/DeadLetters',
       'ServingStack/cdk-mlops-baseline-profile/DeadLetters',
       'ServingStack/cdk-mlops-drift/DeadLetters',
       'ServingStack/cdk-mlops-model-quality/DeadLetters',
-      'TrainingStack/Churn/ScheduleDeadLetters',
+      'DataStack/ChurnEtl/StartDeadLetters',
+      'TrainingStack/TrainAfterEtlDeadLetters',
     ]),
     ack('s3_bucket_default_encryption_kms_check', ['DataStack/Lake/AccessLogs']),
     ack('s3_bucket_logging_enabled_check', ['DataStack/Lake/AccessLogs']),
@@ -62,7 +94,6 @@ test('every stack of the reference app is compliant', () => {
       'ServingStack/cdk-mlops-model-quality/Role',
       'ServingStack/cdk-mlops-model-quality/SchedulerRole',
       'TrainingStack/Churn/OverlapCheckPolicy',
-      'TrainingStack/Churn/ScheduleRole',
       'TrainingStack/Churn/StateMachine/EventsRole',
       'TrainingStack/Churn/StateMachineRole',
       'TrainingStack/Churn/TrainingRole',
@@ -78,7 +109,6 @@ test('every stack of the reference app is compliant', () => {
       'ServingStack/cdk-mlops-model-quality/Role/DefaultPolicy/Resource',
       'ServingStack/cdk-mlops-model-quality/SchedulerRole/DefaultPolicy/Resource',
       'TrainingStack/Churn/OverlapCheckPolicy/Resource',
-      'TrainingStack/Churn/ScheduleRole/DefaultPolicy/Resource',
       'TrainingStack/Churn/StateMachine/EventsRole/DefaultPolicy/Resource',
       'TrainingStack/Churn/StateMachineRole/DefaultPolicy/Resource',
       'TrainingStack/Churn/TrainingRole/DefaultPolicy/Resource',
@@ -104,6 +134,7 @@ test('every stack of the reference app is compliant', () => {
       'DataStack/Lake/raw',
     ]),
     ...ackShared('S3DefaultEncryptionKMS', ['DataStack/Lake/AccessLogs']),
+    ...processingAcks(),
   ]);
   expect([...result.stacks].sort()).toEqual(['DataStack', 'ServingStack', 'TrainingStack']);
 });

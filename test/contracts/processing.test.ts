@@ -93,6 +93,13 @@ describe.each(withPipelines.map((a) => [a.app.label, a] as const))('the data pip
     });
   }
 
+  test('a skipped run\'s output starts with {"skipped" (what succeededEventPattern() leaves out) and a full run\'s does not', async () => {
+    const skipped = await run({ runningExecutions: ['arrival-1'] });
+    const full = await run({});
+    // Step Functions puts the execution's output, serialized, in the status change event's detail.output.
+    expect([JSON.stringify(skipped.e.output).startsWith('{"skipped"'), JSON.stringify(full.e.output).startsWith('{"skipped"')]).toEqual([true, false]);
+  });
+
   test('a failed job\'s error and cause are the run\'s', async () => {
     const { e } = await run({ jobEnds: { [jobNames[0]]: 'FAILED' } });
     expect([e.error, JSON.parse(e.cause!).JobRunState, JSON.parse(e.cause!).JobName]).toEqual(['States.TaskFailed', 'FAILED', jobNames[0]]);

@@ -159,10 +159,10 @@ describe('DataPipeline, with every option', () => {
     });
   });
 
-  test('succeededEventPattern() matches this state machine\'s SUCCEEDED executions', () => {
+  test('succeededEventPattern() matches this state machine\'s SUCCEEDED executions, not the skipped ones', () => {
     expect(f.stack.resolve(pipeline.succeededEventPattern())).toEqual({
       source: ['aws.states'], detailType: ['Step Functions Execution Status Change'],
-      detail: { status: ['SUCCEEDED'], stateMachineArn: [{ Ref: expect.any(String) }] },
+      detail: { status: ['SUCCEEDED'], stateMachineArn: [{ Ref: expect.any(String) }], output: [{ 'anything-but': { prefix: '{"skipped"' } }] },
     });
   });
 });

@@ -1,8 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DataLake } from '../../../lib/data-lake';
+import { buildReferenceApp } from '../../../bin/reference-app';
+import { IDataLake } from '../../../lib/data-lake';
 import { DataPipeline, LakeTable, SparkJob } from '../../../lib/processing';
 import { fullPipeline, fullSparkJob, minimalPipeline, minimalSparkJob, sparkFixture } from '../../processing/spark-fixtures';
+import { testApp } from '../../util';
 import { ContractApp, pathOf } from '../harness/apps';
 import { ACCOUNT, REGION } from '../harness/cfn';
 import { CallRow, PrincipalContract } from '../harness/iam';
@@ -11,7 +13,7 @@ import { CallRow, PrincipalContract } from '../harness/iam';
 export interface ProcessingAppSpec {
   readonly app: App;
   readonly jobs: SparkJob[];
-  readonly lake: DataLake;
+  readonly lake: IDataLake;
   /** A principal granted `grantRun` on the first job. */
   readonly starter?: iam.IRole;
   /** A table and a principal granted `grantRead` on it. */
@@ -19,10 +21,22 @@ export interface ProcessingAppSpec {
   readonly reader?: iam.IRole;
   /** A data pipeline of the jobs. */
   readonly pipeline?: DataPipeline;
+  /** The role of a rule that starts training after the pipeline (the reference app). */
+  readonly trainAfterRole?: iam.IRole;
+  /** The training state machine that rule starts. */
+  readonly trainingStateMachineArn?: string;
 }
 
 /** The apps the processing table runs over: the minimal and the full Spark job. */
 export const PROCESSING_APPS: Record<string, () => ProcessingAppSpec> = {
+  'reference app': () => {
+    const app = testApp();
+    const { data, training } = buildReferenceApp(app);
+    return {
+      app, jobs: [data.curate, data.features], lake: data.lake, pipeline: data.etl, table: data.eventsTable,
+      trainAfterRole: training.trainAfterRole, trainingStateMachineArn: training.pipeline.stateMachineArn,
+    };
+  },
   'minimal Spark job': () => {
     const f = sparkFixture();
     return { app: f.app, jobs: [minimalSparkJob(f)], lake: f.lake };
@@ -78,9 +92,11 @@ export interface ProcessingSubject {
   readonly gate?: { rulesetName: string; databaseName: string; tableName: string; roleArn: string; rulesetArn: string };
   readonly startRoleArn?: string;
   readonly deadLetterQueueArn?: string;
+  readonly trainAfterRoleArn?: string;
+  readonly trainingStateMachineArn?: string;
 }
 
-const bucketArn = (app: ContractApp, lake: DataLake, zone: string) => app.value(lake.zone(zone).bucket, lake.zone(zone).bucket.bucketArn);
+const bucketArn = (app: ContractApp, lake: IDataLake, zone: string) => app.value(lake.zone(zone).bucket, lake.zone(zone).bucket.bucketArn);
 
 export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): ProcessingSubject {
   const lake = spec.lake;
@@ -102,6 +118,8 @@ export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): Pr
     },
     startRoleArn: p?.startRole && app.value(p, p.startRole.roleArn),
     deadLetterQueueArn: p?.deadLetterQueue && app.value(p, p.deadLetterQueue.queueArn),
+    trainAfterRoleArn: spec.trainAfterRole && app.value(spec.trainAfterRole, spec.trainAfterRole.roleArn),
+    trainingStateMachineArn: spec.trainAfterRole && app.value(spec.trainAfterRole, spec.trainingStateMachineArn!),
     jobs: spec.jobs.map((job) => {
       const used = [job.inputZone.zoneName, job.outputZone.zoneName, 'monitoring'];
       const sparkUi = app.value(job, job.sparkUiUri).replace(/^s3:\/\/[^/]+\//, '');
@@ -121,7 +139,7 @@ export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): Pr
         keyArn: app.value(lake.encryptionKey!, lake.encryptionKey!.keyArn),
         errorLogGroupArn: group(job.errorLogGroup),
         outputLogGroupArn: group(job.outputLogGroup),
-        databaseName: lake.databaseName!,
+        databaseName: app.value(job, lake.databaseName!),
         outputTable: job.node.tryFindChild('Resource') && (job.job.defaultArguments as any)['--output_table'],
       };
     }),
@@ -145,6 +163,7 @@ const SFN_ROLE = 'https://docs.aws.amazon.com/step-functions/latest/dg/procedure
 const SCHEDULER_SFN = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role';
 const SCHEDULER_DLQ = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html';
 const SCHEDULER_DEPUTY = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html';
+const EVENTS_SFN = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html';
 const EVENTS_DEPUTY = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html';
 
 const object = (bucket: string, key: string) => `${bucket}/${key}`;
@@ -336,6 +355,25 @@ export const PROCESSING_CONTRACT: PrincipalContract<ProcessingSubject>[] = [
     calls: (s) => [
       { call: 'for this account', action: 'sts:AssumeRole', resource: s.startRoleArn!, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: EVENTS_DEPUTY },
       { call: 'for another account', action: 'sts:AssumeRole', resource: s.startRoleArn!, context: { 'aws:SourceAccount': '210987654321' }, expect: 'denied', source: EVENTS_DEPUTY },
+    ],
+  },
+  {
+    principal: 'the role of the rule that trains after the pipeline',
+    when: (s) => s.trainAfterRoleArn !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.trainAfterRole!) } }),
+    calls: (s) => [
+      { call: 'starts a training run', action: 'states:StartExecution', resource: s.trainingStateMachineArn!, expect: 'allowed', source: EVENTS_SFN },
+      { call: 'starts the data pipeline', action: 'states:StartExecution', resource: s.stateMachineArn!, expect: 'denied', source: EVENTS_SFN },
+      { call: 'stops a training run', action: 'states:StopExecution', resource: `${s.trainingStateMachineArn!.replace(':stateMachine:', ':execution:')}:run-1`, expect: 'denied', source: EVENTS_SFN },
+    ],
+  },
+  {
+    principal: 'EventBridge (the train-after rule), assuming its role',
+    when: (s) => s.trainAfterRoleArn !== undefined,
+    who: () => ({ service: 'events.amazonaws.com' }),
+    calls: (s) => [
+      { call: 'for this account', action: 'sts:AssumeRole', resource: s.trainAfterRoleArn!, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: EVENTS_DEPUTY },
+      { call: 'for another account', action: 'sts:AssumeRole', resource: s.trainAfterRoleArn!, context: { 'aws:SourceAccount': '210987654321' }, expect: 'denied', source: EVENTS_DEPUTY },
     ],
   },
   {
