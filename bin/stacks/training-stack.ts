@@ -11,7 +11,8 @@ import { IDataLake } from '../../lib/data-lake';
 import { AlertTopics, TrainingPipelineAlarms } from '../../lib/monitoring';
 import { DataPipeline } from '../../lib/processing';
 import {
-  GateComparison, HyperparameterRange, ModelRegistry, ObjectiveDirection, RangeScaling, TrainingInstanceType, TrainingPipeline,
+  BatchTransform, GateComparison, HyperparameterRange, JoinSource, ModelRegistry, ObjectiveDirection, RangeScaling, TrainingInstanceType,
+  TrainingPipeline, TransformInstanceType, TransformModel,
 } from '../../lib/training';
 
 /**
@@ -73,6 +74,8 @@ export class TrainingStack extends Stack {
   public readonly trainAfterRule?: events.Rule;
   /** The role that rule starts training with. */
   public readonly trainAfterRole?: iam.Role;
+  /** The nightly batch scoring of the churn scoring set with the latest approved model. */
+  public readonly scoring: BatchTransform;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -167,5 +170,29 @@ export class TrainingStack extends Stack {
     if (props.alerts) {
       this.alarms = new TrainingPipelineAlarms(this, 'Alarms', { pipeline: this.pipeline, alerts: props.alerts });
     }
+
+    // Every night, the customers of the scoring set are scored with the latest approved churn model (a package of the registry,
+    // whose artifacts the pipeline wrote and whose image the serving stack deploys); the inputs and results are captured for drift.
+    this.scoring = new BatchTransform(this, 'NightlyScoring', {
+      model: TransformModel.latestApproved(this.registry, {
+        artifactsZone: props.lake.zone('models'),
+        artifactsPrefix: 'training/churn/output/',
+        imageRepository: inferenceRepository,
+      }),
+      input: props.lake.zone('features'),
+      inputPrefix: 'churn/scoring/',
+      output: props.lake.zone('curated'),
+      outputPrefix: 'churn/scores/',
+      instanceType: TransformInstanceType.M5_XLARGE,
+      // One row per line in, one score per line out, joined with its input row (customer id first).
+      joinSource: JoinSource.INPUT,
+      inputFilter: '$[1:]',
+      contentType: 'text/csv',
+      accept: 'text/csv',
+      dataCapture: { zone: props.lake.zone('monitoring'), prefix: 'batch-capture/churn/' },
+      jobNamePrefix: 'churn-scoring',
+      schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }),
+      alerts: props.alerts,
+    });
   }
 }

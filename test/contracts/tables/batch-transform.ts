@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { buildReferenceApp } from '../../../bin/reference-app';
 import { IDataLake } from '../../../lib/data-lake';
 import { IServingModel } from '../../../lib/serving';
 import { BatchTransform, TransformModel } from '../../../lib/training';
@@ -32,6 +33,17 @@ export interface BatchAppSpec {
 
 /** The apps: the latest approved package (minimal), a given version with every option (lake in another stack), a ServingModel. */
 export const BATCH_APPS: Record<string, () => BatchAppSpec> = {
+  'reference app (nightly scoring with the latest approved churn package)': () => {
+    const app = testApp();
+    const stacks = buildReferenceApp(app);
+    const b = stacks.training.scoring;
+    return {
+      app, batch: b, lake: stacks.data.lake, input: { zone: 'features', prefix: 'churn/scoring/' }, output: { zone: 'curated' },
+      capture: { zone: 'monitoring', prefix: 'batch-capture/churn/' }, registryGroup: 'churn',
+      artifacts: { zone: 'models', prefix: 'training/churn/output/' },
+      repositoryArn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/churn-inference`, modelRolePath: pathOf(b.modelRole!),
+    };
+  },
   'minimal batch transform (latest approved package)': () => {
     const f = batchFixture();
     const b = batch(f);
