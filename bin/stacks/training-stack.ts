@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
-import { AlertTopics, TrainingPipelineAlarms } from '../../lib/monitoring';
+import { AlarmSeverity, AlertTopics, TrainingPipelineAlarms } from '../../lib/monitoring';
 import { DataPipeline } from '../../lib/processing';
 import {
   BatchTransform, GateComparison, HyperparameterRange, JoinSource, ModelRegistry, ObjectiveDirection, RangeScaling, TrainingInstanceType,
@@ -76,6 +77,8 @@ export class TrainingStack extends Stack {
   public readonly trainAfterRole?: iam.Role;
   /** The nightly batch scoring of the churn scoring set with the latest approved model. */
   public readonly scoring: BatchTransform;
+  /** Fire when the rule could not start training after the ETL (after its retries), or an event waits in its dead-letter queue. */
+  public readonly trainAfterAlarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -165,6 +168,27 @@ export class TrainingStack extends Stack {
           role: this.trainAfterRole, deadLetterQueue: deadLetters, retryAttempts: 5, maxEventAge: Duration.hours(1),
         })],
       });
+      if (props.alerts) {
+        // What TrainingPipelineAlarms watches for a pipeline's own schedule: the rule's invocations that failed for good
+        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html) and events in its dead-letter queue.
+        const alarm = (id: string, name: string, metric: cloudwatch.IMetric, what: string) => {
+          const a = new cloudwatch.Alarm(this, id, {
+            alarmName: `churn-training-${name}`,
+            alarmDescription: `[${AlarmSeverity.CRITICAL}] The churn training ${what} after the ETL succeeded: no model this week unless it is started by hand.`,
+            metric, threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          });
+          props.alerts!.route(a, AlarmSeverity.CRITICAL);
+          this.trainAfterAlarms.push(a);
+        };
+        alarm('TrainAfterEtlFailedAlarm', 'after-etl-failed', new cloudwatch.Metric({
+          namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: this.trainAfterRule.ruleName },
+          period: Duration.hours(1), statistic: 'Sum',
+        }), 'could not be started');
+        alarm('TrainAfterEtlDeadLettersAlarm', 'after-etl-dead-letters',
+          deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.hours(1), statistic: 'Maximum' }), 'was not started (the event waits in the dead-letter queue)');
+      }
     }
 
     if (props.alerts) {
