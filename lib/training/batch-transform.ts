@@ -252,6 +252,14 @@ export interface BatchTransformProps {
   readonly timedOutAlarm?: AlarmTuning;
 
   /**
+   * The alarm on scheduled or S3-event starts that failed after their retries (messages in the start dead-letter queue), with a
+   * `schedule` or `startOnNewObjects`.
+   *
+   * @default - 5-minute period, 1 of 1 datapoints, AlarmSeverity.WARNING
+   */
+  readonly startFailedAlarm?: AlarmTuning;
+
+  /**
    * How long the state machine's execution logs are kept.
    *
    * @default logs.RetentionDays.ONE_YEAR
@@ -284,6 +292,8 @@ export class BatchTransform extends Construct {
   public readonly failedAlarm?: cloudwatch.Alarm;
   /** The alarm on timed-out runs, unless switched off. */
   public readonly timedOutAlarm?: cloudwatch.Alarm;
+  /** The alarm on starts that failed after their retries, with a schedule or `startOnNewObjects`, unless switched off. */
+  public readonly startFailedAlarm?: cloudwatch.Alarm;
   /** The schedule, if `schedule` was given. */
   public readonly schedule?: scheduler.Schedule;
   /** The rule that starts a run per new object, if `startOnNewObjects`. */
@@ -302,6 +312,7 @@ export class BatchTransform extends Construct {
     const cfg = validateBatch(this, errors, props);
     const failedTuning = resolveTuning(errors, 'failedAlarm', props.failedAlarm, DEFAULT_TUNING);
     const timedOutTuning = resolveTuning(errors, 'timedOutAlarm', props.timedOutAlarm, DEFAULT_TUNING);
+    const startTuning = resolveTuning(errors, 'startFailedAlarm', props.startFailedAlarm, DEFAULT_TUNING);
     errors.throwIfAny();
 
     this.jobNamePrefix = cfg.jobNamePrefix;
@@ -362,6 +373,19 @@ export class BatchTransform extends Construct {
     if (timedOutTuning.enabled) {
       this.timedOutAlarm = alarm('TimedOutAlarm', timedOutTuning,
         this.stateMachine.metricTimedOut({ period: timedOutTuning.period, statistic: 'Sum' }), 'timed out');
+    }
+    if (this.startDeadLetterQueue && startTuning.enabled) {
+      this.startFailedAlarm = factory.alarm({
+        id: 'StartFailedAlarm',
+        description: `A scheduled or S3-event start of the batch transform ${this.node.path} failed after its retries: that run did not happen. `
+          + `See the events in the dead-letter queue ${this.startDeadLetterQueue.node.path}.`,
+        metric: this.startDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: startTuning.period, statistic: 'Maximum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        tuning: startTuning,
+        // SQS publishes nothing for an idle, empty queue.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     }
   }
 

@@ -29,8 +29,8 @@ export function referenceScoringAcks(withAlerts: boolean): ExpectedAcknowledgmen
     ...ackShared('IAMNoInlinePolicy', [`${S}/ModelRole`, `${S}/SchedulerRole`, `${S}/StateMachineRole`],
       [`${MODEL_POLICY}/Resource`, `${S}/SchedulerRole/DefaultPolicy/Resource`, MACHINE_POLICY]),
     ...(withAlerts ? [] : [
-      ack('cloudwatch_alarm_action_check', [`${S}/FailedAlarm`, `${S}/TimedOutAlarm`]),
-      ...ackShared('CloudWatchAlarmAction', [`${S}/FailedAlarm`, `${S}/TimedOutAlarm`]),
+      ack('cloudwatch_alarm_action_check', [`${S}/FailedAlarm`, `${S}/StartFailedAlarm`, `${S}/TimedOutAlarm`]),
+      ...ackShared('CloudWatchAlarmAction', [`${S}/FailedAlarm`, `${S}/StartFailedAlarm`, `${S}/TimedOutAlarm`]),
     ]),
   ];
 }

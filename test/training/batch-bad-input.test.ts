@@ -82,6 +82,13 @@ describe('BatchTransform bad input fails at synth, naming the construct, the pro
     expect(synthError({ instanceCount: 0 })).toMatch(/instanceCount must be a whole number >= 1, got 0/);
   });
 
+  test('fails on an alarm tuning CloudWatch would refuse', () => {
+    expect(synthError({ startFailedAlarm: { evaluationPeriods: 1, datapointsToAlarm: 2 } }))
+      .toBe('BatchTransform Batch/Score: startFailedAlarm.datapointsToAlarm must be a whole number from 1 to evaluationPeriods (1), got 2');
+    expect(synthError({ failedAlarm: { period: Duration.seconds(45) } }))
+      .toBe('BatchTransform Batch/Score: failedAlarm.period must be 10 seconds, 30 seconds or a whole number of minutes, got 45 seconds');
+  });
+
   test('collects every problem of one call', () => {
     expect(synthError({ maxPayloadMb: 200, instanceCount: 0, invocationRetries: 9 })).toMatch(/^BatchTransform Batch\/Score: 3 problems:\n/);
   });

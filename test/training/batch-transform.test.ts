@@ -95,6 +95,8 @@ describe('BatchTransform with the latest approved package (minimal)', () => {
     }, 2);
     expect(b.failedAlarm).toBeDefined();
     expect(b.timedOutAlarm).toBeDefined();
+    // No schedule and no S3 rule: no start dead-letter queue to alarm on.
+    expect(b.startFailedAlarm).toBeUndefined();
   });
 
   test('the log group and its key are retained', () => {
@@ -166,6 +168,16 @@ describe('BatchTransform with every option of a package model', () => {
       },
     });
     t.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Retain' });
+  });
+
+  test('alarms when a start failed after its retries (a message in the start dead-letter queue), routed to the warning topic', () => {
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Threshold: 1, EvaluationPeriods: 1,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [f.stack.getLogicalId(b.startDeadLetterQueue!.node.defaultChild as any), 'QueueName'] } }],
+      AlarmActions: [Match.anyValue()],
+      AlarmDescription: Match.stringLikeRegexp('^\\[WARNING\\] A scheduled or S3-event start of the batch transform Batch/Score failed'),
+    });
   });
 });
 
