@@ -3,7 +3,9 @@ import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { DeploymentStack } from './stacks/deployment-stack';
 import { ServingStack } from './stacks/serving-stack';
+import { StagingStack } from './stacks/staging-stack';
 import { TrainingStack } from './stacks/training-stack';
 import { AlertTopics, DataLake, DataPipeline, LakeTable, SparkJob, SparkScript, SparkWorkerType, StreamIngestion } from '../lib';
 
@@ -90,7 +92,9 @@ export class DataStack extends Stack {
 export interface ReferenceStacks {
   readonly data: DataStack;
   readonly training: TrainingStack;
+  readonly staging: StagingStack;
   readonly serving: ServingStack;
+  readonly deployment: DeploymentStack;
 }
 
 /**
@@ -112,11 +116,23 @@ export function buildReferenceApp(app: App): ReferenceStacks {
   const serving = new ServingStack(app, 'ServingStack', {
     description: 'cdk-mlops reference app: champion/challenger endpoint, autoscaling, capture, canary, alarms, dashboard, drift',
     lake: data.lake,
-    // The challenger is version 1 of the registry's churn package: approve it before deploying this stack.
+    // The challenger serves the approved version the deployment pipeline passes in, the champion until then: no version is pinned.
     registry: training.registry,
-    challengerPackageVersion: 1,
     alerts: data.alerts,
     retrainOnDrift: training.pipeline,
   });
-  return { data, training, serving };
+  const staging = new StagingStack(app, 'StagingStack', {
+    description: 'cdk-mlops reference app: the staging endpoint that approved churn versions are smoke-tested on',
+    lake: data.lake,
+    registry: training.registry,
+  });
+  const deployment = new DeploymentStack(app, 'DeploymentStack', {
+    description: 'cdk-mlops reference app: continuous deployment on approval (staging, smoke test, approval, production)',
+    lake: data.lake,
+    registry: training.registry,
+    staging,
+    production: serving.challenger,
+    alerts: data.alerts,
+  });
+  return { data, training, staging, serving, deployment };
 }

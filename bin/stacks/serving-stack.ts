@@ -16,18 +16,12 @@ export interface ServingStackProps extends StackProps {
   readonly lake: IDataLake;
 
   /**
-   * A model registry: when given with `challengerPackageVersion`, the challenger is that registered model package.
+   * A model registry: when given, the challenger serves the approved version a `ModelDeploymentPipeline` passes in (stack
+   * parameter `ModelPackageArnChallenger`), and the champion's image and artifacts until then, so the stack pins no version.
    *
    * @default - the challenger is an image with artifacts from the lake
    */
   readonly registry?: IModelRegistry;
-
-  /**
-   * The version of the challenger's model package in `registry`.
-   *
-   * @default 1
-   */
-  readonly challengerPackageVersion?: number;
 
   /**
    * Where the registry's model packages keep their artifacts in the lake's models zone: the training pipeline's output.
@@ -83,9 +77,11 @@ export class ServingStack extends Stack {
     });
     this.challenger = new ServingModel(this, 'Challenger', props.registry
       ? {
-        modelPackage: {
+        // Until the deployment pipeline passes an approved version, the challenger serves the champion (the fallback, in the lake).
+        image: ContainerImage.fromEcrRepository(repository, '1.4.2'),
+        modelData: ServingModelData.fromLakeZone(models, 'churn/v3/model.tar.gz'),
+        approvedModelPackage: {
           registry: props.registry,
-          version: props.challengerPackageVersion ?? 1,
           artifactsZone: models,
           artifactsPrefix: props.registryArtifactsPrefix ?? 'training/churn/output/',
           imageRepository: repository,

@@ -1,6 +1,10 @@
-import { App, Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { buildReferenceApp } from '../../../bin/reference-app';
+import { DataLake } from '../../../lib/data-lake';
 import { ModelDeploymentPipeline } from '../../../lib/deployment';
+import { ModelEndpoint } from '../../../lib/serving';
+import { testApp } from '../../util';
 import { deploymentFixture, DeploymentFixture } from '../../deployment/fixtures';
 import { ContractApp, pathOf } from '../harness/apps';
 import { ACCOUNT, REGION } from '../harness/cfn';
@@ -9,18 +13,26 @@ import { PrincipalContract } from '../harness/iam';
 /** An app with a model deployment pipeline (staging with a smoke test, then production). */
 export interface DeploymentAppSpec {
   readonly app: App;
-  readonly fixture: DeploymentFixture;
   readonly pipeline: ModelDeploymentPipeline;
+  readonly lake: DataLake;
+  readonly staging: { readonly stack: Stack; readonly endpoint: ModelEndpoint };
+  readonly production: { readonly stack: Stack; readonly endpoint: ModelEndpoint };
 }
 
+const fromFixture = (f: DeploymentFixture & { pipeline: ModelDeploymentPipeline }): DeploymentAppSpec => ({
+  app: f.app, pipeline: f.pipeline, lake: f.lake, staging: f.staging, production: f.production,
+});
+
 export const DEPLOYMENT_APPS: Record<string, () => DeploymentAppSpec> = {
-  'deployment pipeline, minimal': () => {
-    const f = deploymentFixture();
-    return { app: f.app, fixture: f, pipeline: f.pipeline };
-  },
-  'deployment pipeline, with alerts and a manual approval': () => {
-    const f = deploymentFixture((b) => ({ alerts: b.alerts, approval: { timeout: Duration.days(2) } }));
-    return { app: f.app, fixture: f, pipeline: f.pipeline };
+  'deployment pipeline, minimal': () => fromFixture(deploymentFixture()),
+  'deployment pipeline, with alerts and a manual approval': () => fromFixture(deploymentFixture((b) => ({ alerts: b.alerts, approval: { timeout: Duration.days(2) } }))),
+  'reference app': () => {
+    const app = testApp();
+    const s = buildReferenceApp(app);
+    return {
+      app, pipeline: s.deployment.pipeline, lake: s.data.lake,
+      staging: { stack: s.staging, endpoint: s.staging.endpoint }, production: { stack: s.serving, endpoint: s.serving.endpoint },
+    };
   },
 };
 
@@ -48,8 +60,13 @@ export interface DeploymentSubject {
   readonly stagingActionRoleArn: string;
 }
 
+/** The role CodePipeline made for a stage's deploy action. */
+export function actionRole(pipeline: ModelDeploymentPipeline, stageName: string): iam.Role {
+  return pipeline.pipeline.node.findChild(stageName).node.findChild('Deploy').node.findChild('CodePipelineActionRole') as iam.Role;
+}
+
 export function deploymentSubject(app: ContractApp, spec: DeploymentAppSpec): DeploymentSubject {
-  const f = spec.fixture;
+  const f = spec;
   const p = spec.pipeline;
   const [staging, production] = p.stageMachines;
   const stackArn = (name: string) => `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${name}/6b0a9e70-1c3f-11f1-9d3e-0a1b2c3d4e5f`;
@@ -63,8 +80,8 @@ export function deploymentSubject(app: ContractApp, spec: DeploymentAppSpec): De
     productionRoleArn: app.value(production, production.role.roleArn),
     stagingMachineArn: app.value(staging, staging.stateMachineArn),
     productionMachineArn: app.value(production, production.stateMachineArn),
-    stagingStackArn: stackArn('Staging'),
-    productionStackArn: stackArn('Production'),
+    stagingStackArn: stackArn(f.staging.stack.stackName),
+    productionStackArn: stackArn(f.production.stack.stackName),
     cfnExecRoleArn: `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`,
     stagingEndpointArn: endpointArn(f.staging.endpoint, f.staging.stack),
     productionEndpointArn: endpointArn(f.production.endpoint, f.production.stack),
@@ -78,7 +95,7 @@ export function deploymentSubject(app: ContractApp, spec: DeploymentAppSpec): De
     eventsRoleArn: app.value(p, p.eventsRole.roleArn),
     approvalRuleArn: app.value(p, p.approvalRule.ruleArn),
     modelPackageArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/churn/3`,
-    stagingActionRoleArn: app.value(p, (p.pipeline.node.findChild('Staging').node.findChild('Deploy').node.findChild('CodePipelineActionRole') as iam.Role).roleArn),
+    stagingActionRoleArn: app.value(p, actionRole(p, 'Staging').roleArn),
   };
 }
 
@@ -187,7 +204,7 @@ export const DEPLOYMENT_CONTRACT: PrincipalContract<DeploymentSubject>[] = [
   },
   {
     principal: "the staging deploy action's role",
-    who: () => ({ role: { path: /Deploy\/Pipeline\/Staging\/Deploy\/CodePipelineActionRole$/ } }),
+    who: (s) => ({ role: { path: pathOf(actionRole(s.spec.pipeline, 'Staging')) } }),
     calls: (s) => [
       { call: 'starts the staging state machine', action: 'states:StartExecution', resource: s.stagingMachineArn, expect: 'allowed', source: SFN_ACTION },
       { call: 'starts the production state machine', action: 'states:StartExecution', resource: s.productionMachineArn, expect: 'denied', source: START_EXECUTION },
@@ -196,7 +213,7 @@ export const DEPLOYMENT_CONTRACT: PrincipalContract<DeploymentSubject>[] = [
   },
   {
     principal: "the production deploy action's role",
-    who: () => ({ role: { path: /Deploy\/Pipeline\/Production\/Deploy\/CodePipelineActionRole$/ } }),
+    who: (s) => ({ role: { path: pathOf(actionRole(s.spec.pipeline, 'Production')) } }),
     calls: (s) => [
       { call: 'starts the production state machine', action: 'states:StartExecution', resource: s.productionMachineArn, expect: 'allowed', source: SFN_ACTION },
       { call: 'starts the staging state machine', action: 'states:StartExecution', resource: s.stagingMachineArn, expect: 'denied', source: START_EXECUTION },

@@ -48,6 +48,8 @@ export interface ServedModel {
   readonly repositoryName: string;
   /** The registry version it serves, if it serves a model package. */
   readonly packageVersion?: number;
+  /** Whether it serves the approved version a deployment pipeline passes in (any version of the group, chosen after deploy). */
+  readonly approvedPackages?: boolean;
 }
 
 export const SERVING_APPS: Record<string, () => ServingAppSpec> = {
@@ -58,10 +60,8 @@ export const SERVING_APPS: Record<string, () => ServingAppSpec> = {
       app, lake: s.data.lake, endpoint: s.serving.endpoint,
       models: [
         { model: s.serving.champion, variant: 'champion', modelData: { zone: 'models', key: 'churn/v3/model.tar.gz' }, repositoryName: 'churn-inference' },
-        {
-          model: s.serving.challenger, variant: 'challenger', modelData: { zone: 'models', key: 'training/churn/output/churn-0b6f9c62/output/model.tar.gz' },
-          repositoryName: 'churn-inference', packageVersion: 1,
-        },
+        // The approved version the pipeline passes in (any version of churn), or the champion's artifacts until then.
+        { model: s.serving.challenger, variant: 'challenger', modelData: { zone: 'models', key: 'churn/v3/model.tar.gz' }, repositoryName: 'churn-inference', packageVersion: 1, approvedPackages: true },
       ],
       drift: s.serving.drift, baselineDataset: { zone: 'features', key: 'churn/train/train.csv' }, groundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' },
       experiment: s.serving.experiment, experimentGroundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' }, alerts: s.data.alerts,
@@ -390,7 +390,17 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         const pkg = (v: number) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/churn/${v}`;
         rows.push(
           { call: 'reads the model package it serves', action: 'sagemaker:DescribeModelPackage', resource: pkg(m.packageVersion), expect: 'allowed', source: PACKAGE_MODEL },
-          { call: 'reads another version', action: 'sagemaker:DescribeModelPackage', resource: pkg(m.packageVersion + 1), expect: 'denied', source: PACKAGE_MODEL },
+          m.approvedPackages
+            ? { call: 'reads another version (the pipeline may pass any approved one)', action: 'sagemaker:DescribeModelPackage', resource: pkg(m.packageVersion + 1), expect: 'allowed', source: PACKAGE_MODEL }
+            : { call: 'reads another version', action: 'sagemaker:DescribeModelPackage', resource: pkg(m.packageVersion + 1), expect: 'denied', source: PACKAGE_MODEL },
+          {
+            call: 'reads a version of another group', action: 'sagemaker:DescribeModelPackage', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/fraud/1`,
+            expect: 'denied', source: PACKAGE_MODEL,
+          },
+          {
+            call: 'reads the artifacts a registered version names', action: 's3:GetObject', resource: `${s.bucket('models')}/training/churn/output/churn-0b6f9c62/output/model.tar.gz`,
+            expect: 'allowed', source: PACKAGE_MODEL,
+          },
         );
         if (s.packageImageRepositoryArn) {
           rows.push({
