@@ -22,6 +22,10 @@ if (handlers.length === 0) {
 }
 
 const esbuild = require('esbuild');
+// esbuild would read the nearest tsconfig.json, which jsii generates for its own compiler target (es2020: class fields
+// then default to assignment semantics). The handlers' TypeScript settings are given here instead, so the bundles do
+// not depend on jsii's target.
+const tsconfigRaw = { compilerOptions: { target: 'ES2022', useDefineForClassFields: true, alwaysStrict: true, esModuleInterop: true } };
 for (const name of handlers) {
   const result = esbuild.buildSync({
     entryPoints: [path.join(srcDir, name, 'index.ts')],
@@ -34,6 +38,7 @@ for (const name of handlers) {
     external: ['@aws-sdk/*'],
     legalComments: 'none',
     metafile: true,
+    tsconfigRaw,
     logLevel: 'warning',
   });
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
