@@ -115,16 +115,27 @@ export interface EndpointAlarmsProps {
 
 /** The alarm kinds, in the order they are defined; part of each alarm's name. */
 export enum EndpointAlarmKind {
+  /** Share of requests answered with a 5XX error (`errorRate5xx`). */
   ERROR_RATE_5XX = '5xx-rate',
+  /** Share of requests answered with a 4XX error (`errorRate4xx`). */
   ERROR_RATE_4XX = '4xx-rate',
+  /** p99 model latency (`modelLatency`). */
   MODEL_LATENCY = 'model-latency-p99',
+  /** p99 overhead latency, SageMaker's own (`overheadLatency`). */
   OVERHEAD_LATENCY = 'overhead-latency-p99',
+  /** No request at all over the window (`noTraffic`). */
   NO_TRAFFIC = 'no-traffic',
+  /** CPU utilization per vCPU, instance variants (`cpuUtilization`). */
   CPU = 'cpu',
+  /** Memory utilization (`memoryUtilization`). */
   MEMORY = 'memory',
+  /** Disk utilization, instance variants (`diskUtilization`). */
   DISK = 'disk',
+  /** GPU utilization per GPU, GPU instance types (`gpuUtilization`). */
   GPU = 'gpu',
+  /** GPU memory utilization per GPU, GPU instance types (`gpuMemoryUtilization`). */
   GPU_MEMORY = 'gpu-memory',
+  /** Concurrent executions over maximum concurrency, serverless variants (`serverlessConcurrency`). */
   SERVERLESS_CONCURRENCY = 'serverless-concurrency',
 }
 

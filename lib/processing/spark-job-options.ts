@@ -36,7 +36,12 @@ export class GlueVersion {
   /** The Glue versions a SparkJob accepts. */
   public static readonly SUPPORTED: string[] = [...GLUE_VERSIONS];
 
-  private constructor(public readonly name: string) {}
+  /** The Glue version, such as `'5.0'` (or a token). */
+  public readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
 
   /** Whether this is a Glue version a SparkJob runs on (tokens count as supported). */
   public get isSupported(): boolean {
@@ -93,7 +98,12 @@ export class SparkWorkerType {
     return new SparkWorkerType(name);
   }
 
-  private constructor(public readonly name: string) {}
+  /** The Glue worker type, such as `'G.1X'` (or a token). */
+  public readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
 
   /** Why this type cannot run a batch Spark job, or undefined when it can (or is a token). */
   public get problem(): string | undefined {

@@ -53,19 +53,33 @@ export enum JoinSource {
  * CreateTransformJob does not accept (TransformResources.InstanceType) fails at synth. Tokens are not checked.
  */
 export class TransformInstanceType {
+  /** The `ml.m5.large` batch transform instance type. */
   public static readonly M5_LARGE = TransformInstanceType.of('ml.m5.large');
+  /** The `ml.m5.xlarge` batch transform instance type. */
   public static readonly M5_XLARGE = TransformInstanceType.of('ml.m5.xlarge');
+  /** The `ml.m5.2xlarge` batch transform instance type. */
   public static readonly M5_2XLARGE = TransformInstanceType.of('ml.m5.2xlarge');
+  /** The `ml.m5.4xlarge` batch transform instance type. */
   public static readonly M5_4XLARGE = TransformInstanceType.of('ml.m5.4xlarge');
+  /** The `ml.m6i.xlarge` batch transform instance type. */
   public static readonly M6I_XLARGE = TransformInstanceType.of('ml.m6i.xlarge');
+  /** The `ml.m7i.xlarge` batch transform instance type. */
   public static readonly M7I_XLARGE = TransformInstanceType.of('ml.m7i.xlarge');
+  /** The `ml.c5.xlarge` batch transform instance type. */
   public static readonly C5_XLARGE = TransformInstanceType.of('ml.c5.xlarge');
+  /** The `ml.c5.2xlarge` batch transform instance type. */
   public static readonly C5_2XLARGE = TransformInstanceType.of('ml.c5.2xlarge');
+  /** The `ml.c6i.xlarge` batch transform instance type. */
   public static readonly C6I_XLARGE = TransformInstanceType.of('ml.c6i.xlarge');
+  /** The `ml.r6i.xlarge` batch transform instance type. */
   public static readonly R6I_XLARGE = TransformInstanceType.of('ml.r6i.xlarge');
+  /** The `ml.g4dn.xlarge` batch transform instance type. */
   public static readonly G4DN_XLARGE = TransformInstanceType.of('ml.g4dn.xlarge');
+  /** The `ml.g5.xlarge` batch transform instance type. */
   public static readonly G5_XLARGE = TransformInstanceType.of('ml.g5.xlarge');
+  /** The `ml.g5.2xlarge` batch transform instance type. */
   public static readonly G5_2XLARGE = TransformInstanceType.of('ml.g5.2xlarge');
+  /** The `ml.inf2.xlarge` batch transform instance type. */
   public static readonly INF2_XLARGE = TransformInstanceType.of('ml.inf2.xlarge');
 
   /** Any `ml.<family>.<size>` type of a family batch transform supports. */
@@ -76,7 +90,11 @@ export class TransformInstanceType {
   /** Whether the type has local NVMe storage (then no volume key may be given); undefined when unknown or a token. */
   public readonly hasLocalNvme?: boolean;
 
-  private constructor(public readonly name: string) {
+  /** The SageMaker name of the type, such as `ml.m5.xlarge` (or a token). */
+  public readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
     if (Token.isUnresolved(name)) {
       return;
     }
