@@ -1,0 +1,99 @@
+/**
+ * The TypeScript snippets of the README, as a TypeScript program: a snippet with its own imports is a module of its own (with
+ * `cdk-mlops` resolved to this package's built declarations); any other snippet is the body of a stack's constructor in the
+ * fixture (`fixture.ts.txt`), which imports the library's exports and declares the names the README's prose introduces
+ * (`lake`, `registry`, `alerts`, ...). The jsii-rosetta convention, without its toolchain.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+export interface Snippet {
+  /** The file it comes from. */
+  readonly source: string;
+  /** The line of the opening fence. */
+  readonly line: number;
+  readonly code: string;
+}
+
+export interface SnippetDiagnostic {
+  /** The file of the snippet. */
+  readonly source: string;
+  /** The line the diagnostic points at. */
+  readonly line: number;
+  readonly message: string;
+}
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Every ```ts block of a Markdown text, with the line of its opening fence. */
+export function extractSnippets(markdown: string, source: string): Snippet[] {
+  const lines = markdown.split('\n');
+  const out: Snippet[] = [];
+  let start = -1;
+  for (let i = 0; i < lines.length; i++) {
+    if (start < 0 && /^```(ts|typescript)\s*$/.test(lines[i])) {
+      start = i;
+    } else if (start >= 0 && /^```\s*$/.test(lines[i])) {
+      out.push({ source, line: start + 1, code: lines.slice(start + 1, i).join('\n') });
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** The names `cdk-mlops` exports, from the jsii assembly. */
+function exportedNames(): string[] {
+  const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8')) as { types: Record<string, unknown> };
+  return Object.keys(assembly.types).map((fqn) => fqn.replace(/^cdk-mlops\./, '')).filter((n) => !n.includes('.')).sort();
+}
+
+/** Type-checks the snippets in one program (the library's types are loaded once); returns the diagnostics, each at its line. */
+export function checkSnippets(snippets: Snippet[]): SnippetDiagnostic[] {
+  const fixture = fs.readFileSync(path.join(__dirname, 'fixture.ts.txt'), 'utf8')
+    .replace('/* CDK_MLOPS_EXPORTS */', exportedNames().join(', '));
+  const [before, after] = fixture.split('/// here');
+  const files = new Map<string, { text: string; offset: number; snippet: Snippet }>();
+  snippets.forEach((s, i) => {
+    const standalone = /^import /m.test(s.code);
+    const name = path.join(ROOT, 'test', 'readme', `__snippet_${i}.ts`);
+    const text = standalone ? `${s.code}\nexport {};\n` : `${before}${s.code}\n${after}`;
+    const offset = standalone ? 0 : before.split('\n').length - 1;
+    files.set(name, { text, offset, snippet: s });
+  });
+
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
+    lib: ['lib.es2022.d.ts'], strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true, types: ['node', 'jest'],
+    baseUrl: ROOT, paths: { 'cdk-mlops': ['dist/lib/index.d.ts'] },
+  };
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.readFile = (f) => files.get(path.resolve(f))?.text ?? readFile(f);
+  host.fileExists = (f) => files.has(path.resolve(f)) || fileExists(f);
+  host.getSourceFile = (f, v, onError, create) => {
+    const mine = files.get(path.resolve(f));
+    return mine ? ts.createSourceFile(f, mine.text, v, true) : getSourceFile(f, v, onError, create);
+  };
+  const program = ts.createProgram([...files.keys()], options, host);
+  const out: SnippetDiagnostic[] = [];
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const mine = d.file ? files.get(path.resolve(d.file.fileName)) : undefined;
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (!mine || d.start === undefined) {
+      out.push({ source: '(program)', line: 0, message: `${d.file?.fileName ?? '(program)'}: ${message}` });
+      continue;
+    }
+    const { line } = d.file!.getLineAndCharacterOfPosition(d.start);
+    const inSnippet = line - mine.offset;
+    const lines = mine.snippet.code.split('\n').length;
+    out.push({
+      source: mine.snippet.source,
+      line: inSnippet >= 0 && inSnippet < lines ? mine.snippet.line + 1 + inSnippet : mine.snippet.line,
+      message: inSnippet >= 0 && inSnippet < lines ? message : `(in the fixture around this snippet) ${message}`,
+    });
+  }
+  return out;
+}
