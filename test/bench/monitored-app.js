@@ -22,9 +22,9 @@ const stackFor = (i) => {
   return stacks[s];
 };
 const features = [
-  { name: 'tenure', type: lib.FeatureType.NUMERIC },
-  { name: 'monthly_charges', type: lib.FeatureType.NUMERIC },
-  { name: 'plan', type: lib.FeatureType.CATEGORICAL },
+  { name: 'tenure', kind: lib.FeatureType.NUMERIC },
+  { name: 'monthly_charges', kind: lib.FeatureType.NUMERIC },
+  { name: 'plan', kind: lib.FeatureType.CATEGORICAL },
 ];
 for (let i = 0; i < n; i++) {
   const stack = stackFor(i);

@@ -69,7 +69,12 @@ function monitored(count, perStack) {
   });
   try {
     if (result.status !== 0) {
-      const line = (result.stderr.match(/cdk-mlops: [^\n]*/) ?? [result.stderr.split('\n').find((l) => l.trim()) ?? ''])[0];
+      // The library's refusal: a validation at synth ('cdk-mlops: ...'), or a construct's MlopsValidationError and its first
+      // problem; else the first line of stderr.
+      const atSynth = /cdk-mlops: [^\n]*/.exec(result.stderr);
+      const atConstruct = /MlopsValidationError: ([^\n]*)(?:\n\s+- ([^\n]*))?/.exec(result.stderr);
+      const line = atSynth ? atSynth[0] : atConstruct ? [atConstruct[1], atConstruct[2]].filter(Boolean).join(' ')
+        : result.stderr.split('\n').find((l) => l.trim()) ?? '';
       return { endpoints: count, perStack: perStack ?? count, refused: line.trim() };
     }
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
