@@ -244,3 +244,131 @@ describe(`Wait (${GUIDE_WAIT})`, () => {
     expect((await execute(def, {}, { tasks: () => ({ result: {} }) })).seconds).toBe(90);
   });
 });
+
+const SPEC_MAP = 'https://states-language.net/spec.html#map-state';
+const GUIDE_MAP = 'https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html';
+const GUIDE_DIST_MAP = 'https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html';
+const GUIDE_THRESHOLD = 'https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html';
+
+/** A machine whose one state is a Map `M` over a processor with one task `Work`, then ends. */
+function oneMap(fields: any, processor: any = {}, extraStates: any = {}) {
+  return {
+    QueryLanguage: 'JSONata',
+    StartAt: 'M',
+    States: {
+      M: {
+        Type: 'Map',
+        ItemProcessor: {
+          StartAt: 'Work',
+          States: { Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: '{% $states.input %}', End: true } },
+          ...processor,
+        },
+        End: true,
+        ...fields,
+      },
+      ...extraStates,
+    },
+  };
+}
+const echo: TaskResponder = ({ arguments: a }) => ({ result: a, seconds: 10 });
+
+describe(`Map (${SPEC_MAP}, ${GUIDE_MAP})`, () => {
+  test('runs the processor once per item of Items, in order, with ItemSelector seeing $states.context.Map.Item', async () => {
+    const def = oneMap({
+      Items: '{% $states.input.xs %}',
+      ItemSelector: { i: '{% $states.context.Map.Item.Index %}', v: '{% $states.context.Map.Item.Value %}', k: '{% $states.input.k %}' },
+    });
+    const e = await execute(def, { xs: ['a', 'b', 'c'], k: 7 }, { tasks: echo });
+    expect(e.status).toBe('SUCCEEDED');
+    expect(e.output).toEqual([{ i: 0, v: 'a', k: 7 }, { i: 1, v: 'b', k: 7 }, { i: 2, v: 'c', k: 7 }]);
+  });
+
+  test('iterates over the state input by default, and fails with States.QueryEvaluationError when Items is not an array', async () => {
+    expect((await execute(oneMap({}), [1, 2], { tasks: echo })).output).toEqual([1, 2]);
+    const e = await execute(oneMap({ Items: '{% $states.input.none %}' }), { none: 5 }, { tasks: echo });
+    expect({ status: e.status, error: e.error }).toEqual({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+  });
+
+  test('an empty Items gives an empty result at once', async () => {
+    const e = await execute(oneMap({ Items: [] }), {}, { tasks: echo });
+    expect({ output: e.output, seconds: e.seconds }).toEqual({ output: [], seconds: 0 });
+  });
+
+  test('MaxConcurrency 2 runs four 10-second iterations in 20 seconds; 0 (no limit) in 10', async () => {
+    const two = await execute(oneMap({ Items: [1, 2, 3, 4], MaxConcurrency: 2 }), {}, { tasks: echo });
+    expect(two.seconds).toBe(20);
+    const starts = two.history.filter((h) => h.type === 'MapIterationStarted').map((h) => h.time);
+    expect(starts).toEqual([0, 0, 10, 10]);
+    expect((await execute(oneMap({ Items: [1, 2, 3, 4], MaxConcurrency: 0 }), {}, { tasks: echo })).seconds).toBe(10);
+  });
+
+  test('the Map\'s Output and Assign see the array of results as $states.result', async () => {
+    const e = await execute(oneMap({ Items: [1, 2, 3], Output: '{% $sum($states.result) %}', Assign: { n: '{% $count($states.result) %}' } }), {},
+      { tasks: echo });
+    expect({ output: e.output, n: e.variables.n }).toEqual({ output: 6, n: 3 });
+  });
+
+  test(`an inline iteration sees the outer variables; a distributed child workflow does not (${GUIDE_VARIABLES})`, async () => {
+    const withOuter = (mode: string) => ({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Set',
+      States: {
+        Set: { Type: 'Pass', Assign: { outer: 5 }, Next: 'M' },
+        M: {
+          Type: 'Map', Items: [1], End: true,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: mode, ExecutionType: 'EXPRESS' },
+            StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $exists($outer) ? $outer : "none" %}', End: true } },
+          },
+        },
+      },
+    });
+    expect((await execute(withOuter('INLINE'), {}, { tasks: echo })).output).toEqual([5]);
+    expect((await execute(withOuter('DISTRIBUTED'), {}, { tasks: echo })).output).toEqual(['none']);
+  });
+
+  test('a failed inline iteration fails the Map with its error, which the Map\'s Catch can catch', async () => {
+    const failOn2: TaskResponder = ({ arguments: a }) => (a === 2 ? { error: 'Boom', cause: 'item 2' } : { result: a });
+    const uncaught = await execute(oneMap({ Items: [1, 2, 3] }), {}, { tasks: failOn2 });
+    expect({ status: uncaught.status, error: uncaught.error, cause: uncaught.cause }).toEqual({ status: 'FAILED', error: 'Boom', cause: 'item 2' });
+    const caught = await execute(oneMap({ Items: [1, 2, 3], End: undefined, Next: undefined, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }] },
+      {}, { Done: { Type: 'Succeed' } }), {}, { tasks: failOn2 });
+    expect({ path: caught.path, output: caught.output }).toEqual({ path: ['M', 'Done'], output: { Error: 'Boom', Cause: 'item 2' } });
+  });
+
+  test('a Map\'s Retry runs every iteration again', async () => {
+    let calls = 0;
+    const flaky: TaskResponder = ({ arguments: a }) => (++calls === 2 ? { error: 'Flaky' } : { result: a });
+    const e = await execute(oneMap({ Items: [1, 2], Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 1 }] }), {}, { tasks: flaky });
+    expect({ status: e.status, output: e.output, calls }).toEqual({ status: 'SUCCEEDED', output: [1, 2], calls: 4 });
+  });
+
+  test('fails when a JSONata Map uses the JSONPath fields ItemsPath, Parameters or Iterator', async () => {
+    await expect(execute(oneMap({ ItemsPath: '$.xs' }), {}, { tasks: echo })).rejects.toThrow(/JSONPath fields/);
+  });
+});
+
+describe(`Distributed Map failure thresholds (${GUIDE_DIST_MAP}, ${GUIDE_THRESHOLD})`, () => {
+  const dist = (fields: any) => oneMap({ Items: [1, 2, 3, 4], ...fields }, { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } });
+  const failing2: TaskResponder = ({ arguments: a }) => (a <= 2 ? { error: 'Worker.Failed', cause: `item ${a}` } : { result: a });
+
+  test('one failed child workflow fails the Map Run by default (0% tolerated) with States.ExceedToleratedFailureThreshold', async () => {
+    const one: TaskResponder = ({ arguments: a }) => (a === 3 ? { error: 'Worker.Failed' } : { result: a });
+    const e = await execute(dist({}), {}, { tasks: one });
+    expect({ status: e.status, error: e.error }).toEqual({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+  });
+
+  test('ToleratedFailureCount 1 is exceeded by 2 failed items; ToleratedFailurePercentage 25 by 2 of 4', async () => {
+    expect((await execute(dist({ ToleratedFailureCount: 1 }), {}, { tasks: failing2 })).error).toBe('States.ExceedToleratedFailureThreshold');
+    expect((await execute(dist({ ToleratedFailurePercentage: 25 }), {}, { tasks: failing2 })).error).toBe('States.ExceedToleratedFailureThreshold');
+  });
+
+  test('within the threshold the Map Run does not fail; the result of tolerated items is not modelled, so the interpreter says so', async () => {
+    await expect(execute(dist({ ToleratedFailurePercentage: 50 }), {}, { tasks: failing2 })).rejects.toThrow(/not modelled/);
+    await expect(execute(dist({ ToleratedFailureCount: 2 }), {}, { tasks: failing2 })).rejects.toThrow(/not modelled/);
+  });
+
+  test('fails when an inline Map sets a tolerated failure threshold', async () => {
+    await expect(execute(oneMap({ Items: [1], ToleratedFailureCount: 1 }), {}, { tasks: echo })).rejects.toThrow(/Distributed Map only/);
+  });
+});

@@ -39,7 +39,10 @@ export type HistoryEvent =
   | { type: 'RetryScheduled'; state: string; error: string; retrier: number; delaySeconds: number; time: number }
   | { type: 'Caught'; state: string; error: string; catcher: number; next: string; time: number }
   | { type: 'Waited'; state: string; seconds: number; time: number }
-  | { type: 'StateExited'; state: string; output: any; time: number };
+  | { type: 'StateExited'; state: string; output: any; time: number }
+  | { type: 'MapIterationStarted'; state: string; index: number; time: number }
+  | { type: 'MapIterationSucceeded'; state: string; index: number; time: number }
+  | { type: 'MapIterationFailed'; state: string; index: number; error: string; cause?: string; time: number };
 
 export interface Execution {
   readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
@@ -82,6 +85,15 @@ export async function execute(definition: any, input: any, options: ExecutionOpt
   return new Interpreter(definition, options).run(input);
 }
 
+/** How a Map iteration runs: its clock, the variables it sees, the history it writes to, the parent's random numbers. */
+interface ChildRun {
+  readonly clock: number;
+  readonly variables: Record<string, any>;
+  readonly history: HistoryEvent[];
+  readonly rng: () => number;
+  readonly context: any;
+}
+
 class Interpreter {
   private clock = 0;
   private readonly history: HistoryEvent[] = [];
@@ -90,9 +102,17 @@ class Interpreter {
   private rng: () => number;
   private readonly context: any;
 
-  constructor(private readonly definition: any, private readonly options: ExecutionOptions) {
+  constructor(private readonly definition: any, private readonly options: ExecutionOptions, child?: ChildRun) {
     if ((definition.QueryLanguage ?? 'JSONPath') !== 'JSONata') {
       throw new Error('the contract interpreter runs JSONata state machines only (QueryLanguage: JSONata)');
+    }
+    if (child) {
+      this.clock = child.clock;
+      this.variables = { ...child.variables };
+      this.history = child.history;
+      this.rng = child.rng;
+      this.context = child.context;
+      return;
     }
     this.rng = mulberry32(options.seed ?? 1);
     const name = options.executionName ?? 'contract-run';
@@ -103,8 +123,10 @@ class Interpreter {
     };
   }
 
-  public async run(input: any): Promise<Execution> {
-    this.context.Execution.Input = input;
+  public async run(input: any, child = false): Promise<Execution> {
+    if (!child) {
+      this.context.Execution.Input = input;
+    }
     const timeout = this.definition.TimeoutSeconds;
     let stateName: string = this.definition.StartAt;
     let value = input;
@@ -202,35 +224,142 @@ class Interpreter {
         return finish(env, input, state.Assign, state.Output, state.Default);
       }
       case 'Task':
-        return this.task(name, state, input, states);
+        return this.withErrorHandling(name, state, states, async () => this.taskAttempt(name, state, input, states));
+      case 'Map':
+        return this.withErrorHandling(name, state, states, async () => this.mapAttempt(name, state, input, states));
       default:
         throw new Error(`${name}: state type ${state.Type} is not supported by the contract interpreter`);
     }
   }
 
-  private async task(name: string, state: any, input: any, states: (extra?: any) => any): Promise<Step> {
+  /** One attempt of a Task: its Arguments, the world's answer, TimeoutSeconds. Resolves to the result. */
+  private async taskAttempt(name: string, state: any, input: any, states: (extra?: any) => any): Promise<any> {
+    const attempt = this.attempt;
+    const args = state.Arguments === undefined ? input : await this.evaluate(state.Arguments, states());
+    this.history.push({ type: 'TaskScheduled', state: name, resource: state.Resource, arguments: args, attempt, time: this.clock });
+    const answer = this.options.tasks({
+      state: name, resource: state.Resource, arguments: args, attempt, time: this.clock, execution: this.context.Execution.Id,
+    });
+    const seconds = answer.seconds ?? 0;
+    if (state.TimeoutSeconds !== undefined && seconds > state.TimeoutSeconds) {
+      this.clock += state.TimeoutSeconds;
+      throw new StatesError('States.Timeout', `${name} ran longer than its TimeoutSeconds (${state.TimeoutSeconds})`);
+    }
+    this.clock += seconds;
+    if ('error' in answer) {
+      throw new StatesError(answer.error, answer.cause);
+    }
+    this.history.push({ type: 'TaskSucceeded', state: name, result: answer.result, time: this.clock });
+    return answer.result;
+  }
+
+  /**
+   * One attempt of a Map (https://states-language.net/spec.html#map-state,
+   * https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html): `Items` (an array or an expression; the state input by
+   * default) must be an array; each item's input is `ItemSelector` evaluated with `$states.context.Map.Item.{Index, Value}` (the
+   * item itself by default); the ItemProcessor runs once per item, at most `MaxConcurrency` at once (0 or absent: no limit), each
+   * iteration starting when a slot frees, on the virtual clock; the result is the array of the iterations' outputs, in item order.
+   * An inline iteration sees the outer variables; a distributed child workflow does not
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html). A failed iteration fails the Map with its
+   * error, unless the Distributed Map tolerates it (ToleratedFailureCount / ToleratedFailurePercentage: the failed share of all
+   * items; exceeding either fails the Map with States.ExceedToleratedFailureThreshold:
+   * https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html).
+   */
+  private async mapAttempt(name: string, state: any, input: any, states: (extra?: any) => any): Promise<any> {
+    if (state.ItemsPath !== undefined || state.Parameters !== undefined || state.Iterator !== undefined) {
+      throw new Error(`${name}: ItemsPath, Parameters and Iterator are JSONPath fields; a JSONata Map uses Items, ItemSelector and ItemProcessor`);
+    }
+    if (state.ItemReader !== undefined || state.ResultWriter !== undefined || state.ItemBatcher !== undefined) {
+      throw new Error(`${name}: ItemReader, ResultWriter and ItemBatcher are not implemented by the contract interpreter`);
+    }
+    const items = state.Items === undefined ? input : await this.evaluate(state.Items, states());
+    if (!Array.isArray(items)) {
+      throw new StatesError('States.QueryEvaluationError', `${name}: Items must be an array, got ${JSON.stringify(items)}`);
+    }
+    const processor = state.ItemProcessor;
+    const distributed = processor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+    let max = state.MaxConcurrency === undefined ? 0 : await this.evaluate(state.MaxConcurrency, states());
+    if (!Number.isInteger(max) || max < 0) {
+      throw new StatesError('States.QueryEvaluationError', `${name}: MaxConcurrency must be a whole number >= 0, got ${JSON.stringify(max)}`);
+    }
+    if (max === 0) {
+      max = Math.max(1, items.length);
+    }
+    const tolerated = distributed ? {
+      count: state.ToleratedFailureCount === undefined ? undefined : await this.evaluate(state.ToleratedFailureCount, states()),
+      percentage: state.ToleratedFailurePercentage === undefined ? undefined : await this.evaluate(state.ToleratedFailurePercentage, states()),
+    } : undefined;
+    if (!distributed && (state.ToleratedFailureCount !== undefined || state.ToleratedFailurePercentage !== undefined)) {
+      throw new Error(`${name}: ToleratedFailureCount and ToleratedFailurePercentage are fields of a Distributed Map only`);
+    }
+    const start = this.clock;
+    const slots: number[] = Array.from({ length: Math.min(max, Math.max(1, items.length)) }, () => start);
+    const outputs: any[] = [];
+    const failures: { index: number; error: StatesError }[] = [];
+    for (let index = 0; index < items.length; index++) {
+      // The iteration takes the slot that frees first.
+      const slot = slots.indexOf(Math.min(...slots));
+      const begin = slots[slot];
+      const mapContext = { ...this.context, Map: { Item: { Index: index, Value: items[index] } } };
+      const itemInput = state.ItemSelector === undefined ? items[index]
+        : await this.evaluate(state.ItemSelector, { input, context: { ...mapContext, State: { Name: name } } });
+      const childContext = distributed
+        ? { Execution: { ...this.context.Execution, Id: `${this.context.Execution.Id}/${name}:${index}`, Input: itemInput }, StateMachine: this.context.StateMachine }
+        : this.context;
+      const child = new Interpreter({ QueryLanguage: 'JSONata', ...processor }, this.options, {
+        clock: begin, variables: distributed ? {} : this.variables, history: this.history, rng: this.rng, context: childContext,
+      });
+      this.history.push({ type: 'MapIterationStarted', state: name, index, time: begin });
+      const run = await child.run(itemInput, true);
+      slots[slot] = run.seconds;
+      if (run.status === 'SUCCEEDED') {
+        this.history.push({ type: 'MapIterationSucceeded', state: name, index, time: run.seconds });
+        outputs.push(run.output);
+      } else {
+        this.history.push({ type: 'MapIterationFailed', state: name, index, error: run.error ?? 'States.TaskFailed', cause: run.cause, time: run.seconds });
+        failures.push({ index, error: new StatesError(run.error ?? 'States.TaskFailed', run.cause) });
+        outputs.push(undefined);
+      }
+    }
+    this.clock = Math.max(start, ...slots);
+    if (failures.length > 0) {
+      if (!tolerated) {
+        // An inline Map fails with the error of its first failed iteration.
+        throw failures[0].error;
+      }
+      // A Map Run tolerates 0% of failed items by default.
+      const overCount = tolerated.count !== undefined && failures.length > tolerated.count;
+      const overPercentage = (100 * failures.length) / items.length > (tolerated.percentage ?? (tolerated.count === undefined ? 0 : 100));
+      if (overCount || overPercentage) {
+        throw new StatesError('States.ExceedToleratedFailureThreshold',
+          `${name}: ${failures.length} of ${items.length} iterations failed (first: ${failures[0].error.error})`);
+      }
+      // The AWS pages do not say what the result array holds for a tolerated failed item without a ResultWriter.
+      throw new Error(`${name}: ${failures.length} tolerated failures: the result of a Map with tolerated failures is not modelled`);
+    }
+    return outputs;
+  }
+
+  /** The attempt number of the state being run (0, then 1, 2... for retries). */
+  private attempt = 0;
+
+  /**
+   * Runs a Task's or Map's attempts with its Retry and Catch: the first retrier whose ErrorEquals matches decides; when its
+   * MaxAttempts are used up, the error goes to Catch; then Output and Assign see `$states.result`.
+   */
+  private async withErrorHandling(name: string, state: any, states: (extra?: any) => any, attemptOnce: () => Promise<any>): Promise<Step> {
     const counts: number[] = (state.Retry ?? []).map(() => 0);
-    let attempt = 0;
+    this.attempt = 0;
     while (true) {
       let error: StatesError;
       try {
-        const args = state.Arguments === undefined ? input : await this.evaluate(state.Arguments, states());
-        this.history.push({ type: 'TaskScheduled', state: name, resource: state.Resource, arguments: args, attempt, time: this.clock });
-        const answer = this.options.tasks({
-          state: name, resource: state.Resource, arguments: args, attempt, time: this.clock, execution: this.context.Execution.Id,
-        });
-        const seconds = answer.seconds ?? 0;
-        if (state.TimeoutSeconds !== undefined && seconds > state.TimeoutSeconds) {
-          this.clock += state.TimeoutSeconds;
-          throw new StatesError('States.Timeout', `${name} ran longer than its TimeoutSeconds (${state.TimeoutSeconds})`);
+        const result = await attemptOnce();
+        const env = states({ result });
+        const out = state.Output === undefined ? result : await this.evaluate(state.Output, env);
+        if (state.Assign !== undefined) {
+          this.variables = { ...this.variables, ...(await this.evaluate(state.Assign, env)) };
         }
-        this.clock += seconds;
-        if ('error' in answer) {
-          throw new StatesError(answer.error, answer.cause);
-        }
-        this.history.push({ type: 'TaskSucceeded', state: name, result: answer.result, time: this.clock });
-        const env = states({ result: answer.result });
-        return await finishTask(this, env, answer.result, state);
+        return state.End ? { kind: 'end', output: out } : { kind: 'next', next: state.Next, output: out };
       } catch (e) {
         if (!(e instanceof StatesError)) {
           throw e;
@@ -238,7 +367,6 @@ class Interpreter {
         error = e;
       }
       this.history.push({ type: 'TaskFailed', state: name, error: error.error, cause: error.cause, time: this.clock });
-      // Retry: the first retrier whose ErrorEquals matches decides; when its MaxAttempts are used up, the error goes to Catch.
       const r = (state.Retry ?? []).findIndex((retrier: any) => matches(retrier.ErrorEquals, error.error));
       if (r >= 0) {
         const retrier = state.Retry[r];
@@ -252,7 +380,7 @@ class Interpreter {
             delay = this.rng() * delay;
           }
           counts[r]++;
-          attempt++;
+          this.attempt++;
           this.clock += delay;
           this.history.push({ type: 'RetryScheduled', state: name, error: error.error, retrier: r, delaySeconds: delay, time: this.clock });
           continue;
@@ -271,14 +399,6 @@ class Interpreter {
         this.variables = { ...this.variables, ...(await this.evaluate(catcher.Assign, env)) };
       }
       return { kind: 'next', next: catcher.Next, output: out };
-    }
-
-    async function finishTask(self: Interpreter, env: any, result: any, st: any): Promise<Step> {
-      const out = st.Output === undefined ? result : await self.evaluate(st.Output, env);
-      if (st.Assign !== undefined) {
-        self.variables = { ...self.variables, ...(await self.evaluate(st.Assign, env)) };
-      }
-      return st.End ? { kind: 'end', output: out } : { kind: 'next', next: st.Next, output: out };
     }
   }
 
