@@ -7,3 +7,4 @@ export * from './experiments';
 export * from './processing';
 export * from './api';
 export * from './deployment';
+export * from './feature-store';

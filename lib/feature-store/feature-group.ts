@@ -1,0 +1,298 @@
+import { ArnFormat, IResource, Names, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import {
+  FeatureDefinition, FeatureGroupThroughput, FeatureGroupWriteOptions, OfflineStoreLocation, OfflineStoreOptions, OfflineTableFormat,
+  OnlineStoreOptions,
+} from './feature-group-options';
+import {
+  OFFLINE_BUCKET_ACL_ACTIONS, OFFLINE_OBJECT_ACL_ACTIONS, OFFLINE_TABLE_ACTIONS, OFFLINE_TABLE_READ_ACTIONS, ONLINE_KEY_ACTIONS,
+  RECORD_DELETE_ACTIONS, RECORD_READ_ACTIONS, RECORD_WRITE_ACTIONS,
+} from './perms';
+import { checkFeatureGroup } from './private-feature-group-checks';
+import { acknowledgeInlinePolicy } from '../private/nag';
+import { MlopsValidationError, requireProps } from '../private/validation';
+
+/**
+ * A SageMaker Feature Store feature group, defined here (`FeatureGroup`) or imported.
+ */
+export interface IFeatureGroup extends IResource {
+  /** The feature group's name. */
+  readonly featureGroupName: string;
+
+  /** The feature group's ARN. */
+  readonly featureGroupArn: string;
+
+  /** The customer-managed key of the online store, if it has one. */
+  readonly onlineStoreEncryptionKey?: kms.IKey;
+
+  /** Where the offline store is, if the group has one (and, for an imported group, it was given). */
+  readonly offlineStore?: OfflineStoreLocation;
+
+  /** Grants reading records of the online store: GetRecord, BatchGetRecord (and kms:Decrypt on the online store's key). */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /** Grants writing records: PutRecord, DeleteRecord if `options.allowDelete` (and kms:Decrypt on the online store's key). */
+  grantWrite(grantee: iam.IGrantable, options?: FeatureGroupWriteOptions): iam.Grant;
+
+  /**
+   * Grants reading the offline store, for training and batch inference: its table in the Glue catalog, and the zone's read grant
+   * on its folder. Querying through Athena also needs the lake's workgroup.
+   *
+   * @throws if the group has no offline store (or an imported group was given none)
+   */
+  grantReadOfflineStore(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * Attributes of a feature group defined elsewhere.
+ */
+export interface FeatureGroupAttributes {
+  /** The feature group's name (lowercase, as the library defines them). */
+  readonly featureGroupName: string;
+
+  /**
+   * The customer-managed key of the online store.
+   *
+   * @default - an AWS owned key: readers and writers need no key grant
+   */
+  readonly onlineStoreEncryptionKey?: kms.IKey;
+
+  /**
+   * Where the offline store is.
+   *
+   * @default - not known: `grantReadOfflineStore` throws
+   */
+  readonly offlineStore?: OfflineStoreLocation;
+}
+
+/**
+ * Properties of a `FeatureGroup`.
+ */
+export interface FeatureGroupProps {
+  /** The features, at most 2,500; the record identifier and the event time are two of them. */
+  readonly features: FeatureDefinition[];
+
+  /** The name of the feature that identifies a record: the online store keeps the latest record of each identifier. */
+  readonly recordIdentifier: string;
+
+  /** The name of the feature that holds a record's event time: a String (ISO-8601) or Fractional (Unix seconds) feature. */
+  readonly eventTime: string;
+
+  /**
+   * The feature group's name: 1-64 lowercase letters, digits, hyphens and underscores, starting and ending with a letter or digit.
+   *
+   * @default - derived from the construct path
+   */
+  readonly featureGroupName?: string;
+
+  /**
+   * A description of the group: at most 128 characters.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * The online store.
+   *
+   * @default - a Standard online store, encrypted with an AWS owned key, whose records do not expire
+   */
+  readonly onlineStore?: OnlineStoreOptions;
+
+  /**
+   * The offline store, in a zone of the lake.
+   *
+   * @default - no offline store
+   */
+  readonly offlineStore?: OfflineStoreOptions;
+
+  /**
+   * How reads and writes are billed.
+   *
+   * @default - on demand
+   */
+  readonly throughput?: FeatureGroupThroughput;
+
+  /**
+   * What happens to the feature group (and its stores) when it is removed from the stack. The offline store's objects stay in the
+   * lake either way.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+abstract class FeatureGroupBase extends Resource implements IFeatureGroup {
+  public abstract readonly featureGroupName: string;
+  public abstract readonly featureGroupArn: string;
+  public abstract readonly onlineStoreEncryptionKey?: kms.IKey;
+  public abstract readonly offlineStore?: OfflineStoreLocation;
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grantRecords(grantee, RECORD_READ_ACTIONS);
+  }
+
+  public grantWrite(grantee: iam.IGrantable, options: FeatureGroupWriteOptions = {}): iam.Grant {
+    return this.grantRecords(grantee, [...RECORD_WRITE_ACTIONS, ...(options.allowDelete ? RECORD_DELETE_ACTIONS : [])]);
+  }
+
+  public grantReadOfflineStore(grantee: iam.IGrantable): iam.Grant {
+    const offline = this.offlineStore;
+    if (!offline) {
+      throw new MlopsValidationError(`FeatureGroup ${this.node.path}: grantReadOfflineStore needs an offline store, but this group has none `
+        + '(or was imported without offlineStore)');
+    }
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: OFFLINE_TABLE_READ_ACTIONS, resourceArns: catalogArns(this, offline) });
+    return grant.combine(offline.zone.grantRead(grantee, offline.prefix));
+  }
+
+  private grantRecords(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.featureGroupArn] });
+    const key = this.onlineStoreEncryptionKey;
+    return key ? grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ONLINE_KEY_ACTIONS, resourceArns: [key.keyArn] })) : grant;
+  }
+}
+
+/**
+ * A SageMaker Feature Store feature group: typed features, a record identifier and an event time; an online store for real-time
+ * inference (the latest record of each identifier) and an offline store in a lake zone, catalogued in the lake's Glue database,
+ * for training. Retained by default. The offline store is written by a role of its own that may write only the store's folder
+ * (with the lake key, through S3) and update only the store's table.
+ *
+ * @example
+ * const features = new FeatureGroup(this, 'Customers', {
+ *   features: [
+ *     { name: 'customer_id', featureType: FeatureValueType.STRING },
+ *     { name: 'event_time', featureType: FeatureValueType.STRING },
+ *     { name: 'orders_30d', featureType: FeatureValueType.INTEGRAL },
+ *   ],
+ *   recordIdentifier: 'customer_id',
+ *   eventTime: 'event_time',
+ *   offlineStore: { lake },
+ * });
+ * features.grantRead(servingModel);
+ */
+export class FeatureGroup extends FeatureGroupBase {
+  /** Imports a feature group of this account and region by name. */
+  public static fromFeatureGroupName(scope: Construct, id: string, featureGroupName: string): IFeatureGroup {
+    return FeatureGroup.fromFeatureGroupAttributes(scope, id, { featureGroupName });
+  }
+
+  /** Imports a feature group of this account and region, with its online store's key and where its offline store is. */
+  public static fromFeatureGroupAttributes(scope: Construct, id: string, attrs: FeatureGroupAttributes): IFeatureGroup {
+    class Import extends FeatureGroupBase {
+      public readonly featureGroupName = attrs.featureGroupName;
+      public readonly featureGroupArn = featureGroupArn(scope, attrs.featureGroupName);
+      public readonly onlineStoreEncryptionKey = attrs.onlineStoreEncryptionKey;
+      public readonly offlineStore = attrs.offlineStore;
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly featureGroupName: string;
+  public readonly featureGroupArn: string;
+  public readonly onlineStoreEncryptionKey?: kms.IKey;
+  public readonly offlineStore?: OfflineStoreLocation;
+  /** Whether the group has an online store. */
+  public readonly onlineStoreEnabled: boolean;
+  /** The role Feature Store writes the offline store with, if the group has one. */
+  public readonly offlineStoreRole?: iam.Role;
+  /** The underlying CloudFormation resource. */
+  public readonly resource: sagemaker.CfnFeatureGroup;
+
+  constructor(scope: Construct, id: string, props: FeatureGroupProps) {
+    super(scope, id);
+    requireProps(this, 'FeatureGroup', props, {
+      features: 'a list of { name, featureType }', recordIdentifier: "the name of a feature, e.g. 'customer_id'",
+      eventTime: "the name of a String or Fractional feature, e.g. 'event_time'",
+    }, { features: 'a list of { name, featureType }' });
+    const name = props.featureGroupName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).toLowerCase();
+    const checked = checkFeatureGroup(this, { ...props, featureGroupName: name }, `feature-store/${name}/`);
+
+    this.featureGroupName = name;
+    this.featureGroupArn = featureGroupArn(this, name);
+    this.onlineStoreEnabled = checked.online;
+    this.onlineStoreEncryptionKey = checked.online ? props.onlineStore?.encryptionKey : undefined;
+
+    let offlineStoreConfig: Record<string, unknown> | undefined;
+    if (props.offlineStore) {
+      const o = props.offlineStore;
+      const zone = o.lake.zone(o.zone ?? 'features');
+      this.offlineStore = {
+        zone, prefix: checked.offlinePrefix!, databaseName: o.lake.databaseName!, tableName: o.tableName ?? name.replace(/-/g, '_'),
+      };
+      this.offlineStoreRole = this.defineOfflineStoreRole(this.offlineStore);
+      offlineStoreConfig = {
+        S3StorageConfig: { S3Uri: zone.s3Uri(this.offlineStore.prefix), KmsKeyId: zone.encryptionKey?.keyArn },
+        DisableGlueTableCreation: false,
+        DataCatalogConfig: { Catalog: 'AwsDataCatalog', Database: this.offlineStore.databaseName, TableName: this.offlineStore.tableName },
+        TableFormat: o.tableFormat ?? OfflineTableFormat.GLUE,
+      };
+    }
+
+    // OnlineStoreConfig and OfflineStoreConfig are untyped in the L1 (`any`): CloudFormation's own property names.
+    this.resource = new sagemaker.CfnFeatureGroup(this, 'Resource', {
+      featureGroupName: name,
+      description: props.description,
+      recordIdentifierFeatureName: props.recordIdentifier,
+      eventTimeFeatureName: props.eventTime,
+      featureDefinitions: props.features.map((f) => ({ featureName: f.name, featureType: f.featureType.name })),
+      onlineStoreConfig: checked.online ? {
+        EnableOnlineStore: true,
+        StorageType: checked.tier,
+        TtlDuration: checked.ttl ? { Unit: checked.ttl.unit, Value: checked.ttl.value } : undefined,
+        SecurityConfig: this.onlineStoreEncryptionKey ? { KmsKeyId: this.onlineStoreEncryptionKey.keyArn } : undefined,
+      } : undefined,
+      offlineStoreConfig,
+      roleArn: this.offlineStoreRole?.roleArn,
+      throughputConfig: props.throughput ? {
+        throughputMode: props.throughput.mode,
+        provisionedReadCapacityUnits: props.throughput.readCapacityUnits,
+        provisionedWriteCapacityUnits: props.throughput.writeCapacityUnits,
+      } : undefined,
+    });
+    // The records outlive a stack change: kept unless the user opts out.
+    this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    if (this.offlineStoreRole) {
+      // Feature Store writes the offline store with the role as soon as records arrive: the group waits for its policy.
+      this.resource.node.addDependency(this.offlineStoreRole);
+    }
+  }
+
+  /**
+   * The offline store's role: writes (and reads back the manifests of) exactly the store's folder, with the lake key through S3,
+   * with the object ACL Feature Store sets; reads the bucket's ACL; reads and updates exactly the store's table.
+   */
+  private defineOfflineStoreRole(offline: OfflineStoreLocation): iam.Role {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'OfflineStoreRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: `Writes the offline store of the feature group ${this.node.path}`,
+    });
+    acknowledgeInlinePolicy(role);
+    offline.zone.grantReadWrite(role, offline.prefix, { allowDelete: false });
+    const bucket = offline.zone.bucket;
+    iam.Grant.addToPrincipal({ grantee: role, actions: OFFLINE_OBJECT_ACL_ACTIONS, resourceArns: [bucket.arnForObjects(`${offline.prefix}*`)] });
+    iam.Grant.addToPrincipal({ grantee: role, actions: OFFLINE_BUCKET_ACL_ACTIONS, resourceArns: [bucket.bucketArn] });
+    iam.Grant.addToPrincipal({ grantee: role, actions: OFFLINE_TABLE_ACTIONS, resourceArns: catalogArns(this, offline) });
+    return role;
+  }
+}
+
+/** The feature group's ARN (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html). */
+function featureGroupArn(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'feature-group', resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+}
+
+/** The catalog, the database and the table of an offline store, as Glue authorizes table calls. */
+function catalogArns(scope: Construct, offline: OfflineStoreLocation): string[] {
+  const stack = Stack.of(scope);
+  return [
+    stack.formatArn({ service: 'glue', resource: 'catalog' }),
+    stack.formatArn({ service: 'glue', resource: 'database', resourceName: offline.databaseName }),
+    stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${offline.databaseName}/${offline.tableName}` }),
+  ];
+}

@@ -1,0 +1,2 @@
+export * from './feature-group-options';
+export * from './feature-group';

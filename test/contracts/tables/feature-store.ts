@@ -1,0 +1,208 @@
+import { App } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IDataLake } from '../../../lib/data-lake';
+import { FeatureGroup } from '../../../lib/feature-store';
+import { featureStoreFixture, fullFeatureGroup, minimalFeatureGroup } from '../../feature-store/fixtures';
+import { ContractApp, pathOf } from '../harness/apps';
+import { ACCOUNT, REGION } from '../harness/cfn';
+import { CallRow, PrincipalContract } from '../harness/iam';
+
+/** What a feature-store app under contract is: its feature group, its lake, and who is granted what on it. */
+export interface FeatureStoreAppSpec {
+  readonly app: App;
+  readonly group: FeatureGroup;
+  readonly lake: IDataLake;
+  /** Granted `grantRead` (online records). */
+  readonly reader?: iam.IRole;
+  /** Granted `grantWrite`, with `allowDelete` when `writerMayDelete`. */
+  readonly writer?: iam.IRole;
+  readonly writerMayDelete?: boolean;
+  /** Granted `grantReadOfflineStore`. */
+  readonly trainer?: iam.IRole;
+}
+
+/** The apps the feature-store table runs over: the minimal group (online only) and the full group (both stores, keys). */
+export const FEATURE_STORE_APPS: Record<string, () => FeatureStoreAppSpec> = {
+  'minimal feature group (Standard online store, a reader and a writer)': () => {
+    const f = featureStoreFixture();
+    const group = minimalFeatureGroup(f);
+    const reader = new iam.Role(f.stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    const writer = new iam.Role(f.stack, 'Writer', { assumedBy: new iam.AccountRootPrincipal() });
+    group.grantRead(reader);
+    group.grantWrite(writer);
+    return { app: f.app, group, lake: f.lake, reader, writer };
+  },
+  'full feature group (online key and TTL, Iceberg offline store, provisioned, a reader, a deleting writer, a trainer)': () => {
+    const f = featureStoreFixture();
+    const full = fullFeatureGroup(f);
+    return { app: f.app, group: full.group, lake: f.lake, reader: full.reader, writer: full.writer, writerMayDelete: true, trainer: full.trainer };
+  },
+};
+
+/** The concrete values the rows are written in, resolved from one synthesized app. */
+export interface FeatureStoreSubject {
+  readonly spec: FeatureStoreAppSpec;
+  readonly groupArn: string;
+  readonly otherGroupArn: string;
+  readonly onlineKeyArn?: string;
+  readonly offlineRoleArn?: string;
+  readonly bucketArn?: string;
+  readonly prefix?: string;
+  readonly keyArn?: string;
+  readonly otherZoneBucketArn: string;
+  readonly tableArn?: string;
+  readonly otherTableArn?: string;
+  /** An object Feature Store writes (`<prefix><account>/sagemaker/<region>/offline-store/<group>-<time>/data/...`). */
+  readonly recordObject?: string;
+}
+
+export function featureStoreSubject(app: ContractApp, spec: FeatureStoreAppSpec): FeatureStoreSubject {
+  const g = spec.group;
+  const offline = g.offlineStore;
+  const other = spec.lake.zone('curated').bucket;
+  const bucketArn = offline && app.value(offline.zone.bucket, offline.zone.bucket.bucketArn);
+  const name = app.value(g, g.featureGroupName);
+  return {
+    spec,
+    groupArn: app.value(g, g.featureGroupArn),
+    otherGroupArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:feature-group/other-features`,
+    onlineKeyArn: g.onlineStoreEncryptionKey && app.value(g.onlineStoreEncryptionKey, g.onlineStoreEncryptionKey.keyArn),
+    offlineRoleArn: g.offlineStoreRole && app.value(g.offlineStoreRole, g.offlineStoreRole.roleArn),
+    bucketArn,
+    prefix: offline?.prefix,
+    keyArn: offline?.zone.encryptionKey && app.value(offline.zone.encryptionKey, offline.zone.encryptionKey.keyArn),
+    otherZoneBucketArn: app.value(other, other.bucketArn),
+    tableArn: offline && `arn:aws:glue:${REGION}:${ACCOUNT}:table/${offline.databaseName}/${offline.tableName}`,
+    otherTableArn: offline && `arn:aws:glue:${REGION}:${ACCOUNT}:table/${offline.databaseName}/churn_events`,
+    recordObject: offline && `${bucketArn}/${offline.prefix}${ACCOUNT}/sagemaker/${REGION}/offline-store/${name}-1764748800/data/`
+      + 'year=2026/month=12/day=03/hour=08/20261203T080000Z_0a1b2c3d.parquet',
+  };
+}
+
+const ACTIONS = 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html';
+const GET_RECORD = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_GetRecord.html';
+const BATCH_GET_RECORD = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_BatchGetRecord.html';
+const PUT_RECORD = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_PutRecord.html';
+const DELETE_RECORD = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_DeleteRecord.html';
+const ONLINE_KEY = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OnlineStoreSecurityConfig.html';
+const ROLE_ARN = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html#sagemaker-CreateFeatureGroup-request-RoleArn';
+const OFFLINE_POLICY = 'https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-feature-store.html';
+const OFFLINE_KMS = 'https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-cross-account-access-offline-store.html';
+const OFFLINE_STORE = 'https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-storage-configurations-offline-store.html';
+const GLUE_ARNS = 'https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html';
+const KMS_VIA_SERVICE = 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service';
+const VERSIONING = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html';
+const CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html';
+
+/** What S3 sends KMS for an SSE-KMS object of a bucket with an S3 Bucket Key (see tables/training.ts). */
+const viaS3 = (bucketArn: string) => ({ 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn });
+
+/** The rows every principal that reads or writes records has on the online store's key. */
+function onlineKeyRows(s: FeatureStoreSubject): CallRow[] {
+  return s.onlineKeyArn
+    ? [{ call: 'uses the online store key in a runtime call', action: 'kms:Decrypt', resource: s.onlineKeyArn, expect: 'allowed', source: ONLINE_KEY }]
+    : [];
+}
+
+/** The calls of the feature-store principals. Add a row where a principal gains or loses a call. */
+export const FEATURE_STORE_CONTRACT: PrincipalContract<FeatureStoreSubject>[] = [
+  {
+    principal: 'the offline store role',
+    when: (s) => s.offlineRoleArn !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.group.offlineStoreRole!) } }),
+    calls: (s) => {
+      const object = s.recordObject!;
+      const metadata = `${s.bucketArn}/${s.prefix}${ACCOUNT}/sagemaker/${REGION}/offline-store/metadata/manifest.json`;
+      const rows: CallRow[] = [
+        { call: 'writes a record file under its folder', action: 's3:PutObject', resource: object, expect: 'allowed', source: OFFLINE_POLICY },
+        { call: 'sets the object ACL of a record file', action: 's3:PutObjectAcl', resource: object, expect: 'allowed', source: OFFLINE_POLICY },
+        { call: 'reads a manifest of its metadata folder', action: 's3:GetObject', resource: metadata, expect: 'allowed', source: OFFLINE_POLICY },
+        { call: 'reads the bucket ACL', action: 's3:GetBucketAcl', resource: s.bucketArn!, expect: 'allowed', source: OFFLINE_POLICY },
+        { call: 'reads its table', action: 'glue:GetTable', resource: s.tableArn!, expect: 'allowed', source: OFFLINE_POLICY },
+        { call: 'updates its table', action: 'glue:UpdateTable', resource: s.tableArn!, expect: 'allowed', source: OFFLINE_POLICY },
+        { call: 'S3 encrypts a record file with the lake key', action: 'kms:GenerateDataKey', resource: s.keyArn!, context: viaS3(s.bucketArn!), expect: 'allowed', source: OFFLINE_KMS },
+        // Must not:
+        { call: 'writes elsewhere in the zone', action: 's3:PutObject', resource: `${s.bucketArn}/datasets/churn/part-0.parquet`, expect: 'denied', source: OFFLINE_STORE },
+        {
+          call: 'writes a sibling folder', action: 's3:PutObject', resource: `${s.bucketArn}/${s.prefix!.replace(/\/$/, '')}-pii/x.parquet`,
+          expect: 'denied', source: OFFLINE_STORE,
+        },
+        { call: 'writes another zone', action: 's3:PutObject', resource: `${s.otherZoneBucketArn}/${s.prefix}x.parquet`, expect: 'denied', source: OFFLINE_STORE },
+        { call: 'sets the ACL of another zone\'s object', action: 's3:PutObjectAcl', resource: `${s.otherZoneBucketArn}/x`, expect: 'denied', source: OFFLINE_POLICY },
+        { call: 'deletes a record file', action: 's3:DeleteObject', resource: object, expect: 'denied', source: VERSIONING },
+        { call: 'deletes a version for good', action: 's3:DeleteObjectVersion', resource: object, expect: 'denied', source: VERSIONING },
+        { call: 'updates another table', action: 'glue:UpdateTable', resource: s.otherTableArn!, expect: 'denied', source: GLUE_ARNS },
+        { call: 'deletes its table', action: 'glue:DeleteTable', resource: s.tableArn!, expect: 'denied', source: GLUE_ARNS },
+        { call: 'uses the lake key directly, not through S3', action: 'kms:GenerateDataKey', resource: s.keyArn!, expect: 'denied', source: KMS_VIA_SERVICE },
+        {
+          call: 'uses the lake key through S3 for another zone', action: 'kms:GenerateDataKey', resource: s.keyArn!, context: viaS3(s.otherZoneBucketArn),
+          expect: 'denied', source: KMS_VIA_SERVICE,
+        },
+        { call: 'puts records into the group', action: 'sagemaker:PutRecord', resource: s.groupArn, expect: 'denied', source: ROLE_ARN },
+      ];
+      return rows;
+    },
+  },
+  {
+    principal: 'SageMaker, assuming the offline store role',
+    when: (s) => s.offlineRoleArn !== undefined,
+    who: () => ({ service: 'sagemaker.amazonaws.com' }),
+    calls: (s) => [
+      { call: 'for this account', action: 'sts:AssumeRole', resource: s.offlineRoleArn!, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: ROLE_ARN },
+      {
+        call: 'for another account', action: 'sts:AssumeRole', resource: s.offlineRoleArn!, context: { 'aws:SourceAccount': '210987654321' },
+        expect: 'denied', source: CONFUSED_DEPUTY,
+      },
+    ],
+  },
+  {
+    principal: 'a reader granted grantRead',
+    when: (s) => s.spec.reader !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.reader!) } }),
+    calls: (s) => [
+      { action: 'sagemaker:GetRecord', resource: s.groupArn, expect: 'allowed', source: GET_RECORD },
+      { action: 'sagemaker:BatchGetRecord', resource: s.groupArn, expect: 'allowed', source: BATCH_GET_RECORD },
+      ...onlineKeyRows(s),
+      { call: 'reads another group', action: 'sagemaker:GetRecord', resource: s.otherGroupArn, expect: 'denied', source: ACTIONS },
+      { call: 'writes a record', action: 'sagemaker:PutRecord', resource: s.groupArn, expect: 'denied', source: PUT_RECORD },
+      { call: 'deletes a record', action: 'sagemaker:DeleteRecord', resource: s.groupArn, expect: 'denied', source: DELETE_RECORD },
+      { call: 'deletes the group', action: 'sagemaker:DeleteFeatureGroup', resource: s.groupArn, expect: 'denied', source: ACTIONS },
+    ],
+  },
+  {
+    principal: 'a writer granted grantWrite',
+    when: (s) => s.spec.writer !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.writer!) } }),
+    calls: (s) => [
+      { action: 'sagemaker:PutRecord', resource: s.groupArn, expect: 'allowed', source: PUT_RECORD },
+      {
+        call: s.spec.writerMayDelete ? 'deletes a record (allowDelete)' : 'deletes a record (no allowDelete)', action: 'sagemaker:DeleteRecord',
+        resource: s.groupArn, expect: s.spec.writerMayDelete ? 'allowed' : 'denied', source: DELETE_RECORD,
+      },
+      ...onlineKeyRows(s),
+      { call: 'reads a record', action: 'sagemaker:GetRecord', resource: s.groupArn, expect: 'denied', source: GET_RECORD },
+      { call: 'writes another group', action: 'sagemaker:PutRecord', resource: s.otherGroupArn, expect: 'denied', source: ACTIONS },
+      { call: 'changes the group', action: 'sagemaker:UpdateFeatureGroup', resource: s.groupArn, expect: 'denied', source: ACTIONS },
+    ],
+  },
+  {
+    principal: 'a trainer granted grantReadOfflineStore',
+    when: (s) => s.spec.trainer !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.trainer!) } }),
+    calls: (s) => [
+      { call: 'reads the table definition', action: 'glue:GetTable', resource: s.tableArn!, expect: 'allowed', source: GLUE_ARNS },
+      { call: 'reads the table partitions', action: 'glue:GetPartitions', resource: s.tableArn!, expect: 'allowed', source: GLUE_ARNS },
+      { call: 'reads a record file', action: 's3:GetObject', resource: s.recordObject!, expect: 'allowed', source: OFFLINE_STORE },
+      { call: 'lists the folder', action: 's3:ListBucket', resource: s.bucketArn!, context: { 's3:prefix': s.prefix! }, expect: 'allowed', source: OFFLINE_STORE },
+      { call: 'S3 decrypts a record file', action: 'kms:Decrypt', resource: s.keyArn!, context: viaS3(s.bucketArn!), expect: 'allowed', source: OFFLINE_KMS },
+      // Must not:
+      { call: 'writes the folder', action: 's3:PutObject', resource: s.recordObject!, expect: 'denied', source: OFFLINE_STORE },
+      { call: 'reads elsewhere in the zone', action: 's3:GetObject', resource: `${s.bucketArn}/datasets/x`, expect: 'denied', source: OFFLINE_STORE },
+      { call: 'lists outside the folder', action: 's3:ListBucket', resource: s.bucketArn!, context: { 's3:prefix': 'datasets/' }, expect: 'denied', source: OFFLINE_STORE },
+      { call: 'updates the table', action: 'glue:UpdateTable', resource: s.tableArn!, expect: 'denied', source: GLUE_ARNS },
+      { call: 'reads another table', action: 'glue:GetTable', resource: s.otherTableArn!, expect: 'denied', source: GLUE_ARNS },
+      { call: 'reads the online store', action: 'sagemaker:GetRecord', resource: s.groupArn, expect: 'denied', source: GET_RECORD },
+      { call: 'decrypts with the lake key directly', action: 'kms:Decrypt', resource: s.keyArn!, expect: 'denied', source: KMS_VIA_SERVICE },
+    ],
+  },
+];

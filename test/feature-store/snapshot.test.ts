@@ -1,0 +1,21 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { featureStoreFixture, fullFeatureGroup, minimalFeatureGroup } from './fixtures';
+import * as lib from '../../lib';
+
+test('a minimal feature group matches its snapshot', () => {
+  const f = featureStoreFixture();
+  minimalFeatureGroup(f);
+  expect(Template.fromStack(f.stack).toJSON()).toMatchSnapshot();
+});
+
+test('a feature group with every option matches its snapshot', () => {
+  const f = featureStoreFixture();
+  fullFeatureGroup(f);
+  expect(Template.fromStack(f.stack).toJSON()).toMatchSnapshot();
+});
+
+test('the package entry point exports the feature store API', () => {
+  expect(Object.keys(lib)).toEqual(expect.arrayContaining([
+    'FeatureGroup', 'FeatureValueType', 'OnlineStoreTier', 'OfflineTableFormat', 'FeatureGroupThroughput',
+  ]));
+});
