@@ -7,12 +7,13 @@ import { Construct, IConstruct } from 'constructs';
 import { SparkJobConfig, validateSparkJob } from './private-spark-checks';
 import { GlueVersion, SparkScript, SparkWorkerType } from './spark-job-options';
 import {
-  BOOKMARK_KEY_ACTIONS, CATALOG_PARTITION_ACTIONS, CATALOG_READ_ACTIONS, JOB_RUN_ACTIONS, LOG_GROUP_ACTIONS, LOG_STREAM_ACTIONS, METRIC_ACTIONS,
+  BOOKMARK_KEY_ACTIONS, CATALOG_PARTITION_ACTIONS, CATALOG_READ_ACTIONS, JOB_RUN_ACTIONS, LOG_GROUP_ACTIONS, LOG_KEY_ACTIONS, LOG_STREAM_ACTIONS,
+  METRIC_ACTIONS,
 } from './spark-perms';
 import { IDataLake, ILakeZone } from '../data-lake';
 import { allowCloudWatchLogs } from '../private/kms';
 import { acknowledgeInlinePolicy, acknowledgeWildcardResources } from '../private/nag';
-import { requireProps } from '../private/validation';
+import { InputErrors, requireProps } from '../private/validation';
 
 /**
  * A folder of a lake zone that a SparkJob reads or writes.
@@ -172,7 +173,8 @@ export interface SparkJobProps {
 /**
  * An AWS Glue 5 Spark job (a `glueetl` batch job) that reads one folder of a lake zone and writes another: its own role, which
  * may read only the input folder and write only the output folder; a security configuration that encrypts what it writes to S3,
- * its logs and its bookmarks with the lake key; logs in two retained log groups of its own; Spark UI event logs in the lake.
+ * its logs and its bookmarks with the lake key; logs in two retained log groups of its own, named as Glue names them; Spark UI event
+ * logs in the lake.
  *
  * The script receives `--input_path`, `--output_path` (`s3://` URIs), `--database_name` (the lake's database) and, when set,
  * `--output_table`, besides `arguments`.
@@ -198,9 +200,13 @@ export class SparkJob extends Construct implements ISparkJob {
   public readonly securityConfiguration: glue.CfnSecurityConfiguration;
   /** The name of the security configuration. */
   public readonly securityConfigurationName: string;
-  /** The log group of the driver's and executors' system logs and the script's Glue logger (`<prefix>/error`). */
+  /**
+   * The log group of the driver's and executors' system logs and the script's Glue logger, named as Glue names it:
+   * `/aws-glue/jobs/cdk-mlops/<job>/<security configuration>-role/<role name>/error` (logs encrypted with the lake key), or
+   * `/aws-glue/jobs/cdk-mlops/<job>/error` (a lake without a key).
+   */
   public readonly errorLogGroup: logs.LogGroup;
-  /** The log group of the script's standard output and error (`<prefix>/output`). */
+  /** The log group of the script's standard output and error: as `errorLogGroup`, ending in `/output`. */
   public readonly outputLogGroup: logs.LogGroup;
   /** The zone the job reads. */
   public readonly inputZone: ILakeZone;
@@ -251,9 +257,11 @@ export class SparkJob extends Construct implements ISparkJob {
 
     const key = props.lake.encryptionKey;
     this.grantData(sparkUiZone, sparkUiPrefix);
+    this.securityConfigurationName = Names.uniqueResourceName(this, { maxLength: 255, separator: '-' });
     const logPrefix = `/aws-glue/jobs/cdk-mlops/${uniqueName}`;
-    this.errorLogGroup = this.defineLogGroup('ErrorLogs', `${logPrefix}/error`, props, key);
-    this.outputLogGroup = this.defineLogGroup('OutputLogs', `${logPrefix}/output`, props, key);
+    const groupPrefix = this.logGroupPrefix(logPrefix, key !== undefined);
+    this.errorLogGroup = this.defineLogGroup('ErrorLogs', `${groupPrefix}/error`, props, key);
+    this.outputLogGroup = this.defineLogGroup('OutputLogs', `${groupPrefix}/output`, props, key);
     this.grantCatalog(props, cfg);
     iam.Grant.addToPrincipal({
       grantee: this.role, actions: METRIC_ACTIONS, resourceArns: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } },
@@ -268,7 +276,6 @@ export class SparkJob extends Construct implements ISparkJob {
       });
     }
 
-    this.securityConfigurationName = Names.uniqueResourceName(this, { maxLength: 255, separator: '-' });
     this.securityConfiguration = new glue.CfnSecurityConfiguration(this, 'SecurityConfiguration', {
       name: this.securityConfigurationName,
       encryptionConfiguration: key ? {
@@ -356,7 +363,35 @@ export class SparkJob extends Construct implements ISparkJob {
     }
   }
 
-  /** A retained log group of the job, encrypted with the lake key (whose policy then lets CloudWatch Logs use it). */
+  /**
+   * The prefix of the names of the log groups Glue writes the job's logs to. With CloudWatch encryption in the security
+   * configuration (a lake with a key), Glue 5 names them `<--custom-logGroup-prefix>/<security configuration>-role/<role name>/error`
+   * and `/output`; without it, `<prefix>/error` and `/output` ("Logging for AWS Glue jobs",
+   * https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html). The role's name is CloudFormation's, a token.
+   */
+  private logGroupPrefix(prefix: string, encrypted: boolean): string {
+    if (!encrypted) {
+      return prefix;
+    }
+    const groupPrefix = `${prefix}/${this.securityConfigurationName}-role/${this.role.roleName}`;
+    // Log group names: at most 512 characters (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html);
+    // the role's name, generated by CloudFormation, has at most 64 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).
+    const longest = `${prefix}/${this.securityConfigurationName}-role/`.length + MAX_ROLE_NAME + '/output'.length;
+    if (longest > MAX_LOG_GROUP_NAME) {
+      const errors = new InputErrors(this, 'SparkJob');
+      errors.addMessage(`the construct path is too long: Glue would write the job's logs to a log group named ${prefix}/`
+        + `${this.securityConfigurationName}-role/<role name>/output, of up to ${longest} characters, but CloudWatch Logs allows at most `
+        + `${MAX_LOG_GROUP_NAME}; give the job or its scopes shorter construct ids`);
+      errors.throwIfAny();
+    }
+    return groupPrefix;
+  }
+
+  /**
+   * A retained log group of the job, named as Glue names it, encrypted with the lake key (whose policy then lets CloudWatch Logs
+   * use it); the role may create it (before CloudFormation does, never: the role's policy waits for the group) and write its
+   * streams, and, with the key, associate the key with it.
+   */
   private defineLogGroup(id: string, name: string, props: SparkJobProps, key: kms.IKey | undefined): logs.LogGroup {
     if (key) {
       const added = key.addToResourcePolicy(allowCloudWatchLogs(Stack.of(key)), true);
@@ -375,12 +410,19 @@ export class SparkJob extends Construct implements ISparkJob {
     const groupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const streams = `${groupArn}:log-stream:*`;
     iam.Grant.addToPrincipal({ grantee: this.role, actions: LOG_STREAM_ACTIONS, resourceArns: [streams] });
-    iam.Grant.addToPrincipal({ grantee: this.role, actions: LOG_GROUP_ACTIONS, resourceArns: [groupArn] });
+    iam.Grant.addToPrincipal({ grantee: this.role, actions: [...LOG_GROUP_ACTIONS, ...(key ? LOG_KEY_ACTIONS : [])], resourceArns: [groupArn] });
     const policy = this.role.node.tryFindChild('DefaultPolicy');
     if (policy) {
+      // The group exists before the role may create it: Glue cannot create it first and make CloudFormation's creation fail.
+      policy.node.addDependency(group);
       acknowledgeWildcardResources(policy, [streams], 'Glue names a log stream per run and per driver or executor at run time: the grant '
         + 'is CreateLogStream and PutLogEvents in this one log group of the job');
     }
     return group;
   }
 }
+
+/** CreateLogGroup: names of 1-512 characters. */
+const MAX_LOG_GROUP_NAME = 512;
+/** CreateRole: names of 1-64 characters. */
+const MAX_ROLE_NAME = 64;

@@ -4,10 +4,13 @@
  *   adding partitions to a table (BatchCreatePartition, CreatePartition) need the catalog, the database and the table in the
  *   resource: https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html,
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html
- * - logs: a job's driver and executors create their log streams and put events in the groups named by `--custom-logGroup-prefix`
- *   (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html); with CloudWatch encryption in the security
- *   configuration the role also needs logs:AssociateKmsKey on those groups
- *   (https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html#encryption-setup-Glue).
+ * - logs: a job's driver and executors create their log streams and put events in the groups named by `--custom-logGroup-prefix`,
+ *   with CloudWatch encryption in the security configuration `<prefix>/<security configuration>-role/<role name>/error|output`; with
+ *   that encryption the role also needs logs:AssociateKmsKey, "or continuous logging will be disabled"
+ *   (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html), on the log group
+ *   (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html). Glue's service role policy also
+ *   lets it create its log groups (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSGlueServiceRole.html): granted on
+ *   the job's two groups only, which exist before the grant does.
  * - job bookmarks encrypted client-side (CSE-KMS) are encrypted and decrypted by the job with the key itself, not through S3
  *   (same page).
  * - job metrics: cloudwatch:PutMetricData in the `Glue` namespace (https://docs.aws.amazon.com/glue/latest/dg/monitoring-awsglue-with-cloudwatch-metrics.html).
@@ -24,8 +27,11 @@ export const CATALOG_PARTITION_ACTIONS = ['glue:BatchCreatePartition', 'glue:Cre
 /** Writing the job's log streams. */
 export const LOG_STREAM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
+/** Creating the job's log groups, should they not exist. */
+export const LOG_GROUP_ACTIONS = ['logs:CreateLogGroup'];
+
 /** Associating the security configuration's key with the job's log groups (CloudWatch encryption). */
-export const LOG_GROUP_ACTIONS = ['logs:AssociateKmsKey'];
+export const LOG_KEY_ACTIONS = ['logs:AssociateKmsKey'];
 
 /** Encrypting and decrypting job bookmarks client-side (CSE-KMS) with the lake key. */
 export const BOOKMARK_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'];

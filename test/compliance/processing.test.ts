@@ -23,7 +23,8 @@ const LAKE = [
 function jobAcks(path: string, unique: string, input = '<Data/Lake/raw/Resource.Arn>/events/churn/*', output = '<Data/Lake/curated/Resource.Arn>/churn/events/*') {
   const policy = [`${path}/Role/DefaultPolicy`];
   const resource = [`${path}/Role/DefaultPolicy/Resource`];
-  const logs = `arn:aws:logs:us-east-1:123456789012:log-group:/aws-glue/jobs/cdk-mlops/${unique}`;
+  // The log groups Glue writes to under a security configuration that encrypts CloudWatch logs.
+  const logs = `arn:aws:logs:us-east-1:123456789012:log-group:/aws-glue/jobs/cdk-mlops/${unique}/${unique}-role/<${path}/Role/Resource>`;
   return [
     ...['*', input, output, `<Data/Lake/monitoring/Resource.Arn>/spark-ui/${unique}/*`, 'arn:aws:glue:us-east-1:123456789012:table/lake/*',
       `${logs}/error:log-stream:*`, `${logs}/output:log-stream:*`]

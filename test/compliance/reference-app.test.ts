@@ -13,7 +13,7 @@ function processingAcks() {
   const job = (id: string, unique: string, input: string, output: string) => {
     const on = [`DataStack/${id}/Role/DefaultPolicy`];
     const res = [`DataStack/${id}/Role/DefaultPolicy/Resource`];
-    const logs = arn('logs', `log-group:/aws-glue/jobs/cdk-mlops/${unique}`);
+    const logs = arn('logs', `log-group:/aws-glue/jobs/cdk-mlops/${unique}/${unique}-role/<DataStack/${id}/Role/Resource>`);
     return [
       ...['*', input, output, `<DataStack/Lake/monitoring/Resource.Arn>/spark-ui/${unique}/*`, arn('glue', 'table/datastack_lake_ac07f63a/*'),
         `${logs}/error:log-stream:*`, `${logs}/output:log-stream:*`].map((r) => ack(`AwsSolutions-IAM5[Resource::${r}]`, on, res)),

@@ -16,6 +16,15 @@ const apps = Object.entries(PROCESSING_APPS).map(([label, build]) => {
 
 describeIamContract('processing', apps, PROCESSING_CONTRACT);
 
+// https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html: with CloudWatch encryption in the security
+// configuration, Glue 5 writes to <prefix>/<security configuration>-role/<role name>/error and /output.
+describe.each(apps.map((a) => [a.app.label, a] as const))('the Spark jobs of the %s', (_label, { subject: s }) => {
+  test('define the log groups Glue writes their logs to', () => {
+    const defined = s.jobs.map((j) => [j.errorLogGroupArn, j.outputLogGroupArn]);
+    expect(defined).toEqual(s.jobs.map((j) => [j.glueErrorLogGroupArn, j.glueOutputLogGroupArn]));
+  });
+});
+
 const withPipelines = apps.filter((a) => a.definition !== undefined);
 describe.each(withPipelines.map((a) => [a.app.label, a] as const))('the data pipeline of the %s', (_label, { subject: s, definition }) => {
   const pipeline = s.spec.pipeline!;

@@ -11,6 +11,13 @@ const viaS3 = (bucket: string, objects: string) => ({
   StringLike: { 'kms:EncryptionContext:aws:s3:arn': [`<Data/Lake/${bucket}.Arn>`, `<Data/Lake/${bucket}.Arn>/${objects}`] },
 });
 const LOGS = 'arn:aws:logs:us-east-1:123456789012:log-group:/aws-glue/jobs/cdk-mlops';
+/**
+ * Where Glue 5 writes a job's logs when its security configuration encrypts CloudWatch logs:
+ * `<--custom-logGroup-prefix>/<security configuration>-role/<role name>/error|output`
+ * (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html).
+ */
+const glueGroup = (prefix: string, securityConfiguration: string, role: string, kind: 'error' | 'output') =>
+  `${prefix}/${securityConfiguration}-role/${role}/${kind}`;
 
 describe('SparkJob, minimal', () => {
   const f = sparkFixture();
@@ -68,11 +75,15 @@ describe('SparkJob, minimal', () => {
     expect([logical.DeletionPolicy, logical.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
   });
 
-  test('logs go to two retained log groups of the job, kept a year, encrypted with the lake key, whose policy lets CloudWatch Logs use it', () => {
+  test('logs go to the two log groups Glue writes to under its security configuration, retained, kept a year, encrypted with the lake key, '
+    + 'whose policy lets CloudWatch Logs use it', () => {
+    const prefix = `/aws-glue/jobs/cdk-mlops/${unique}`;
+    expect(r.resources('AWS::Glue::Job')['Data/Curate'].DefaultArguments['--custom-logGroup-prefix']).toBe(prefix);
     expect(r.resources('AWS::Logs::LogGroup')).toEqual({
-      'Data/Curate/ErrorLogs': { LogGroupName: `/aws-glue/jobs/cdk-mlops/${unique}/error`, RetentionInDays: 365, KmsKeyId: '<Data/Lake/Key.Arn>' },
-      'Data/Curate/OutputLogs': { LogGroupName: `/aws-glue/jobs/cdk-mlops/${unique}/output`, RetentionInDays: 365, KmsKeyId: '<Data/Lake/Key.Arn>' },
+      'Data/Curate/ErrorLogs': { LogGroupName: glueGroup(prefix, unique, '<Data/Curate/Role>', 'error'), RetentionInDays: 365, KmsKeyId: '<Data/Lake/Key.Arn>' },
+      'Data/Curate/OutputLogs': { LogGroupName: glueGroup(prefix, unique, '<Data/Curate/Role>', 'output'), RetentionInDays: 365, KmsKeyId: '<Data/Lake/Key.Arn>' },
     });
+    expect(job.securityConfigurationName).toBe(unique);
     for (const [, v] of Object.entries<any>(r.template.Resources).filter(([, x]) => x.Type === 'AWS::Logs::LogGroup')) {
       expect([v.DeletionPolicy, v.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
     }
@@ -88,6 +99,10 @@ describe('SparkJob, minimal', () => {
   });
 
   test('the role\'s whole policy: the script, read the input folder, write the output and Spark UI folders, its log groups, the catalog, metrics', () => {
+    const groups = {
+      error: glueGroup(`${LOGS}/${unique}`, unique, '<Data/Curate/Role>', 'error'),
+      output: glueGroup(`${LOGS}/${unique}`, unique, '<Data/Curate/Role>', 'output'),
+    };
     expect(r.rolePolicy('Data/Curate/Role')).toEqual({
       statements: [
         { Action: 's3:GetObject', Effect: 'Allow', Resource: [expect.stringMatching(/^arn:aws:s3:::cdk-hnb659fds-assets-123456789012-us-east-1\/[0-9a-f]{64}\.py$/), '<Data/Lake/raw.Arn>/events/churn/*'] },
@@ -100,9 +115,9 @@ describe('SparkJob, minimal', () => {
         { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: viaS3('monitoring', `spark-ui/${unique}/*`), Effect: 'Allow', Resource: '<Data/Lake/Key.Arn>' },
         {
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow',
-          Resource: [`${LOGS}/${unique}/error:log-stream:*`, `${LOGS}/${unique}/output:log-stream:*`],
+          Resource: [`${groups.error}:log-stream:*`, `${groups.output}:log-stream:*`],
         },
-        { Action: 'logs:AssociateKmsKey', Effect: 'Allow', Resource: [`${LOGS}/${unique}/error`, `${LOGS}/${unique}/output`] },
+        { Action: ['logs:AssociateKmsKey', 'logs:CreateLogGroup'], Effect: 'Allow', Resource: [groups.error, groups.output] },
         {
           Action: ['glue:BatchGetPartition', 'glue:GetDatabase', 'glue:GetPartition', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables'],
           Effect: 'Allow',
@@ -121,6 +136,11 @@ describe('SparkJob, minimal', () => {
     });
     const jobResource = Object.values<any>(r.template.Resources).find((v) => v.Type === 'AWS::Glue::Job');
     expect(jobResource.DependsOn.map((id: string) => r.pathOf(id)).sort()).toEqual(['Data/Curate/Role', 'Data/Curate/Role/DefaultPolicy']);
+  });
+
+  test('the role\'s policy waits for the log groups, so that Glue never creates one before CloudFormation does', () => {
+    const policy = Object.values<any>(r.template.Resources).find((v) => v.Type === 'AWS::IAM::Policy');
+    expect(policy.DependsOn.map((id: string) => r.pathOf(id)).sort()).toEqual(['Data/Curate/ErrorLogs', 'Data/Curate/OutputLogs']);
   });
 });
 
@@ -178,6 +198,32 @@ describe('SparkJob, other lakes', () => {
     });
     const job = Readable.of(f.stack).resources('AWS::Glue::Job')['Data/Job'];
     expect([job.GlueVersion, job.DefaultArguments['--spark-event-logs-path']]).toEqual(['5.1', 's3://<Data/Small/curated>/spark-ui/Data-Job-2B4C5B83/']);
+  });
+
+  test('with a lake without a key (no CloudWatch encryption), the log groups are <prefix>/error and /output, and the role associates no key', () => {
+    const f = sparkFixture();
+    const lake = DataLake.fromAttributes(f.stack, 'Plain', { zoneBucketNames: { raw: 'raw-bucket', curated: 'curated-bucket' }, databaseName: 'lake' });
+    new SparkJob(f.stack, 'Job', {
+      lake, script: SparkScript.fromAsset(CURATE_SCRIPT), input: { zone: 'raw', prefix: 'a/' }, output: { zone: 'curated', prefix: 'b/' },
+    });
+    const r = Readable.of(f.stack);
+    expect(r.resources('AWS::Glue::SecurityConfiguration')['Data/Job/SecurityConfiguration'].EncryptionConfiguration).toEqual({
+      S3Encryptions: [{ S3EncryptionMode: 'SSE-S3' }],
+    });
+    const prefix = '/aws-glue/jobs/cdk-mlops/Data-Job-2B4C5B83';
+    expect(Object.values<any>(r.resources('AWS::Logs::LogGroup')).map((g) => g.LogGroupName)).toEqual([`${prefix}/error`, `${prefix}/output`]);
+    expect(r.rolePolicy('Data/Job/Role').statements.filter((st: any) => JSON.stringify(st.Action).includes('logs:'))).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: [`${LOGS.replace('/aws-glue/jobs/cdk-mlops', prefix)}/error:log-stream:*`, `${LOGS.replace('/aws-glue/jobs/cdk-mlops', prefix)}/output:log-stream:*`] },
+      { Action: 'logs:CreateLogGroup', Effect: 'Allow', Resource: [`${LOGS.replace('/aws-glue/jobs/cdk-mlops', prefix)}/error`, `${LOGS.replace('/aws-glue/jobs/cdk-mlops', prefix)}/output`] },
+    ]);
+  });
+
+  test('fails when the construct path makes the name of a log group Glue would write to longer than CloudWatch Logs allows', () => {
+    const f = sparkFixture();
+    const id = 'J'.repeat(250);
+    expect(() => new SparkJob(f.stack, id, {
+      lake: f.lake, script: SparkScript.fromAsset(CURATE_SCRIPT), input: { zone: 'raw', prefix: 'a/' }, output: { zone: 'curated', prefix: 'b/' },
+    })).toThrow(/^SparkJob Data\/J+: the construct path is too long: Glue would write the job's logs to a log group named \/aws-glue\/jobs\/cdk-mlops\/Data-J+-[0-9A-F]{8}\/Data-J+-[0-9A-F]{8}-role\/<role name>\/output, of up to 557 characters, but CloudWatch Logs allows at most 512; give the job or its scopes shorter construct ids$/);
   });
 
   test('with an imported lake key, the job warns that the key policy must let CloudWatch Logs use it', () => {

@@ -74,8 +74,17 @@ export interface JobSubject {
   /** A zone the job neither reads nor writes. */
   readonly otherBucketArn: string;
   readonly keyArn: string;
+  /** The log groups the job defines. */
   readonly errorLogGroupArn: string;
   readonly outputLogGroupArn: string;
+  /**
+   * The log groups Glue writes the job's logs to, by the documented pattern: with CloudWatch encryption in the security
+   * configuration, `<--custom-logGroup-prefix>/<security configuration>-role/<role name>/error|output` (GLUE_LOG_GROUPS).
+   */
+  readonly glueErrorLogGroupArn: string;
+  readonly glueOutputLogGroupArn: string;
+  /** The error log group Glue writes another job's logs to (the app's other job, or one of another path). */
+  readonly otherJobErrorLogGroupArn: string;
   readonly databaseName: string;
   readonly outputTable?: string;
 }
@@ -120,7 +129,7 @@ export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): Pr
     deadLetterQueueArn: p?.deadLetterQueue && app.value(p, p.deadLetterQueue.queueArn),
     trainAfterRoleArn: spec.trainAfterRole && app.value(spec.trainAfterRole, spec.trainAfterRole.roleArn),
     trainingStateMachineArn: spec.trainAfterRole && app.value(spec.trainAfterRole, spec.trainingStateMachineArn!),
-    jobs: spec.jobs.map((job) => {
+    jobs: spec.jobs.map((job, i) => {
       const used = [job.inputZone.zoneName, job.outputZone.zoneName, 'monitoring'];
       const sparkUi = app.value(job, job.sparkUiUri).replace(/^s3:\/\/[^/]+\//, '');
       const sparkUiBucket = app.value(job, job.sparkUiUri).replace(/^s3:\/\/([^/]+)\/.*$/, 'arn:aws:s3:::$1');
@@ -139,6 +148,10 @@ export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): Pr
         keyArn: app.value(lake.encryptionKey!, lake.encryptionKey!.keyArn),
         errorLogGroupArn: group(job.errorLogGroup),
         outputLogGroupArn: group(job.outputLogGroup),
+        glueErrorLogGroupArn: glueLogGroupArn(app, job, 'error'),
+        glueOutputLogGroupArn: glueLogGroupArn(app, job, 'output'),
+        otherJobErrorLogGroupArn: spec.jobs.length > 1 ? glueLogGroupArn(app, spec.jobs[(i + 1) % spec.jobs.length], 'error')
+          : `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/jobs/cdk-mlops/Data-Other-0A1B2C3D/Data-Other-0A1B2C3D-role/Data-OtherRole-1A2B3C4D5E6F/error`,
         databaseName: app.value(job, lake.databaseName!),
         outputTable: job.node.tryFindChild('Resource') && (job.job.defaultArguments as any)['--output_table'],
       };
@@ -146,10 +159,30 @@ export function processingSubject(app: ContractApp, spec: ProcessingAppSpec): Pr
   };
 }
 
+/**
+ * "When a security configuration is enabled for Amazon CloudWatch logs, AWS Glue creates log groups with specific naming patterns
+ * that incorporate the security configuration name": for Glue 5.0 with a custom prefix,
+ * `<custom-log-group-prefix>/<Security-Configuration-Name>-role/<glue-job-role-name>/error` and `/output`; without CloudWatch
+ * encryption, `<custom-log-group-prefix>/error` and `/output`.
+ */
+const GLUE_LOG_GROUPS = 'https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html';
+
+/** The log group Glue writes a job's logs to, from the job's own settings (its prefix, security configuration and role). */
+function glueLogGroupArn(app: ContractApp, job: SparkJob, kind: 'error' | 'output'): string {
+  const prefix = app.value(job, (job.job.defaultArguments as any)['--custom-logGroup-prefix']);
+  const encrypted = job.securityConfiguration.encryptionConfiguration as any;
+  const name = encrypted.cloudWatchEncryption?.cloudWatchEncryptionMode === 'SSE-KMS'
+    ? `${prefix}/${job.securityConfiguration.name}-role/${app.value(job, job.role.roleName)}/${kind}`
+    : `${prefix}/${kind}`;
+  return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
+}
+
 const READ_S3 = 'https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html';
 const SPARK_UI = 'https://docs.aws.amazon.com/glue/latest/dg/monitor-spark-ui-jobs.html';
 const LOGGING = 'https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html';
 const ENCRYPTION = 'https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html#encryption-setup-Glue';
+const ASSOCIATE_KMS_KEY = 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html';
+const GLUE_SERVICE_ROLE = 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSGlueServiceRole.html';
 const CATALOG = 'https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html';
 const METRICS = 'https://docs.aws.amazon.com/glue/latest/dg/monitoring-awsglue-with-cloudwatch-metrics.html';
 const KMS_VIA_SERVICE = 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service';
@@ -183,10 +216,13 @@ function jobRows(j: JobSubject): CallRow[] {
     { call: 'replaces what it wrote (Spark\'s commit deletes the current version)', action: 's3:DeleteObject', resource: written, expect: 'allowed', source: VERSIONING },
     { call: 'S3 encrypts an output object with the lake key (SSE-KMS of the security configuration)', action: 'kms:GenerateDataKey', resource: j.keyArn, context: viaS3(j.outputBucketArn), expect: 'allowed', source: ENCRYPTION },
     { call: 'writes Spark UI event logs', action: 's3:PutObject', resource: object(j.sparkUiBucketArn, `${j.sparkUiPrefix}spark-application-1764633600000`), expect: 'allowed', source: SPARK_UI },
-    { call: 'creates a driver log stream', action: 'logs:CreateLogStream', resource: stream(j.errorLogGroupArn), expect: 'allowed', source: LOGGING },
-    { call: 'puts driver log events', action: 'logs:PutLogEvents', resource: stream(j.errorLogGroupArn), expect: 'allowed', source: LOGGING },
-    { call: 'puts the script\'s output', action: 'logs:PutLogEvents', resource: stream(j.outputLogGroupArn), expect: 'allowed', source: LOGGING },
-    { call: 'associates the lake key with its log group (CloudWatch encryption)', action: 'logs:AssociateKmsKey', resource: j.errorLogGroupArn, expect: 'allowed', source: ENCRYPTION },
+    { call: 'creates a driver log stream where Glue writes', action: 'logs:CreateLogStream', resource: stream(j.glueErrorLogGroupArn), expect: 'allowed', source: GLUE_LOG_GROUPS },
+    { call: 'puts driver log events where Glue writes', action: 'logs:PutLogEvents', resource: stream(j.glueErrorLogGroupArn), expect: 'allowed', source: GLUE_LOG_GROUPS },
+    { call: 'creates the script\'s output stream', action: 'logs:CreateLogStream', resource: stream(j.glueOutputLogGroupArn), expect: 'allowed', source: GLUE_LOG_GROUPS },
+    { call: 'puts the script\'s output', action: 'logs:PutLogEvents', resource: stream(j.glueOutputLogGroupArn), expect: 'allowed', source: GLUE_LOG_GROUPS },
+    { call: 'associates the lake key with its error log group (else continuous logging is disabled)', action: 'logs:AssociateKmsKey', resource: j.glueErrorLogGroupArn, expect: 'allowed', source: GLUE_LOG_GROUPS },
+    { call: 'associates the lake key with its output log group', action: 'logs:AssociateKmsKey', resource: j.glueOutputLogGroupArn, expect: 'allowed', source: ASSOCIATE_KMS_KEY },
+    { call: 'creates its log group, should it not exist', action: 'logs:CreateLogGroup', resource: j.glueErrorLogGroupArn, expect: 'allowed', source: GLUE_SERVICE_ROLE },
     { call: 'reads a table of the lake\'s database', action: 'glue:GetTable', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'allowed', source: CATALOG },
     { call: 'reads the lake\'s database', action: 'glue:GetDatabase', resource: glueArn(`database/${j.databaseName}`), expect: 'allowed', source: CATALOG },
     { call: 'reads partitions', action: 'glue:GetPartitions', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'allowed', source: CATALOG },
@@ -205,6 +241,10 @@ function jobRows(j: JobSubject): CallRow[] {
     { call: 'uses the lake key through S3 for a zone it does not use', action: 'kms:Decrypt', resource: j.keyArn, context: viaS3(j.otherBucketArn), expect: 'denied', source: KMS_VIA_SERVICE },
     { call: 'lets others use the lake key', action: 'kms:CreateGrant', resource: j.keyArn, expect: 'denied', source: KMS_VIA_SERVICE },
     { call: 'logs into another log group', action: 'logs:PutLogEvents', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/jobs/error:log-stream:jr_1-driver`, expect: 'denied', source: LOGGING },
+    { call: 'logs into another job\'s log group', action: 'logs:PutLogEvents', resource: stream(j.otherJobErrorLogGroupArn), expect: 'denied', source: GLUE_LOG_GROUPS },
+    { call: 'creates a stream in another job\'s log group', action: 'logs:CreateLogStream', resource: stream(j.otherJobErrorLogGroupArn), expect: 'denied', source: GLUE_LOG_GROUPS },
+    { call: 'creates another log group', action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/jobs/error`, expect: 'denied', source: GLUE_SERVICE_ROLE },
+    { call: 'associates a key with another job\'s log group', action: 'logs:AssociateKmsKey', resource: j.otherJobErrorLogGroupArn, expect: 'denied', source: ASSOCIATE_KMS_KEY },
     { call: 'reads a table of another database', action: 'glue:GetTable', resource: glueArn('table/payments/cards'), expect: 'denied', source: CATALOG },
     { call: 'changes a table', action: 'glue:UpdateTable', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'denied', source: GLUE_ACTIONS },
     { call: 'deletes a table', action: 'glue:DeleteTable', resource: glueArn(`table/${j.databaseName}/churn_events`), expect: 'denied', source: GLUE_ACTIONS },
