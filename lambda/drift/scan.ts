@@ -9,6 +9,7 @@
 import { StringDecoder } from 'string_decoder';
 import { CapturePayload, decodePayload, FeatureLocation, parseCaptureLine, payloadRows } from '../shared/capture';
 import { BaselineProfile, toCategory, toNumber } from '../shared/profile';
+import { isLoadTestInference, LOAD_TEST_INFERENCE_ID_PREFIX } from '../shared/load-test-marker';
 import { CLEAN_BREAKERS, LineFields, parsePlainDecimal, readCanonicalLine } from './fast-line';
 import { PredictionSpec, predictionValues } from './prediction';
 import { CategoricalAccumulator, NumericAccumulator, WindowAccumulator } from './window';
@@ -30,6 +31,8 @@ export interface ScanCounters {
   malformedReasons: Record<string, number>;
   /** Records whose output held no readable prediction (only with a prediction feature); their inputs are counted. */
   unreadOutputs: number;
+  /** Records of load-test traffic (an inference id with the load-test prefix), skipped: synthetic traffic is not production's. */
+  loadTest: number;
 }
 
 export interface ScannerOptions {
@@ -44,7 +47,8 @@ const CR = 0x0d;
 
 export class CaptureScanner {
   readonly accumulator: WindowAccumulator;
-  readonly counters: ScanCounters = { lines: 0, records: 0, rows: 0, outsideWindow: 0, malformed: 0, malformedReasons: {}, unreadOutputs: 0 };
+  readonly counters: ScanCounters = { lines: 0, records: 0, rows: 0, outsideWindow: 0, malformed: 0, malformedReasons: {}, unreadOutputs: 0,
+    loadTest: 0 };
   /** The input features (all but the prediction) and, for each, its accumulator's position. */
   private readonly locations: FeatureLocation[];
   private readonly inputSlots: number[];
@@ -66,6 +70,10 @@ export class CaptureScanner {
   private breakerFrom = 0;
   private breaker = -1;
   private readonly breakers = new RegExp(CLEAN_BREAKERS.source, 'g');
+  /** The text whose next load-test marker is at `marker` (at or after `markerFrom`; -1 for none). */
+  private markerText = '';
+  private markerFrom = 0;
+  private marker = -1;
   /** Inference times 'yyyy-mm-ddThh:mm:' seen last, and its epoch milliseconds. */
   private minutePrefix = '';
   private minuteMs = NaN;
@@ -150,7 +158,8 @@ export class CaptureScanner {
 
   private addRange(text: string, start: number, end: number): void {
     if (start >= end) return;
-    if (this.fast && this.addCanonical(text, start, end)) return;
+    // A line that may be load-test traffic goes to the general path, which reads its inference id.
+    if (this.fast && !this.mayBeLoadTest(text, start, end) && this.addCanonical(text, start, end)) return;
     this.addGeneral(start === 0 && end === text.length ? text : text.slice(start, end));
   }
 
@@ -186,6 +195,16 @@ export class CaptureScanner {
       observedContentType: f.inType < 0 ? undefined : text.slice(f.inType, f.inTypeEnd),
     }, this.prediction ? output() : undefined);
     return true;
+  }
+
+  /** Whether text[start, end) holds the load-test inference-id prefix; each text is searched once, front to back. */
+  private mayBeLoadTest(text: string, start: number, end: number): boolean {
+    if (text !== this.markerText || start < this.markerFrom || (this.marker >= 0 && this.marker < start)) {
+      this.markerText = text;
+      this.markerFrom = start;
+      this.marker = text.indexOf(LOAD_TEST_INFERENCE_ID_PREFIX, start);
+    }
+    return this.marker >= 0 && this.marker < end;
   }
 
   /** Whether text[start, end) holds no backslash and no control character; each text is searched once, front to back. */
@@ -301,6 +320,10 @@ export class CaptureScanner {
     const parsed = parseCaptureLine(line);
     if (!parsed.ok) return this.malformed(parsed.reason);
     const record = parsed.value;
+    if (isLoadTestInference(record.inferenceId)) {
+      this.counters.loadTest++;
+      return;
+    }
     if (Number.isNaN(record.inferenceTime)) return this.malformed('no inferenceTime');
     if (record.inferenceTime < this.startMs || record.inferenceTime >= this.endMs) {
       this.counters.outsideWindow++;

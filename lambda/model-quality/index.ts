@@ -9,6 +9,7 @@
  */
 import { hourPrefixes } from '../shared/capture';
 import { listChildPrefixes, listKeys, objectLines, putJson, putMetrics } from '../shared/io';
+import { isLoadTestInference } from '../shared/load-test-marker';
 import { log } from '../shared/log';
 import { stamp } from '../shared/time';
 import { qualityDatums } from './datums';
@@ -76,6 +77,7 @@ export async function handler(event: ModelQualityEvent): Promise<ModelQualityRes
   const captureHours = hourPrefixes(r.startMs - r.lookbackHours * 3600_000, r.endMs);
   let labels = 0;
   let malformedLabels = 0;
+  let loadTestLabels = 0;
   let skippedLabels = 0;
   let unmatchedLabels = 0;
   let passes = 0;
@@ -91,12 +93,14 @@ export async function handler(event: ModelQualityEvent): Promise<ModelQualityRes
           for await (const line of objectLines(r.captureBucket, key)) {
             if (line.trim() === '') continue;
             const quick = quickJoinId(line);
-            if (quick !== undefined && !store.has(quick)) continue;
+            // Load-test traffic is synthetic: it never joins a label.
+            if (quick !== undefined && (isLoadTestInference(quick) || !store.has(quick))) continue;
             const out = capturedOutput(line);
             if (typeof out === 'string') {
               malformedCaptures.set(variant, malformedCaptures.get(variant)! + 1);
               continue;
             }
+            if (isLoadTestInference(out.id)) continue;
             const label = store.take(out.id);
             if (label !== undefined) a.add(label, out.format, out.text);
           }
@@ -113,6 +117,8 @@ export async function handler(event: ModelQualityEvent): Promise<ModelQualityRes
       const label = parseGroundTruthLine(line);
       if (!label) {
         malformedLabels++;
+      } else if (isLoadTestInference(label.id)) {
+        loadTestLabels++;
       } else if (labels >= r.maxLabels) {
         skippedLabels++;
       } else {
@@ -143,7 +149,7 @@ export async function handler(event: ModelQualityEvent): Promise<ModelQualityRes
       captureLookbackHours: r.lookbackHours,
       groundTruth: {
         prefix: `${r.groundTruthPrefix}/`, files: gt.keys.length, flatFilesRead: gt.flatInWindow, flatFilesOutsideWindow: gt.flatOutsideWindow,
-        labels, malformedLabels, skippedLabels, duplicateLabels: store.duplicates, unmatchedLabels,
+        labels, malformedLabels, loadTestLabels, skippedLabels, duplicateLabels: store.duplicates, unmatchedLabels,
       },
       join: {
         ...counters,

@@ -9,7 +9,7 @@ export interface Datum {
   readonly Dimensions: Array<{ readonly Name: string; readonly Value: string }>;
   readonly Timestamp: Date;
   readonly Value: number;
-  readonly Unit: 'None' | 'Count';
+  readonly Unit: 'None' | 'Count' | 'Milliseconds' | 'Count/Second';
 }
 
 /** PutMetricData accepts at most 1,000 datums and 1 MB per request; batches stay under both (size estimated generously). */

@@ -87,9 +87,27 @@ describe('capture scanner', () => {
     expect(s.counters).toEqual({
       lines: 7, records: 2, rows: 3, outsideWindow: 1, malformed: 4,
       malformedReasons: { 'not JSON': 1, 'CSV row has 1 columns, the schema needs 2': 1, 'no endpointInput': 1, 'no inferenceTime': 1 }, unreadOutputs: 0,
+      loadTest: 0,
     });
     const summary = s.accumulator.summarize(resolvePolicy({ minCount: 1 }));
     expect(summary.features.map((f) => f.count)).toEqual([3, 3]);
+  });
+
+  test('skips load-test traffic (an inference id with the load-test prefix) on the fast and the general path', () => {
+    for (const fastPath of [true, false]) {
+      const s = new CaptureScanner(profile, start, end, { fastPath });
+      const text = [
+        captureLine('1,a', { inferenceTime: T, inferenceId: 'cdk-mlops-load-test-0123456789ab-0-0-0-1' }),
+        captureLine('2,b', { inferenceTime: T, inferenceId: 'customer-7' }),
+        // The prefix inside a payload is not a mark: the record counts.
+        captureLine('3,cdk-mlops-load-test-x', { inferenceTime: T }),
+        captureLine('3,a', { inferenceTime: T, inferenceId: 'cdk-mlops-load-test-0123456789ab-0-0-0-2' }),
+      ].join('\n');
+      s.addText(text);
+      s.endText();
+      expect({ fastPath, ...s.counters }).toMatchObject({ fastPath, lines: 4, records: 2, loadTest: 2, malformed: 0 });
+      expect(s.accumulator.summarize(resolvePolicy({ minCount: 1 })).features[0].count).toBe(2);
+    }
   });
 
   test('never throws on truncated or corrupted lines, and counts each one once', () => {

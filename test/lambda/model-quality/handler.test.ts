@@ -107,6 +107,17 @@ describe('model-quality handler', () => {
     });
   });
 
+  test('ignores load-test traffic: its captures never join, and labels with a load-test id are counted and dropped', async () => {
+    const lt = 'cdk-mlops-load-test-0123456789ab-0-0-0-';
+    fakeBucket({
+      'capture/churn/AllTraffic/2026/11/23/10/c.jsonl': capture('2026-11-23T10:00:00Z', [['i1', '0.9'], [`${lt}1`, '0.1'], [`${lt}2`, '0.9']]),
+      'truth/2026/11/23/12/t.jsonl': truth(['i1', `${lt}1`, `${lt}2`], [1, 1, 0]),
+    });
+    const result = await handler(event);
+    expect(result).toMatchObject({ labels: 1, unmatchedLabels: 0, variants: [{ joined: 1 }] });
+    expect(report()).toMatchObject({ groundTruth: { labels: 1, loadTestLabels: 2 }, join: { joined: 1 } });
+  });
+
   test('with nothing joined it publishes JoinedRecords 0 and no quality datum', async () => {
     fakeBucket({
       'capture/churn/AllTraffic/2026/11/23/10/c.jsonl': capture('2026-11-23T10:00:00Z', [['i1', '0.9']]),
