@@ -15,6 +15,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DeploymentApproval, DeploymentStage } from './deployment-stage';
 import * as perms from './perms';
+import { approvalRouterDefinition, LATEST, REQUESTED_PACKAGE_VARIABLE } from './private-approval-router';
 import { stageDefinition } from './private-stage-definition';
 import { checkPipelineProps, ResolvedStage, resolveStages } from './private-validation';
 import { AlarmSeverity, IAlertTopics } from '../monitoring/alert-topics';
@@ -82,7 +83,8 @@ export interface ModelDeploymentPipelineProps {
 
 /**
  * Continuous deployment on model approval. An approval or a rejection in the registry (EventBridge, "SageMaker Model Package State
- * Change") starts a CodePipeline (V2) whose stages each run a state machine: the first resolves the newest approved version, each
+ * Change") starts, through a small router state machine, a CodePipeline (V2) with the version the event names in a pipeline variable;
+ * its stages each run a state machine: the first deploys that version while it is approved (a rejection: the newest approved), each
  * updates its stack with the previous template and only the model package parameter changed (so CloudFormation stays the source of
  * truth and the endpoint deploys with its blue/green policy and rollback alarms), waits for the update and runs its smoke test; a
  * manual approval may come before production. A failed stage stops the pipeline, so later stages keep what they serve.
@@ -104,8 +106,13 @@ export class ModelDeploymentPipeline extends Construct {
   public readonly pipeline: codepipeline.Pipeline;
   /** The rule that starts the pipeline on an approval or rejection in the registry. */
   public readonly approvalRule: events.Rule;
-  /** The role EventBridge starts the pipeline with. */
+  /** The role EventBridge starts the approval router with. */
   public readonly eventsRole: iam.Role;
+  /**
+   * The state machine the approval rule starts: it starts the pipeline with the version the event names (an approval) or 'latest'
+   * (a rejection) in the pipeline variable `ModelPackageArn`.
+   */
+  public readonly approvalRouter: sfn.StateMachine;
   /** The rule that notifies each outcome, when alerts are given. */
   public readonly notificationRule?: events.Rule;
   /** The deploy state machine of each stage, in order. */
@@ -167,6 +174,11 @@ export class ModelDeploymentPipeline extends Construct {
       // collapse into the newest execution, and every stage is idempotent (it skips a stack that serves the version already).
       executionMode: codepipeline.ExecutionMode.SUPERSEDED,
       restartExecutionOnUpdate: false,
+      variables: [new codepipeline.Variable({
+        variableName: REQUESTED_PACKAGE_VARIABLE,
+        defaultValue: LATEST,
+        description: 'The model package version to deploy (its ARN), or latest: the newest approved version of the group',
+      })],
     });
     acknowledgeInlinePolicy(this.pipeline.role);
 
@@ -187,7 +199,10 @@ export class ModelDeploymentPipeline extends Construct {
         actions: [new actions.StepFunctionInvokeAction({
           actionName: 'Deploy',
           stateMachine: this.stageMachines[i],
-          stateMachineInput: actions.StateMachineInput.literal({ pipelineExecutionId: '#{codepipeline.PipelineExecutionId}' }),
+          stateMachineInput: actions.StateMachineInput.literal({
+            pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
+            ...(i === 0 ? { requestedPackage: `#{variables.${REQUESTED_PACKAGE_VARIABLE}}` } : {}),
+          }),
           executionNamePrefix: stage.stageName.replace(/[^A-Za-z0-9-_]/g, '-').slice(0, 20),
         })],
       });
@@ -203,9 +218,10 @@ export class ModelDeploymentPipeline extends Construct {
 
     this.eventsRole = new iam.Role(this, 'EventsRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
-      description: `Starts the model deployment pipeline ${this.node.path} on approvals in the registry`,
+      description: `Starts the approval router of the model deployment pipeline ${this.node.path} on approvals in the registry`,
     });
     acknowledgeInlinePolicy(this.eventsRole);
+    this.approvalRouter = this.defineApprovalRouter();
     this.approvalRule = new events.Rule(this, 'ApprovalRule', {
       description: `Starts ${this.node.path} when a version of the model package group is approved or rejected`,
       eventPattern: {
@@ -216,7 +232,7 @@ export class ModelDeploymentPipeline extends Construct {
           ModelApprovalStatus: ['Approved', 'Rejected'],
         },
       },
-      targets: [new targets.CodePipeline(this.pipeline, { eventRole: this.eventsRole })],
+      targets: [new targets.SfnStateMachine(this.approvalRouter, { role: this.eventsRole })],
     });
 
     const topic = props.alerts?.topic(AlarmSeverity.WARNING);
@@ -255,6 +271,36 @@ export class ModelDeploymentPipeline extends Construct {
     });
   }
 
+  /** The versions of the registry's group: `model-package/<group>/*` (group names are lowercase, as the ARNs). */
+  private groupPackagesArn(registry: IModelRegistry): string {
+    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${registry.modelPackageGroupName}/*` });
+  }
+
+  private defineApprovalRouter(): sfn.StateMachine {
+    const scope = new Construct(this, 'ApprovalRouter');
+    const stack = Stack.of(this);
+    const role = new iam.Role(scope, 'Role', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: `Starts the model deployment pipeline ${this.node.path} with the version an approval names`,
+    });
+    acknowledgeInlinePolicy(role);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: perms.START_PIPELINE_ACTIONS, resources: [this.pipeline.pipelineArn] }));
+    const machine = new sfn.StateMachine(scope, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromString(stack.toJsonString(approvalRouterDefinition({
+        partition: Aws.PARTITION, pipelineName: this.pipeline.pipelineName,
+      }))),
+      role,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      acknowledgeWildcardResources(policy, ['*'], 'The X-Ray and CloudWatch Logs delivery actions Step Functions needs for tracing and '
+        + 'logging have no resource-level permissions (Service Authorization Reference).');
+    }
+    return machine;
+  }
+
   private defineStageMachine(stage: ResolvedStage, previous: ResolvedStage | undefined, props: ModelDeploymentPipelineProps,
     id: string): sfn.StateMachine {
     const scope = new Construct(this, id);
@@ -271,6 +317,8 @@ export class ModelDeploymentPipeline extends Construct {
       // The Service Authorization Reference lists model-package as ListModelPackages' (optional) resource type: the list is granted on
       // this account's and Region's model packages; what it lists is the one group of the request.
       add(perms.LIST_MODEL_PACKAGES_ACTIONS, [stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*' })]);
+      // The version an approval named: described (its status and group checked) before it is deployed.
+      add(perms.DESCRIBE_MODEL_PACKAGE_ACTIONS, [this.groupPackagesArn(props.registry)]);
     } else if (previous.credentialsRoleArn) {
       add(perms.ASSUME_ROLE_ACTIONS, [previous.credentialsRoleArn]);
     } else {
@@ -328,6 +376,8 @@ export class ModelDeploymentPipeline extends Construct {
       acknowledgeWildcardResources(policy, ['*'], 'The X-Ray and CloudWatch Logs delivery actions Step Functions needs for tracing and '
         + 'logging have no resource-level permissions (Service Authorization Reference).');
       if (!previous) {
+        acknowledgeWildcardResources(policy, [this.groupPackagesArn(props.registry)], 'sagemaker:DescribeModelPackage on the versions of '
+          + 'the one model package group this pipeline deploys (model-package/<group>/<version>), no other group.');
         acknowledgeWildcardResources(policy, [stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*' })],
           'sagemaker:ListModelPackages (a List action, summaries only) on this account\'s and Region\'s model packages: the list call names '
           + 'its group in the request, not in the resource.');

@@ -21,5 +21,8 @@ export const INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint'];
 /** What a smoke test needs to read the stage's alarms. */
 export const DESCRIBE_ALARMS_ACTIONS = ['cloudwatch:DescribeAlarms'];
 
-/** What EventBridge needs to start the pipeline. */
+/** What a first stage needs to check the version an approval named (its status and group). */
+export const DESCRIBE_MODEL_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];
+
+/** What the approval router needs to start the pipeline. */
 export const START_PIPELINE_ACTIONS = ['codepipeline:StartPipelineExecution'];

@@ -1,11 +1,14 @@
 /**
  * The Amazon States Language (JSONata) of one stage's deploy state machine, as plain data (with CDK tokens in strings).
  *
- * A stage resolves the version to serve (the first stage: the newest approved version of the group; a later stage: the version
+ * A stage resolves the version to serve (the first stage: the version the approval named while it is approved, else the newest
+ * approved version of the group; a later stage: the version
  * the previous stage serves), updates its stack with the previous template and only the model package parameter changed, waits
  * for the update, and runs its smoke test. It is idempotent: a stack that already serves the version is not updated.
  *
  * AWS references:
+ * - DescribeModelPackage (ModelPackageName: a name or ARN; ModelPackageArn, ModelPackageGroupName, ModelApprovalStatus):
+ *   https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html
  * - ListModelPackages (ModelApprovalStatus, SortBy CreationTime, SortOrder Descending, MaxResults; ModelPackageSummaryList):
  *   https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListModelPackages.html
  * - DescribeStacks (Stacks[].StackStatus, StackStatusReason, Parameters[].ParameterKey/ParameterValue):
@@ -18,6 +21,8 @@
  *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
  * - SDK integration errors are `<Service>.<Error>`: https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
  */
+
+import { LATEST } from './private-approval-router';
 
 /** The statuses UpdateStack accepts (a stack not in progress and not failed on create). */
 export const UPDATABLE_STATUSES = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE'];
@@ -65,16 +70,58 @@ export function stageDefinition(p: StageDefinitionProps): any {
   states.Start = {
     Type: 'Pass',
     Comment: `Deploys the approved model package to ${p.stackName} (stage ${p.stageName})`,
-    Assign: { stackName: p.stackName, parameterKey: p.parameterKey },
-    Next: first ? 'ListApprovedPackages' : 'ReadPreviousStage',
+    Assign: {
+      stackName: p.stackName,
+      parameterKey: p.parameterKey,
+      // The first stage deploys the version the pipeline execution names (its variable, set from the approval event), else the newest
+      // approved one ('latest': a rejection, or a start that names no version).
+      ...(first ? { requested: `{% ($r := $states.input.requestedPackage; $type($r) = 'string' and $r != '' ? $r : '${LATEST}') %}` } : {}),
+    },
+    Next: first ? 'RequestedVersion' : 'ReadPreviousStage',
   };
   if ('modelPackageGroupName' in p.resolve) {
+    const group = p.resolve.modelPackageGroupName;
+    states.RequestedVersion = {
+      Type: 'Choice',
+      Choices: [{ Condition: `{% $requested = '${LATEST}' %}`, Next: 'ListApprovedPackages' }],
+      Default: 'DescribeRequestedPackage',
+    };
+    states.DescribeRequestedPackage = {
+      Type: 'Task',
+      Comment: 'The version the approval named: deployed only while it is approved and of this group',
+      Resource: sdk(p.partition, 'sagemaker', 'describeModelPackage'),
+      Arguments: { ModelPackageName: '{% $requested %}' },
+      Assign: {
+        modelPackageArn: `{% $states.result.ModelApprovalStatus = 'Approved' and $states.result.ModelPackageGroupName = '${group}' `
+          + "? $states.result.ModelPackageArn : '' %}",
+        requestedStatus: "{% ($v := $states.result.ModelApprovalStatus; $exists($v) ? $v : 'unknown') %}",
+      },
+      Retry: [TRANSIENT('SageMaker')],
+      Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% $states.errorOutput %}', Next: 'RequestedPackageNotReadable' }],
+      Next: 'RequestedPackageApproved',
+    };
+    states.RequestedPackageApproved = {
+      Type: 'Choice',
+      Choices: [{ Condition: "{% $modelPackageArn = '' %}", Next: 'RequestedPackageNotApproved' }],
+      Default: 'DescribeStack',
+    };
+    states.RequestedPackageNotApproved = {
+      Type: 'Fail',
+      Comment: 'The named version was rejected since, or is of another group: nothing is deployed (a rejection starts its own run)',
+      Error: 'RequestedPackageNotApproved',
+      Cause: `{% 'The model package ' & $requested & ' is ' & $requestedStatus & ', not an approved version of the group ${group}: nothing is deployed.' %}`,
+    };
+    states.RequestedPackageNotReadable = {
+      Type: 'Fail',
+      Error: 'RequestedPackageNotReadable',
+      Cause: '{% $states.input.Error & \': \' & $states.input.Cause %}',
+    };
     states.ListApprovedPackages = {
       Type: 'Task',
       Comment: 'The newest approved version of the group (a rejected or pending version is never listed)',
       Resource: sdk(p.partition, 'sagemaker', 'listModelPackages'),
       Arguments: {
-        ModelPackageGroupName: p.resolve.modelPackageGroupName,
+        ModelPackageGroupName: group,
         ModelApprovalStatus: 'Approved',
         SortBy: 'CreationTime',
         SortOrder: 'Descending',
@@ -93,7 +140,7 @@ export function stageDefinition(p: StageDefinitionProps): any {
       Type: 'Fail',
       Comment: 'No version of the group is approved: nothing is deployed',
       Error: 'NoApprovedModelPackage',
-      Cause: `No approved model package in the group ${p.resolve.modelPackageGroupName}: approve a version, or deploy the fallback.`,
+      Cause: `No approved model package in the group ${group}: approve a version, or deploy the fallback.`,
     };
   } else {
     states.ReadPreviousStage = {

@@ -58,8 +58,17 @@ describe('ModelDeploymentPipeline with a staging smoke test, a manual approval a
       StateMachineArn: { Ref: expect.stringMatching(/^DeployStagingStateMachine/) },
       ExecutionNamePrefix: 'Staging',
       InputType: 'Literal',
-      Input: '{"pipelineExecutionId":"#{codepipeline.PipelineExecutionId}"}',
+      Input: '{"pipelineExecutionId":"#{codepipeline.PipelineExecutionId}","requestedPackage":"#{variables.ModelPackageArn}"}',
     });
+    const production = pipeline.Stages[3].Actions[0];
+    expect(production.Configuration.Input).toEqual('{"pipelineExecutionId":"#{codepipeline.PipelineExecutionId}"}');
+  });
+
+  test('declares the pipeline variable the first stage reads, latest (the newest approved version) by default', () => {
+    expect(pipeline.Variables).toEqual([{
+      Name: 'ModelPackageArn', DefaultValue: 'latest',
+      Description: 'The model package version to deploy (its ARN), or latest: the newest approved version of the group',
+    }]);
   });
 
   test('asks for approval on the warning topic, for at most two days', () => {
@@ -80,11 +89,27 @@ describe('ModelDeploymentPipeline with a staging smoke test, a manual approval a
         'detail': { ModelPackageGroupName: ['churn'], ModelApprovalStatus: ['Approved', 'Rejected'] },
       },
       Targets: [{
-        Arn: { 'Fn::Join': ['', ['arn:aws:codepipeline:us-east-1:123456789012:', { Ref: Match.stringLikeRegexp('^DeployPipeline') }]] },
+        Arn: { Ref: Match.stringLikeRegexp('^DeployApprovalRouterStateMachine') },
         Id: 'Target0',
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployEventsRole'), 'Arn'] },
       }],
     });
+  });
+
+  test('routes each approval through a state machine that starts the pipeline with the version the event names', () => {
+    const router = definitionOf(template, /^DeployApprovalRouterStateMachine/);
+    const start = router.States.StartPipeline;
+    expect({ startAt: router.StartAt, timeout: router.TimeoutSeconds, resource: start.Resource, name: start.Arguments.Name, end: start.End })
+      .toEqual({
+        startAt: 'StartPipeline', timeout: 600, resource: 'arn:TOKEN:states:::aws-sdk:codepipeline:startPipelineExecution',
+        name: 'TOKEN', end: true,
+      });
+    expect(start.Arguments.Variables.map((v: any) => v.Name)).toEqual(['ModelPackageArn']);
+    // The tokens are the pipeline's name (in the comment and the call) and the partition.
+    const [id] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).filter((k) => /^DeployApprovalRouter/.test(k));
+    const parts = template.toJSON().Resources[id].Properties.DefinitionString['Fn::Join'][1].filter((p: unknown) => typeof p !== 'string');
+    const pipelineName = { Ref: expect.stringMatching(/^DeployPipeline/) };
+    expect(parts).toEqual([pipelineName, { Ref: 'AWS::Partition' }, pipelineName]);
   });
 
   test('notifies each outcome of an execution to the warning topic', () => {
@@ -108,12 +133,12 @@ describe('ModelDeploymentPipeline with a staging smoke test, a manual approval a
     const staging = definitionOf(template, /^DeployStagingStateMachine/);
     const production = definitionOf(template, /^DeployProductionStateMachine/);
     expect({ staging: [staging.StartAt, staging.States.Start.Next, staging.TimeoutSeconds], production: [production.States.Start.Next] })
-      .toEqual({ staging: ['Start', 'ListApprovedPackages', 3 * 3600], production: ['ReadPreviousStage'] });
+      .toEqual({ staging: ['Start', 'RequestedVersion', 3 * 3600], production: ['ReadPreviousStage'] });
     expect(Object.keys(production.States)).not.toContain('ReadAlarms');
     template.resourcePropertiesCountIs('AWS::StepFunctions::StateMachine', {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
-    }, 2);
+    }, 3);
   });
 
   test('writes a manifest of what it deploys as its source', () => {

@@ -10,6 +10,10 @@ import { TaskAnswer, TaskCall, TaskResponder } from '../asl/interpreter';
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html)
  * - InvokeEndpoint: Body, ContentType; a model error is SageMakerRuntime.ModelErrorException (API reference, Errors)
  * - DescribeAlarms: MetricAlarms[] and CompositeAlarms[] with AlarmName and StateValue
+ * - DescribeModelPackage: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html (ModelPackageArn,
+ *   ModelPackageGroupName, ModelApprovalStatus; an unknown package is a ValidationException)
+ * - StartPipelineExecution: https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StartPipelineExecution.html
+ *   (pipelineExecutionId; the SDK integration capitalizes: PipelineExecutionId)
  */
 export interface DeploymentWorld {
   /** Approved versions of the group, newest first (the ARNs ListModelPackages would list). */
@@ -25,18 +29,22 @@ export interface DeploymentWorld {
   readonly alarms?: Record<string, string>;
   /** Errors to answer before the real answer, per state, in order. */
   readonly errors?: Record<string, { error: string; cause: string }[]>;
+  /** The versions DescribeModelPackage knows: their group and approval status. */
+  readonly packages?: Record<string, { group: string; status: string }>;
 }
 
 export interface DeploymentLog {
   readonly updates: any[];
   readonly invocations: any[];
   readonly calls: TaskCall[];
+  /** The pipeline executions started (StartPipelineExecution's arguments). */
+  readonly starts: any[];
 }
 
 export const PARAMETER = 'ModelPackageArnModel';
 
 export function deploymentWorld(world: DeploymentWorld): { tasks: TaskResponder; log: DeploymentLog } {
-  const log: DeploymentLog = { updates: [], invocations: [], calls: [] };
+  const log: DeploymentLog = { updates: [], invocations: [], calls: [], starts: [] };
   const stacks = JSON.parse(JSON.stringify(world.stacks)) as DeploymentWorld['stacks'];
   const polls: Record<string, number> = {};
   const errors = JSON.parse(JSON.stringify(world.errors ?? {})) as NonNullable<DeploymentWorld['errors']>;
@@ -59,6 +67,21 @@ export function deploymentWorld(world: DeploymentWorld): { tasks: TaskResponder;
         }));
         return { result: { ModelPackageSummaryList: list } };
       }
+      case 'sagemaker:describeModelPackage': {
+        const known = world.packages?.[a.ModelPackageName];
+        if (!known) {
+          return { error: 'SageMaker.SageMakerException', cause: `Model package ${a.ModelPackageName} does not exist. (Service: SageMaker, Status Code: 400, Error Code: ValidationException)` };
+        }
+        return {
+          result: {
+            ModelPackageArn: a.ModelPackageName, ModelPackageGroupName: known.group, ModelPackageVersion: Number(a.ModelPackageName.split('/').pop()),
+            ModelApprovalStatus: known.status, ModelPackageStatus: 'Completed', CreationTime: '2026-01-05T08:00:00Z',
+          },
+        };
+      }
+      case 'codepipeline:startPipelineExecution':
+        log.starts.push(a);
+        return { result: { PipelineExecutionId: 'b1f0c0de-0000-4000-8000-000000000042' } };
       case 'cloudformation:describeStacks': {
         const stack = stacks[a.StackName];
         if (!stack) {
@@ -108,3 +131,22 @@ export function deploymentWorld(world: DeploymentWorld): { tasks: TaskResponder;
 
 export const V2 = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/2';
 export const V3 = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3';
+export const V4_OTHER_GROUP = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/4';
+
+/** A SageMaker Model Package State Change event, as EventBridge delivers it to the approval router. */
+export function approvalEvent(status: string, modelPackageArn?: string): any {
+  return {
+    'version': '0',
+    'id': '3f4e2c1a-7b8d-4e5f-9a0b-1c2d3e4f5a6b',
+    'detail-type': 'SageMaker Model Package State Change',
+    'source': 'aws.sagemaker',
+    'account': '123456789012',
+    'time': '2026-12-03T07:00:00Z',
+    'region': 'us-east-1',
+    'resources': modelPackageArn ? [modelPackageArn] : [],
+    'detail': {
+      ModelPackageGroupName: 'churn', ModelPackageVersion: 2, ModelApprovalStatus: status, ModelPackageStatus: 'Completed',
+      ...(modelPackageArn ? { ModelPackageArn: modelPackageArn } : {}),
+    },
+  };
+}

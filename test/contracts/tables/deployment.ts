@@ -58,6 +58,8 @@ export interface DeploymentSubject {
   readonly approvalRuleArn: string;
   readonly modelPackageArn: string;
   readonly stagingActionRoleArn: string;
+  readonly routerRoleArn: string;
+  readonly routerMachineArn: string;
 }
 
 /** The role CodePipeline made for a stage's deploy action. */
@@ -96,6 +98,8 @@ export function deploymentSubject(app: ContractApp, spec: DeploymentAppSpec): De
     approvalRuleArn: app.value(p, p.approvalRule.ruleArn),
     modelPackageArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/churn/3`,
     stagingActionRoleArn: app.value(p, actionRole(p, 'Staging').roleArn),
+    routerRoleArn: app.value(p.approvalRouter, p.approvalRouter.role.roleArn),
+    routerMachineArn: app.value(p.approvalRouter, p.approvalRouter.stateMachineArn),
   };
 }
 
@@ -117,6 +121,10 @@ const SFN_ACTION = 'https://docs.aws.amazon.com/codepipeline/latest/userguide/ac
 const START_EXECUTION = 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html';
 const EB_PIPELINE = 'https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-trigger-source-repo-changes-cli.html';
 const EB_TARGETS = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html';
+const DESCRIBE_PACKAGE = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html';
+const START_PIPELINE = 'https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StartPipelineExecution.html';
+const EB_SFN_TARGET = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html';
+const otherGroupPackage = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/fraud/3`;
 
 const otherRole = `arn:aws:iam::${ACCOUNT}:role/Admin`;
 
@@ -126,6 +134,8 @@ export const DEPLOYMENT_CONTRACT: PrincipalContract<DeploymentSubject>[] = [
     who: (s) => ({ role: { path: pathOf(s.spec.pipeline.stageMachines[0].role as iam.Role) } }),
     calls: (s) => [
       { call: 'lists the approved versions', action: 'sagemaker:ListModelPackages', resource: s.modelPackageArn, expect: 'allowed', source: LIST_PACKAGES },
+      { call: 'describes the version an approval named', action: 'sagemaker:DescribeModelPackage', resource: s.modelPackageArn, expect: 'allowed', source: DESCRIBE_PACKAGE },
+      { call: 'describes a version of another group', action: 'sagemaker:DescribeModelPackage', resource: otherGroupPackage, expect: 'denied', source: DESCRIBE_PACKAGE },
       {
         call: 'lists the versions of another account', action: 'sagemaker:ListModelPackages', resource: 'arn:aws:sagemaker:us-east-1:210987654321:model-package/churn/3',
         expect: 'denied', source: LIST_PACKAGES,
@@ -173,6 +183,7 @@ export const DEPLOYMENT_CONTRACT: PrincipalContract<DeploymentSubject>[] = [
       },
       { call: 'updates the staging stack', action: 'cloudformation:UpdateStack', resource: s.stagingStackArn, expect: 'denied', source: UPDATE_STACK },
       { call: 'lists the registry (it deploys what staging passed)', action: 'sagemaker:ListModelPackages', resource: s.modelPackageArn, expect: 'denied', source: LIST_PACKAGES },
+      { call: 'describes a version (it deploys what staging passed)', action: 'sagemaker:DescribeModelPackage', resource: s.modelPackageArn, expect: 'denied', source: DESCRIBE_PACKAGE },
       { call: 'invokes an endpoint', action: 'sagemaker:InvokeEndpoint', resource: s.productionEndpointArn, expect: 'denied', source: INVOKE },
       { call: 'deletes its stack', action: 'cloudformation:DeleteStack', resource: s.productionStackArn, expect: 'denied', source: DELETE_STACK },
     ],
@@ -190,6 +201,28 @@ export const DEPLOYMENT_CONTRACT: PrincipalContract<DeploymentSubject>[] = [
         context: { 'aws:SourceAccount': '210987654321' }, expect: 'denied', source: CONFUSED_DEPUTY,
       },
       { call: 'the events role', action: 'sts:AssumeRole', resource: s.eventsRoleArn, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'denied', source: SFN_TRUST },
+      {
+        call: 'the approval router role, for this account', action: 'sts:AssumeRole', resource: s.routerRoleArn, context: { 'aws:SourceAccount': ACCOUNT },
+        expect: 'allowed', source: SFN_TRUST,
+      },
+      {
+        call: 'the approval router role, for another account', action: 'sts:AssumeRole', resource: s.routerRoleArn,
+        context: { 'aws:SourceAccount': '210987654321' }, expect: 'denied', source: CONFUSED_DEPUTY,
+      },
+    ],
+  },
+  {
+    principal: 'the approval router role',
+    who: (s) => ({ role: { path: pathOf(s.spec.pipeline.approvalRouter.role as iam.Role) } }),
+    calls: (s) => [
+      { call: 'starts the pipeline with the approved version', action: 'codepipeline:StartPipelineExecution', resource: s.pipelineArn, expect: 'allowed', source: START_PIPELINE },
+      {
+        call: 'starts another pipeline', action: 'codepipeline:StartPipelineExecution', resource: `arn:aws:codepipeline:${REGION}:${ACCOUNT}:other`,
+        expect: 'denied', source: START_PIPELINE,
+      },
+      { call: 'starts a stage state machine itself', action: 'states:StartExecution', resource: s.stagingMachineArn, expect: 'denied', source: START_EXECUTION },
+      { call: 'updates a stack', action: 'cloudformation:UpdateStack', resource: s.productionStackArn, expect: 'denied', source: UPDATE_STACK },
+      { call: 'changes an approval', action: 'sagemaker:UpdateModelPackage', resource: s.modelPackageArn, expect: 'denied', source: UPDATE_PACKAGE },
     ],
   },
   {
@@ -223,10 +256,10 @@ export const DEPLOYMENT_CONTRACT: PrincipalContract<DeploymentSubject>[] = [
     principal: 'the events role',
     who: (s) => ({ role: { path: pathOf(s.spec.pipeline.eventsRole) } }),
     calls: (s) => [
-      { call: 'starts the pipeline', action: 'codepipeline:StartPipelineExecution', resource: s.pipelineArn, expect: 'allowed', source: EB_PIPELINE },
+      { call: 'starts the approval router with the event', action: 'states:StartExecution', resource: s.routerMachineArn, expect: 'allowed', source: EB_SFN_TARGET },
       {
-        call: 'starts another pipeline', action: 'codepipeline:StartPipelineExecution', resource: `arn:aws:codepipeline:${REGION}:${ACCOUNT}:other`,
-        expect: 'denied', source: EB_PIPELINE,
+        call: 'starts the pipeline itself (the router does, with the version in a variable)', action: 'codepipeline:StartPipelineExecution',
+        resource: s.pipelineArn, expect: 'denied', source: EB_PIPELINE,
       },
       { call: 'starts a stage state machine', action: 'states:StartExecution', resource: s.productionMachineArn, expect: 'denied', source: START_EXECUTION },
     ],
