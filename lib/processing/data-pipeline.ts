@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import type { ILakeTable } from './lake-table';
 import { definePipelineStates } from './private-pipeline-states';
 import type { ISparkJob } from './spark-job';
-import { DQ_POLL_ACTIONS, DQ_PUBLISH_ACTIONS, DQ_START_ACTIONS, JOB_RUN_ACTIONS, LIST_EXECUTIONS_ACTIONS } from './spark-perms';
+import { DQ_EVALUATION_RUN_ACTIONS, DQ_POLL_ACTIONS, DQ_PUBLISH_ACTIONS, DQ_START_ACTIONS, JOB_RUN_ACTIONS, LIST_EXECUTIONS_ACTIONS } from './spark-perms';
 import { IDataLake, ILakeZone } from '../data-lake';
 import { AlarmSeverity, AlarmTuning, IAlertTopics } from '../monitoring';
 import { AlarmFactory, ResolvedTuning, resolveTuning } from '../private/alarm-factory';
@@ -328,7 +328,7 @@ export class DataPipeline extends Construct {
     return this.stateMachine.metricSucceeded(props);
   }
 
-  /** The role of the evaluation: reads the table and publishes the ruleset's results. */
+  /** The role of the evaluation: reads the table and its ruleset, publishes the ruleset's results and reads its run. */
   private defineDataQualityRole(table: ILakeTable, rulesetName: string): iam.Role {
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'DataQualityRole', {
@@ -341,12 +341,17 @@ export class DataPipeline extends Construct {
       grantee: role, actions: DQ_PUBLISH_ACTIONS,
       resourceArns: [stack.formatArn({ service: 'glue', resource: 'dataQualityRuleset', resourceName: rulesetName })],
     });
+    const anyRuleset = stack.formatArn({ service: 'glue', resource: 'dataQualityRuleset', resourceName: '*' });
+    iam.Grant.addToPrincipal({ grantee: role, actions: DQ_EVALUATION_RUN_ACTIONS, resourceArns: [anyRuleset] });
     iam.Grant.addToPrincipal({
       grantee: role, actions: ['cloudwatch:PutMetricData'], resourceArns: ['*'],
       conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue Data Quality' } },
     });
-    acknowledgeWildcardResources(role.node.findChild('DefaultPolicy'), ['*'], 'cloudwatch:PutMetricData has no resource-level '
+    const policy = role.node.findChild('DefaultPolicy');
+    acknowledgeWildcardResources(policy, ['*'], 'cloudwatch:PutMetricData has no resource-level '
       + 'permissions; a condition limits it to the Glue Data Quality namespace');
+    acknowledgeWildcardResources(policy, [anyRuleset], 'GetDataQualityRulesetEvaluationRun names only the run id, not its ruleset: '
+      + 'the grant is that one read-only action on the rulesets of this account and Region');
     return role;
   }
 

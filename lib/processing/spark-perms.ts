@@ -55,8 +55,11 @@ export const DQ_POLL_ACTIONS = ['glue:GetDataQualityRulesetEvaluationRun'];
 export const LIST_EXECUTIONS_ACTIONS = ['states:ListExecutions'];
 
 /**
- * What the Data Quality evaluation role may do: read the table (catalog and data, `ILakeTable.grantRead`), publish the
- * results of its ruleset (glue:PublishDataQuality) and its metrics in the `Glue Data Quality` namespace
+ * What the Data Quality evaluation role may do: read the table (catalog and data, `ILakeTable.grantRead`), read its ruleset
+ * (glue:GetDataQualityRuleset), publish the ruleset's results (glue:PublishDataQuality) and read them back
+ * (glue:GetDataQualityResult), all on the ruleset; read its evaluation run (glue:GetDataQualityRulesetEvaluationRun, whose
+ * request names only the run) on the account's rulesets; publish its metrics in the `Glue Data Quality` namespace
  * (https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html).
  */
-export const DQ_PUBLISH_ACTIONS = ['glue:PublishDataQuality'];
+export const DQ_PUBLISH_ACTIONS = ['glue:PublishDataQuality', 'glue:GetDataQualityRuleset', 'glue:GetDataQualityResult'];
+export const DQ_EVALUATION_RUN_ACTIONS = ['glue:GetDataQualityRulesetEvaluationRun'];

@@ -48,7 +48,8 @@ function pipelineAcks(path: string, opts: { gate?: boolean; starts?: boolean; al
   if (opts.gate) {
     const dq = role('DataQualityRole');
     acks.push(
-      ack('AwsSolutions-IAM5[Resource::arn:aws:glue:us-east-1:123456789012:dataQualityRuleset/*]', role('Role').on, role('Role').resources),
+      ack('AwsSolutions-IAM5[Resource::arn:aws:glue:us-east-1:123456789012:dataQualityRuleset/*]', [...role('Role').on, ...dq.on],
+        [...role('Role').resources, ...dq.resources]),
       ack('AwsSolutions-IAM5[Resource::*]', dq.on, dq.resources),
       ack('AwsSolutions-IAM5[Resource::<Data/Lake/curated/Resource.Arn>/churn/events/*]', dq.on, dq.resources),
       ...ackShared('IAMNoInlinePolicy', [`${path}/DataQualityRole`], dq.resources),

@@ -109,6 +109,35 @@ describe('DataPipeline, with every option', () => {
     ]);
   });
 
+  test('the evaluation role\'s whole policy: read the table, read its ruleset, publish and read its results, read its run, its metrics', () => {
+    // https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html
+    const glue = 'arn:aws:glue:us-east-1:123456789012';
+    expect(r.rolePolicy('Data/ChurnEtl/DataQualityRole')).toEqual({
+      statements: [
+        {
+          Action: ['glue:BatchGetPartition', 'glue:GetDatabase', 'glue:GetPartition', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables'],
+          Effect: 'Allow', Resource: [`${glue}:catalog`, `${glue}:database/lake`, `${glue}:table/lake/churn_events`],
+        },
+        { Action: 's3:GetObject', Effect: 'Allow', Resource: '<Data/Lake/curated.Arn>/churn/events/*' },
+        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['churn/events/*'] } }, Effect: 'Allow', Resource: '<Data/Lake/curated.Arn>' },
+        {
+          Action: 'kms:Decrypt', Effect: 'Allow', Resource: '<Data/Lake/Key.Arn>',
+          Condition: {
+            StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['<Data/Lake/curated.Arn>', '<Data/Lake/curated.Arn>/churn/events/*'] },
+          },
+        },
+        {
+          Action: ['glue:GetDataQualityResult', 'glue:GetDataQualityRuleset', 'glue:PublishDataQuality'], Effect: 'Allow',
+          Resource: `${glue}:dataQualityRuleset/churn-events`,
+        },
+        { Action: 'glue:GetDataQualityRulesetEvaluationRun', Effect: 'Allow', Resource: `${glue}:dataQualityRuleset/*` },
+        { Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'Glue Data Quality' } }, Effect: 'Allow', Resource: '*' },
+      ],
+      managedPolicyArns: [],
+    });
+  });
+
   test('starts at 02:00 UTC by EventBridge Scheduler and on objects under raw/events/churn/, with one role, retries and a dead-letter queue', () => {
     const target = { Arn: '<Data/ChurnEtl/StateMachine>', RoleArn: '<Data/ChurnEtl/StartRole.Arn>', DeadLetterConfig: { Arn: '<Data/ChurnEtl/StartDeadLetters.Arn>' },
       RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 5 } };
