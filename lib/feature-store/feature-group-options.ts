@@ -26,7 +26,11 @@ export class FeatureValueType {
     return new FeatureValueType(name);
   }
 
-  private constructor(public readonly name: string) {
+  /** The Feature Store name of the type: `String`, `Integral` or `Fractional` (or a token). */
+  public readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
     if (!Token.isUnresolved(name) && !FEATURE_TYPE_NAMES.includes(name)) {
       throw new MlopsValidationError(`FeatureValueType: name must be one of ${FEATURE_TYPE_NAMES.map((n) => `'${n}'`).join(', ')}, got '${name}'`);
     }
