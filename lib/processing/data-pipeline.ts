@@ -222,7 +222,10 @@ export class DataPipeline extends Construct {
     const stack = Stack.of(this);
     this.timeout = Duration.seconds(cfg.timeoutSeconds);
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      // The confused-deputy guard: Step Functions assumes the role for this account's state machines only
+      // (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html). Not aws:SourceArn: the state
+      // machine's ARN depends on this role, and the trust policy would then depend on the state machine.
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: `Step Functions: the data pipeline ${this.node.path}`,
     });
     acknowledgeInlinePolicy(this.role);

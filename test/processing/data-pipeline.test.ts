@@ -62,6 +62,17 @@ describe('DataPipeline, minimal', () => {
     expect(r.resources('AWS::Logs::LogGroup')['Data/Etl/Logs']).toEqual({ KmsKeyId: '<Data/Etl/LogsKey.Arn>', RetentionInDays: 365 });
   });
 
+  test('the role is assumed by Step Functions for this account only (confused-deputy guard)', () => {
+    // https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
+    expect(r.resources('AWS::IAM::Role')['Data/Etl/Role'].AssumeRolePolicyDocument).toEqual({
+      Statement: [{
+        Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      }],
+      Version: '2012-10-17',
+    });
+  });
+
   test('no schedule, no arrival rule; two alarms without actions (no alert topics)', () => {
     expect([r.resources('AWS::Scheduler::Schedule'), r.resources('AWS::Events::Rule'), pipeline.startRole, pipeline.deadLetterQueue]).toEqual([{}, {}, undefined, undefined]);
     const alarms = r.resources('AWS::CloudWatch::Alarm');

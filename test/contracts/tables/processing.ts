@@ -341,8 +341,13 @@ export const PROCESSING_CONTRACT: PrincipalContract<ProcessingSubject>[] = [
     when: (s) => s.spec.pipeline !== undefined,
     who: () => ({ service: 'states.amazonaws.com' }),
     calls: (s) => [
-      { action: 'sts:AssumeRole', resource: s.pipelineRoleArn!, expect: 'allowed', source: SFN_ROLE },
-      { call: 'assumes a job role', action: 'sts:AssumeRole', resource: s.jobs[0].roleArn, expect: 'denied', source: SFN_ROLE },
+      { call: 'for this account', action: 'sts:AssumeRole', resource: s.pipelineRoleArn!, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: SFN_ROLE },
+      {
+        call: 'for another account (confused deputy)', action: 'sts:AssumeRole', resource: s.pipelineRoleArn!,
+        context: { 'aws:SourceAccount': '210987654321' }, expect: 'denied', source: SFN_ROLE,
+      },
+      { call: 'without a source account', action: 'sts:AssumeRole', resource: s.pipelineRoleArn!, expect: 'denied', source: SFN_ROLE },
+      { call: 'assumes a job role', action: 'sts:AssumeRole', resource: s.jobs[0].roleArn, context: { 'aws:SourceAccount': ACCOUNT }, expect: 'denied', source: SFN_ROLE },
     ],
   },
   {
