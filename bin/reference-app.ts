@@ -7,7 +7,9 @@ import { DeploymentStack } from './stacks/deployment-stack';
 import { ServingStack } from './stacks/serving-stack';
 import { StagingStack } from './stacks/staging-stack';
 import { TrainingStack } from './stacks/training-stack';
-import { AlertTopics, DataLake, DataPipeline, LakeTable, SparkJob, SparkScript, SparkWorkerType, StreamIngestion } from '../lib';
+import {
+  AlertTopics, DataLake, DataPipeline, FeatureGroup, FeatureValueType, LakeTable, SparkJob, SparkScript, SparkWorkerType, StreamIngestion,
+} from '../lib';
 
 /** The example Spark scripts (examples/spark/), from bin/ (ts-node, tests) or dist/bin/ (the built app). */
 const EXAMPLES = [path.join(__dirname, '..', 'examples', 'spark'), path.join(__dirname, '..', '..', 'examples', 'spark')].find((d) => fs.existsSync(d))!;
@@ -26,8 +28,13 @@ export class DataStack extends Stack {
   public readonly eventsTable: LakeTable;
   /** Raw events -> curated Parquet (bookmarks: each run reads only the new raw objects). */
   public readonly curate: SparkJob;
-  /** Curated events -> per-customer features, split into train/ and validation/ for the training pipeline. */
+  /**
+   * Curated events -> per-customer features, split into train/ and validation/ for the training pipeline, and put into the
+   * customer feature group.
+   */
   public readonly features: SparkJob;
+  /** The churn features of each customer: the online store for inference, the offline store (features zone) for training. */
+  public readonly customerFeatures: FeatureGroup;
   /** Curate, the quality gate, features: weekly, before training (the training stack starts on its success). */
   public readonly etl: DataPipeline;
 
@@ -66,13 +73,29 @@ export class DataStack extends Stack {
       bookmarks: true,
       outputTableName: this.eventsTable.tableName,
     });
+    this.customerFeatures = new FeatureGroup(this, 'CustomerFeatures', {
+      featureGroupName: 'churn-customers',
+      description: 'Churn features of each customer, from the weekly ETL',
+      features: [
+        { name: 'customer_id', featureType: FeatureValueType.STRING },
+        { name: 'event_time', featureType: FeatureValueType.STRING },
+        ...['logins', 'purchases', 'tickets', 'active_days'].map((name) => ({ name, featureType: FeatureValueType.INTEGRAL })),
+        { name: 'spend', featureType: FeatureValueType.FRACTIONAL },
+      ],
+      recordIdentifier: 'customer_id',
+      eventTime: 'event_time',
+      offlineStore: { lake: this.lake },
+    });
     this.features = new SparkJob(this, 'Features', {
       lake: this.lake,
       script: SparkScript.fromAsset(path.join(EXAMPLES, 'build_features.py')),
       input: { zone: 'curated', prefix: 'churn/events/' },
       output: { zone: 'features', prefix: 'churn/' },
       numberOfWorkers: 5,
+      // The script puts each customer's features into the feature group (PutRecord from the executors).
+      arguments: { '--feature_group_name': this.customerFeatures.featureGroupName },
     });
+    this.customerFeatures.grantWrite(this.features.role);
     this.etl = new DataPipeline(this, 'ChurnEtl', {
       jobs: [this.curate, this.features],
       dataQuality: {
@@ -112,6 +135,8 @@ export function buildReferenceApp(app: App): ReferenceStacks {
     alerts: data.alerts,
     // Weekly, after the ETL has built the features (an EventBridge rule in the training stack on the ETL's success).
     trainAfter: data.etl,
+    // Training reads the offline store of the features the ETL put into the feature group.
+    features: data.customerFeatures,
   });
   const serving = new ServingStack(app, 'ServingStack', {
     description: 'cdk-mlops reference app: champion/challenger endpoint, autoscaling, capture, canary, alarms, dashboard, drift',

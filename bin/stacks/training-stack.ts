@@ -9,11 +9,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { IDataLake } from '../../lib/data-lake';
+import { IFeatureGroup } from '../../lib/feature-store';
 import { AlarmSeverity, AlertTopics, TrainingPipelineAlarms } from '../../lib/monitoring';
 import { DataPipeline } from '../../lib/processing';
 import {
   BatchTransform, GateComparison, HyperparameterRange, JoinSource, ModelRegistry, ObjectiveDirection, RangeScaling, TrainingInstanceType,
-  TrainingPipeline, TransformInstanceType, TransformModel,
+  TrainingInputMode, TrainingPipeline, TransformInstanceType, TransformModel,
 } from '../../lib/training';
 
 /**
@@ -61,6 +62,14 @@ export interface TrainingStackProps extends StackProps {
    * @default - weekly, on a schedule of the training pipeline's own
    */
   readonly trainAfter?: DataPipeline;
+
+  /**
+   * A feature group whose offline store training reads: a `feature-store` channel from the store's folder (every record
+   * Feature Store wrote, as Parquet) and the store's table in the catalog (for a point-in-time query).
+   *
+   * @default - training reads the ETL's train/ and validation/ files only
+   */
+  readonly features?: IFeatureGroup;
 }
 
 /**
@@ -99,6 +108,7 @@ export class TrainingStack extends Stack {
     // The serving stack's inference image: a registered package names the image that will serve it, not the trainer.
     const inferenceRepository = ecr.Repository.fromRepositoryName(this, 'InferenceImages', props.inferenceRepositoryName ?? 'churn-inference');
 
+    const offline = props.features?.offlineStore;
     const context = this.node.tryGetContext('cdk-mlops:tune');
     const tune = props.tune ?? (context === true || context === 'true');
     this.pipeline = new TrainingPipeline(this, 'Churn', {
@@ -115,6 +125,8 @@ export class TrainingStack extends Stack {
       channels: [
         { name: 'train', zone: 'features', prefix: 'churn/train/' },
         { name: 'validation', zone: 'features', prefix: 'churn/validation/' },
+        // The training role may read this folder only (the pipeline's channel grant); FastFile: read on demand, not copied.
+        ...(offline ? [{ name: 'feature-store', zone: offline.zone.zoneName, prefix: offline.prefix, inputMode: TrainingInputMode.FAST_FILE }] : []),
       ],
       // With tuning, learning_rate is searched instead (a hyperparameter is static or tuned, not both).
       hyperparameters: tune ? { epochs: 30, batch_size: 512 } : { epochs: 30, batch_size: 512, learning_rate: 0.001 },
@@ -144,6 +156,11 @@ export class TrainingStack extends Stack {
       schedule: props.trainAfter ? undefined : scheduler.ScheduleExpression.rate(Duration.days(7)),
       notificationTopic: props.alerts?.warningTopic,
     });
+
+    if (props.features?.offlineStore) {
+      // The offline store's table in the catalog, for the training container's point-in-time query of the features.
+      props.features.grantReadOfflineStore(this.pipeline.trainingRole);
+    }
 
     if (props.trainAfter) {
       // Only EventBridge rules of this account start training (the confused-deputy guard of

@@ -1,8 +1,8 @@
-import { ArnFormat, IResource, Names, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, Names, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   FeatureDefinition, FeatureGroupThroughput, FeatureGroupWriteOptions, OfflineStoreLocation, OfflineStoreOptions, OfflineTableFormat,
   OnlineStoreOptions,
@@ -132,6 +132,14 @@ abstract class FeatureGroupBase extends Resource implements IFeatureGroup {
   public abstract readonly offlineStore?: OfflineStoreLocation;
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
+    // A serving model with network isolation (IServingModel.networkIsolation) has no network: its containers cannot call
+    // GetRecord whatever its role may do.
+    const isolated = (grantee as { networkIsolation?: unknown }).networkIsolation === true;
+    if (isolated && isConstruct(grantee)) {
+      Annotations.of(grantee).addWarningV2('cdk-mlops:feature-group-reader-isolated', `${grantee.node.path} may read the feature group `
+        + `${this.node.path}, but its containers run with network isolation and cannot reach the Feature Store runtime: set `
+        + 'networkIsolation: false on the model (and, in a VPC without internet access, an interface VPC endpoint of the Feature Store runtime).');
+    }
     return this.grantRecords(grantee, RECORD_READ_ACTIONS);
   }
 
@@ -280,6 +288,10 @@ export class FeatureGroup extends FeatureGroupBase {
     iam.Grant.addToPrincipal({ grantee: role, actions: OFFLINE_TABLE_ACTIONS, resourceArns: catalogArns(this, offline) });
     return role;
   }
+}
+
+function isConstruct(x: unknown): x is IConstruct {
+  return typeof (x as IConstruct)?.node?.path === 'string';
 }
 
 /** The feature group's ARN (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html). */

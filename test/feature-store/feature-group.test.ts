@@ -1,9 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CHURN_FEATURES, featureStoreFixture, fullFeatureGroup, minimalFeatureGroup } from './fixtures';
 import { FeatureGroup, OnlineStoreTier } from '../../lib/feature-store';
 import { ttlUnit } from '../../lib/feature-store/private-feature-group-checks';
 import { Readable } from '../exact';
+import { imageModel } from '../serving/fixtures';
 
 const CHURN_DEFINITIONS = [
   { FeatureName: 'customer_id', FeatureType: 'String' },
@@ -190,5 +193,24 @@ describe('FeatureGroup', () => {
     });
     expect(statements[1].Resource).toContain('arn:aws:glue:us-east-1:123456789012:table/lake/shared_customers');
     expect(() => byName.grantReadOfflineStore(role)).toThrow(/imported without offlineStore/);
+  });
+});
+
+describe('FeatureGroup read by a serving model', () => {
+  test('warns when the model runs with network isolation (its containers cannot call GetRecord), not when it does not', () => {
+    const f = featureStoreFixture();
+    const group = minimalFeatureGroup(f);
+    const repo = ecr.Repository.fromRepositoryName(f.stack, 'Repo', 'churn-inference');
+    const isolated = imageModel(f.stack, 'Isolated', { repo, lake: f.lake, key: 'churn/v3/model.tar.gz' });
+    const open = imageModel(f.stack, 'Open', { repo, lake: f.lake, key: 'churn/v3/model.tar.gz', networkIsolation: false });
+    group.grantRead(isolated);
+    group.grantRead(open);
+    const warnings = Annotations.fromStack(f.stack).findWarning('*', Match.stringLikeRegexp('network isolation'));
+    expect(warnings.map((w) => w.id)).toEqual(['/Features/Isolated']);
+    expect(warnings[0].entry.data).toMatch(/Features\/Isolated may read the feature group Features\/Customers, but its containers run with network isolation .*set networkIsolation: false/);
+    expect(Readable.of(f.stack).rolePolicy('Features/Open/Role').statements).toContainEqual({
+      Action: ['sagemaker:BatchGetRecord', 'sagemaker:GetRecord'], Effect: 'Allow',
+      Resource: 'arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267',
+    });
   });
 });

@@ -8,5 +8,5 @@ test('the pure transformations of the example Spark scripts pass their Python te
   const dir = path.join(__dirname, '..', '..', 'examples', 'spark');
   const run = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', dir, '-v'], { encoding: 'utf-8' });
   expect({ status: run.status, tail: run.stderr.trim().split('\n').slice(-1)[0] }).toEqual({ status: 0, tail: 'OK' });
-  expect(run.stderr).toMatch(/^Ran 5 tests in /m);
+  expect(run.stderr).toMatch(/^Ran 10 tests in /m);
 });

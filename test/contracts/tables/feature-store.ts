@@ -1,8 +1,12 @@
 import { App } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { buildReferenceApp } from '../../../bin/reference-app';
 import { IDataLake } from '../../../lib/data-lake';
 import { FeatureGroup } from '../../../lib/feature-store';
 import { featureStoreFixture, fullFeatureGroup, minimalFeatureGroup } from '../../feature-store/fixtures';
+import { imageModel } from '../../serving/fixtures';
+import { testApp } from '../../util';
 import { ContractApp, pathOf } from '../harness/apps';
 import { ACCOUNT, REGION } from '../harness/cfn';
 import { CallRow, PrincipalContract } from '../harness/iam';
@@ -12,7 +16,7 @@ export interface FeatureStoreAppSpec {
   readonly app: App;
   readonly group: FeatureGroup;
   readonly lake: IDataLake;
-  /** Granted `grantRead` (online records). */
+  /** Granted `grantRead` (online records): a role, or a serving model's role. */
   readonly reader?: iam.IRole;
   /** Granted `grantWrite`, with `allowDelete` when `writerMayDelete`. */
   readonly writer?: iam.IRole;
@@ -23,6 +27,11 @@ export interface FeatureStoreAppSpec {
 
 /** The apps the feature-store table runs over: the minimal group (online only) and the full group (both stores, keys). */
 export const FEATURE_STORE_APPS: Record<string, () => FeatureStoreAppSpec> = {
+  'reference app (the ETL\'s Spark job writes, the training role reads the offline store)': () => {
+    const app = testApp();
+    const { data, training } = buildReferenceApp(app);
+    return { app, group: data.customerFeatures, lake: data.lake, writer: data.features.role, trainer: training.pipeline.trainingRole };
+  },
   'minimal feature group (Standard online store, a reader and a writer)': () => {
     const f = featureStoreFixture();
     const group = minimalFeatureGroup(f);
@@ -31,6 +40,16 @@ export const FEATURE_STORE_APPS: Record<string, () => FeatureStoreAppSpec> = {
     group.grantRead(reader);
     group.grantWrite(writer);
     return { app: f.app, group, lake: f.lake, reader, writer };
+  },
+  'a serving model granted read of the online store': () => {
+    const f = featureStoreFixture();
+    const group = minimalFeatureGroup(f);
+    // Without network isolation: the container calls GetRecord to enrich a request by its customer id.
+    const model = imageModel(f.stack, 'Model', {
+      repo: ecr.Repository.fromRepositoryName(f.stack, 'Repo', 'churn-inference'), lake: f.lake, key: 'churn/v3/model.tar.gz', networkIsolation: false,
+    });
+    group.grantRead(model);
+    return { app: f.app, group, lake: f.lake, reader: model.role as iam.IRole };
   },
   'full feature group (online key and TTL, Iceberg offline store, provisioned, a reader, a deleting writer, a trainer)': () => {
     const f = featureStoreFixture();

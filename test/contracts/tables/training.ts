@@ -30,7 +30,11 @@ export const TRAINING_APPS: Record<string, () => TrainingAppSpec> = {
     const stacks = buildReferenceApp(app);
     return {
       app, pipeline: stacks.training.pipeline, lake: stacks.data.lake,
-      channels: [{ zone: 'features', prefix: 'churn/train/' }, { zone: 'features', prefix: 'churn/validation/' }],
+      channels: [
+        { zone: 'features', prefix: 'churn/train/' }, { zone: 'features', prefix: 'churn/validation/' },
+        // The offline store of the feature group the ETL feeds (#22).
+        { zone: 'features', prefix: stacks.data.customerFeatures.offlineStore!.prefix },
+      ],
       repository: stacks.training.node.findChild('TrainerRepository') as ecr.IRepository,
       topic: stacks.data.alerts.warningTopic, registryGroup: 'churn', spot: true, tensorBoard: true,
     };
