@@ -271,6 +271,18 @@ export class FeatureGroup extends FeatureGroupBase {
   }
 
   /**
+   * Grants reading records of the online store. On an offline-only group GetRecord has nothing to read: a synth warning says
+   * so (read the offline store with `grantReadOfflineStore`).
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    if (!this.onlineStoreEnabled) {
+      Annotations.of(this).addWarningV2('cdk-mlops:feature-group-read-offline-only', 'grantRead on the offline-only feature group '
+        + `${this.node.path}: it has no online store for GetRecord to read; use grantReadOfflineStore for its records in the lake.`);
+    }
+    return super.grantRead(grantee);
+  }
+
+  /**
    * The offline store's role: writes (and reads back the manifests of) exactly the store's folder, with the lake key through S3,
    * with the object ACL Feature Store sets; reads the bucket's ACL; reads and updates exactly the store's table.
    */

@@ -162,6 +162,19 @@ describe('FeatureGroup', () => {
     expect(resource.DeletionPolicy).toEqual('Delete');
   });
 
+  test('grantRead on an offline-only group warns that GetRecord has nothing to read', () => {
+    const g = featureStoreFixture();
+    const history = minimalFeatureGroup(g, { onlineStore: { enabled: false }, offlineStore: { lake: g.lake } });
+    const online = new FeatureGroup(g.stack, 'Online', { features: CHURN_FEATURES, recordIdentifier: 'customer_id', eventTime: 'event_time' });
+    const role = new iam.Role(g.stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
+    history.grantRead(role);
+    online.grantRead(role);
+    const warnings = Annotations.fromStack(g.stack).findWarning('*', Match.stringLikeRegexp('offline-only'));
+    expect(warnings.map((w) => [w.id, w.entry.data])).toEqual([[
+      '/Features/Customers', expect.stringMatching(/grantRead on the offline-only feature group Features\/Customers: .*use grantReadOfflineStore/),
+    ]]);
+  });
+
   test('an InMemory online store says so', () => {
     const g = featureStoreFixture();
     minimalFeatureGroup(g, { onlineStore: { tier: OnlineStoreTier.IN_MEMORY, ttl: Duration.hours(36) } });
