@@ -8,3 +8,4 @@ export * from './processing';
 export * from './api';
 export * from './deployment';
 export * from './feature-store';
+export * from './loadtest';

@@ -13,7 +13,7 @@ export async function handler(event: PhaseInput): Promise<PhaseSummary> {
   if (!event || !Array.isArray(event.results) || typeof event.endpointName !== 'string' || typeof event.phase !== 'string') {
     throw new Error('bad load-test aggregation event: endpointName, phase and results are required');
   }
-  const summary = summarize({ ...event, before: event.before ?? [], after: event.after ?? [], activities: event.activities ?? [],
+  const summary = summarize({ ...event, before: event.before ?? [], after: event.after ?? [], activities: ((event.activities ?? []) as unknown[]).flat(2) as PhaseInput['activities'],
     stop: event.stop ?? {} });
   const calls = await putMetrics(NAMESPACE, phaseDatums(event, summary));
   log('INFO', 'load-test phase summarized', {

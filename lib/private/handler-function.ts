@@ -29,6 +29,12 @@ export interface HandlerFunctionOptions {
   readonly handlerOptions?: HandlerOptions;
   /** The kind of construct asking (e.g. 'DriftMonitor'), for the error when it asks for other options than the function has. */
   readonly requestedBy: string;
+  /**
+   * Define a function for the asking construct alone, under it (id `Handler`), not shared by the stack: for a role that must
+   * reach only that construct's resources (a load-test worker may invoke one endpoint).
+   * @default false
+   */
+  readonly unshared?: boolean;
 }
 
 /**
@@ -119,6 +125,9 @@ export const HANDLER_VPC_ACTIONS: readonly string[] = [
 export class HandlerFunction extends Construct {
   /** The function of `options.handler` in the stack of `scope`, defined on first use. */
   public static of(scope: Construct, options: HandlerFunctionOptions): HandlerFunction {
+    if (options.unshared) {
+      return new HandlerFunction(scope, 'Handler', options);
+    }
     const stack = Stack.of(scope);
     const id = `cdk-mlops-${options.handler}`;
     const existing = stack.node.tryFindChild(id) as HandlerFunction | undefined;

@@ -1,0 +1,2 @@
+export * from './endpoint-load-test';
+export * from './load-test-options';
