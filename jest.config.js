@@ -1,6 +1,10 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // jest's Node environment, plus what a worker shares between its test files (test/worker/environment.js).
+  testEnvironment: '<rootDir>/test/worker/environment.js',
+  moduleNameMapper: {
+    '^@aws/cloudformation-validate$': '<rootDir>/test/worker/cloudformation-validate.js',
+  },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/integ/'],
