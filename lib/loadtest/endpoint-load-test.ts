@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { LoadTestPhase, LoadTestStopConditions } from './load-test-options';
 import * as perms from './perms';
 import { defineLoadTestStates, WORKER_TIMEOUT } from './private-definition';
@@ -125,6 +125,20 @@ export interface EndpointLoadTestProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** A load test of an endpoint, as dashboards and alarms see it. */
+export interface IEndpointLoadTest extends IConstruct {
+  /** The name of the endpoint under test. */
+  readonly endpointName: string;
+  /** The names of the phases, in order. */
+  readonly phaseNames: string[];
+  /** Requests the load test started (its offered load), per period; summed over phases unless `phase` is given. */
+  metricOfferedRequests(phase?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  /** Requests of the load test that failed, per period. */
+  metricFailedRequests(phase?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  /** The 99th percentile latency of a phase, in milliseconds (published once per phase). */
+  metricLatencyP99(phase: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+}
+
 /**
  * A load test of a SageMaker endpoint, run on demand: a Step Functions state machine that drives traffic at the endpoint in
  * phases from request bodies in the lake, with Lambda workers in a Distributed Map that each hold a share of the rate with a
@@ -134,7 +148,7 @@ export interface EndpointLoadTestProps {
  *
  * Start a run with `aws stepfunctions start-execution --state-machine-arn <stateMachineArn>`.
  */
-export class EndpointLoadTest extends Construct {
+export class EndpointLoadTest extends Construct implements IEndpointLoadTest {
   /** The CloudWatch namespace of load-test metrics (dimensions EndpointName, and EndpointName + Phase). */
   public static readonly METRIC_NAMESPACE = 'cdk-mlops/LoadTest';
 
@@ -152,7 +166,8 @@ export class EndpointLoadTest extends Construct {
   public readonly reportUri: string;
   /** The names of the phases, in order. */
   public readonly phaseNames: string[];
-  private readonly endpointName: string;
+  /** The name of the endpoint under test. */
+  public readonly endpointName: string;
 
   constructor(scope: Construct, id: string, props: EndpointLoadTestProps) {
     super(scope, id);
@@ -214,7 +229,7 @@ export class EndpointLoadTest extends Construct {
    *
    * @param phase one phase's name
    */
-  public metricOfferedRequests(phase?: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public metricOfferedRequests(phase?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.metric('OfferedRequests', phase, { statistic: 'Sum', ...props });
   }
 
@@ -223,12 +238,12 @@ export class EndpointLoadTest extends Construct {
    *
    * @param phase one phase's name
    */
-  public metricFailedRequests(phase?: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public metricFailedRequests(phase?: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.metric('FailedRequests', phase, { statistic: 'Sum', ...props });
   }
 
   /** The 99th percentile latency of a phase, in milliseconds, as its workers measured it (published once per phase). */
-  public metricLatencyP99(phase: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public metricLatencyP99(phase: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.metric('LatencyP99', phase, { statistic: 'Maximum', ...props });
   }
 

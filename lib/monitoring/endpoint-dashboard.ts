@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { EndpointAlarms } from './endpoint-alarms';
 import { TrainingPipelineAlarms } from './training-alarms';
 import type { IDriftMonitor } from '../drift/drift-monitor';
+import type { IEndpointLoadTest } from '../loadtest/endpoint-load-test';
 import { EndpointMetricFactory } from '../private/endpoint-metrics';
 import { instanceFacts } from '../private/instance-catalog';
 import { watchStackBudget } from '../private/stack-budget';
@@ -50,12 +51,14 @@ export class EndpointDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
   private readonly period: Duration;
+  private readonly endpoint: IModelEndpoint;
 
   constructor(scope: Construct, id: string, props: EndpointDashboardProps) {
     super(scope, id);
     requireProps(this, 'EndpointDashboard', props, { endpoint: 'an IModelEndpoint (a ModelEndpoint, or one imported with fromEndpointName)' });
     validateDashboard(this, props);
     const endpoint = props.endpoint;
+    this.endpoint = endpoint;
     watchStackBudget(this, endpoint.endpointName);
     this.period = props.period ?? Duration.minutes(1);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
@@ -135,6 +138,40 @@ export class EndpointDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Records and malformed records', width: 8,
         left: variants.flatMap((v) => [monitor.metricRecordCount(v, label(`${v} records`)), monitor.metricMalformedRecords(v, label(`${v} malformed`))]),
+      }),
+    );
+  }
+
+  /**
+   * Adds a section that shows a load test's offered load next to what the endpoint saw: requests per minute of the load test and
+   * invocations of each variant, invocations per instance, the instance count of each instance variant (invocations divided
+   * by invocations per instance, a continuous stand-in for DescribeEndpoint's CurrentInstanceCount), and latency (the load
+   * test's p99 per phase, the endpoint's model latency p99), so that a person sees autoscaling react.
+   */
+  public addLoadTest(loadTest: IEndpointLoadTest): void {
+    const endpoint = this.endpoint;
+    const period = Duration.minutes(1);
+    const variants = endpoint.variantNames;
+    const instanceVariants = variants.filter((v) => endpoint.variantKind(v) !== VariantKind.SERVERLESS);
+    const invocations = (v: string) => endpoint.metricInvocations({ variantName: v, statistic: 'Sum', period, label: `${v} invocations` });
+    const perInstance = (v: string) => endpoint.metric('InvocationsPerInstance', { variantName: v, statistic: 'Sum', period, label: `${v} per instance` });
+    this.addSection(`Load test ${loadTest.node.path}`,
+      new cloudwatch.GraphWidget({
+        title: 'Offered load and invocations (per minute)', width: 12,
+        left: [loadTest.metricOfferedRequests(undefined, { period, label: 'offered (load test)' }),
+          loadTest.metricFailedRequests(undefined, { period, label: 'failed (load test)' }), ...variants.map(invocations)],
+      }),
+      new cloudwatch.GraphWidget({ title: 'Invocations per instance (per minute)', width: 12, left: instanceVariants.map(perInstance) }),
+      new cloudwatch.GraphWidget({
+        title: 'Instances (invocations / invocations per instance)', width: 12,
+        left: instanceVariants.map((v, i) => new cloudwatch.MathExpression({
+          expression: `inv${i} / ipi${i}`, usingMetrics: { [`inv${i}`]: invocations(v), [`ipi${i}`]: perInstance(v) }, period, label: `${v} instances`,
+        })),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Latency p99: load test per phase (ms, left), model (µs, right)', width: 12,
+        left: loadTest.phaseNames.map((p) => loadTest.metricLatencyP99(p, { label: `${p} p99`, period })),
+        right: variants.map((v) => endpoint.metricModelLatency({ variantName: v, statistic: 'p99', period, label: `${v} model p99` })),
       }),
     );
   }

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { driftFixture } from '../drift/fixtures';
 import { fullProps, loadTestFixture, minimalProps } from './fixtures';
 import { EndpointLoadTest } from '../../lib/loadtest';
+import { EndpointDashboard } from '../../lib/monitoring';
 import { testApp } from '../util';
 
 const minimal = loadTestFixture();
@@ -104,5 +105,29 @@ describe('EndpointLoadTest bad input', () => {
 
   test('collects several problems into one error', () => {
     expect(build({ maxTotalRequests: 1, stopConditions: { maxErrorRate: 2 }, targetVariant: 'x' })).toThrow(/3 problems/);
+  });
+});
+
+describe('EndpointDashboard.addLoadTest', () => {
+  test('shows the offered load next to invocations, invocations per instance, instances and latency', () => {
+    const f = loadTestFixture(testApp(), { phases: [
+      { name: 'ramp', requestsPerSecond: 5, duration: Duration.minutes(1) }, { name: 'steady', requestsPerSecond: 20, duration: Duration.minutes(2) },
+    ] });
+    const dashboard = new EndpointDashboard(f.stack, 'Dashboard', { endpoint: f.endpoint });
+    dashboard.addLoadTest(f.loadTest);
+    const body = JSON.parse(JSON.stringify(f.stack.resolve((dashboard.dashboard.node.defaultChild as any).dashboardBody)));
+    const text = JSON.stringify(body);
+    const widgets = JSON.parse(body['Fn::Join'][1].map((x: any) => (typeof x === 'string' ? x : 'x')).join('')).widgets;
+    const titles = widgets.map((w: any) => w.properties.title).filter(Boolean);
+    expect(titles).toEqual(expect.arrayContaining([
+      'Offered load and invocations (per minute)', 'Invocations per instance (per minute)', 'Instances (invocations / invocations per instance)',
+      'Latency p99: load test per phase (ms, left), model (µs, right)',
+    ]));
+    const offered = widgets.find((w: any) => w.properties.title === 'Offered load and invocations (per minute)').properties.metrics;
+    expect(offered[0].slice(0, 2)).toEqual(['cdk-mlops/LoadTest', 'OfferedRequests']);
+    expect(text).toContain('inv0 / ipi0');
+    expect(text).toContain('inv1 / ipi1');
+    const latency = widgets.find((w: any) => String(w.properties.title).startsWith('Latency p99')).properties.metrics;
+    expect(latency.filter((m: any) => m[1] === 'LatencyP99').map((m: any) => m[m.length - 1].label)).toEqual(['ramp p99', 'steady p99']);
   });
 });
