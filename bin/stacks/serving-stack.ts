@@ -2,6 +2,7 @@ import { Annotations, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ContainerImage, InstanceType } from '@aws-cdk/aws-sagemaker-alpha';
 import { Construct } from 'constructs';
+import { InferenceApi, VariantTargeting } from '../../lib/api';
 import { IDataLake } from '../../lib/data-lake';
 import { DriftMonitor, FeatureType, ProblemType } from '../../lib/drift';
 import { AbExperiment, SuccessMeasure } from '../../lib/experiments';
@@ -65,6 +66,8 @@ export class ServingStack extends Stack {
   public readonly dashboard: EndpointDashboard;
   public readonly drift: DriftMonitor;
   public readonly experiment: AbExperiment;
+  /** The HTTPS front door of the endpoint: SigV4 callers, the web ACL, and the experiment's sticky targeting header. */
+  public readonly api: InferenceApi;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -151,6 +154,17 @@ export class ServingStack extends Stack {
       },
     });
     this.dashboard.addDriftMonitor(this.drift);
+
+    // The endpoint's HTTPS front door: SigV4-signed callers granted with api.grantInvoke(), a web ACL (rate per client IP, body
+    // limit, AWS common rule set), and sticky experiment arms: a client sends VariantAssignment.variantFor(customerId, ...) in
+    // X-Target-Variant, so a customer stays on one variant; requests without it are routed by weight.
+    this.api = new InferenceApi(this, 'Api', {
+      endpoint: this.endpoint,
+      waf: {},
+      variantTargeting: VariantTargeting.fromHeader('X-Target-Variant'),
+      alerts: props.alerts,
+    });
+    this.dashboard.addInferenceApi(this.api, this.api.alarms);
 
     // Hourly champion/challenger evaluation on the churn ground truth (joined by inference id): shifts traffic to the
     // challenger on evidence, rolls back on harm (5XX errors, latency).

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { EndpointAlarms } from './endpoint-alarms';
 import { TrainingPipelineAlarms } from './training-alarms';
+import type { IInferenceApi } from '../api/inference-api';
 import type { IDriftMonitor } from '../drift/drift-monitor';
 import type { IEndpointLoadTest } from '../loadtest/endpoint-load-test';
 import { EndpointMetricFactory } from '../private/endpoint-metrics';
@@ -174,6 +175,33 @@ export class EndpointDashboard extends Construct {
         right: variants.map((v) => endpoint.metricModelLatency({ variantName: v, statistic: 'p99', period, label: `${v} model p99` })),
       }),
     );
+  }
+
+  /**
+   * Adds an inference API in front of the endpoint: its requests, its 4XX and 5XX shares of requests, its p99 latency beside the
+   * endpoint's (API Gateway's IntegrationLatency), and the status of its alarms if given (e.g. `InferenceApi.alarms`).
+   */
+  public addInferenceApi(api: IInferenceApi, alarms?: cloudwatch.IAlarm[]): void {
+    const period = this.period;
+    // The Average of 4XXError and 5XXError is the share of requests (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html).
+    const percent = (id: string, metric: cloudwatch.IMetric, label: string) => new cloudwatch.MathExpression({
+      expression: `100 * ${id}`, usingMetrics: { [id]: metric }, period, label,
+    });
+    const widgets: cloudwatch.IWidget[] = [
+      graph('API requests', [api.metricRequests({ period, label: 'requests' })], 6),
+      graph('API error rate (%)', [
+        percent('api4xx', api.metricClientErrors({ period }), '4XX'),
+        percent('api5xx', api.metricServerErrors({ period }), '5XX'),
+      ], 6),
+      graph('API latency p99 (ms)', [
+        api.metricLatency({ period, label: 'API (request to response)' }),
+        api.metricIntegrationLatency({ period, label: 'endpoint (integration)' }),
+      ], 6),
+    ];
+    if (alarms && alarms.length > 0) {
+      widgets.push(new cloudwatch.AlarmStatusWidget({ title: 'API alarms', alarms, width: 6 }));
+    }
+    this.addSection(`Inference API ${api.restApiName} (stage ${api.stageName})`, ...widgets);
   }
 
   /** Adds the executions of a training pipeline, and its alarms if given. */

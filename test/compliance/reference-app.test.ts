@@ -141,6 +141,14 @@ test('every stack of the reference app is compliant', () => {
       'DataStack/Lake/raw',
     ]),
     ...ackShared('S3DefaultEncryptionKMS', ['DataStack/Lake/AccessLogs']),
+    // The inference API in front of the serving endpoint (#17): IAM authorization rather than Cognito, no stage cache and no client
+    // certificate on purpose, the integration role's inline policy, and the web ACL's full logs left to the user's logging account
+    // (InferenceApi gives each reason; test/compliance/api.test.ts checks the same acknowledgments).
+    ack('AwsSolutions-COG4', ['ServingStack/Api/Resource/Default/invocations/POST'], ['ServingStack/Api/Resource/Default/invocations/POST/Resource']),
+    ...ackShared('APIGWCacheEnabledAndEncrypted', ['ServingStack/Api/Resource/DeploymentStage.v1']),
+    ...ackShared('APIGWSSLEnabled', ['ServingStack/Api/Resource/DeploymentStage.v1']),
+    ...ackShared('IAMNoInlinePolicy', ['ServingStack/Api/IntegrationRole'], ['ServingStack/Api/IntegrationRole/DefaultPolicy/Resource']),
+    ...ackShared('WAFv2LoggingEnabled', ['ServingStack/Api/WebAcl'], ['ServingStack/Api/WebAcl']),
     ...processingAcks(),
     // The staging and deployment stacks (#16): the pipeline's acknowledgments (CodePipeline's generated artifact grants, stage roles'
     // stack ARNs and log delivery, the artifact bucket's logging, replication and Object Lock, inline policies), the staging
