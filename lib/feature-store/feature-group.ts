@@ -288,8 +288,17 @@ export class FeatureGroup extends FeatureGroupBase {
    */
   private defineOfflineStoreRole(offline: OfflineStoreLocation): iam.Role {
     const stack = Stack.of(this);
+    // Confused-deputy protection where the key is sent, without breaking the store where it is not: SageMaker's confused-deputy page
+    // (https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html) lists the features that send
+    // aws:SourceAccount / aws:SourceArn when they assume a role (Edge Manager, Images, Inference, Batch Transform, Marketplace, Neo,
+    // Pipelines, Processing, Studio, Training), and Feature Store is not among them, nor do the Feature Store pages show a trust
+    // condition. A plain StringEquals on a key that is not sent denies the AssumeRole, and Feature Store stops writing the offline
+    // store. IfExists keeps the check whenever SageMaker sends the key; another account cannot pass this role in any case
+    // (iam:PassRole is same-account: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
     const role = new iam.Role(this, 'OfflineStoreRole', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', {
+        conditions: { StringEqualsIfExists: { 'aws:SourceAccount': stack.account } },
+      }),
       description: `Writes the offline store of the feature group ${this.node.path}`,
     });
     acknowledgeInlinePolicy(role);

@@ -71,7 +71,7 @@ describe('FeatureGroup', () => {
   test('the offline store role is SageMaker\'s for this account, and may write only its folder, its bucket ACL and its table', () => {
     expect(r.resources('AWS::IAM::Role')['Features/ChurnFeatures/OfflineStoreRole'].AssumeRolePolicyDocument.Statement).toEqual([{
       Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '123456789012' } },
     }]);
     const folder = '<Features/Lake/features.Arn>/churn/feature-store/*';
     expect(r.rolePolicy('Features/ChurnFeatures/OfflineStoreRole')).toEqual({

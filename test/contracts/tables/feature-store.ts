@@ -112,6 +112,7 @@ const GLUE_ARNS = 'https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-re
 const KMS_VIA_SERVICE = 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service';
 const VERSIONING = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html';
 const CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html';
+const SAGEMAKER_CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html';
 
 /** What S3 sends KMS for an SSE-KMS object of a bucket with an S3 Bucket Key (see tables/training.ts). */
 const viaS3 = (bucketArn: string) => ({ 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn });
@@ -172,6 +173,9 @@ export const FEATURE_STORE_CONTRACT: PrincipalContract<FeatureStoreSubject>[] = 
         call: 'for another account', action: 'sts:AssumeRole', resource: s.offlineRoleArn!, context: { 'aws:SourceAccount': '210987654321' },
         expect: 'denied', source: CONFUSED_DEPUTY,
       },
+      // SageMaker's confused-deputy page does not list Feature Store among the features that send aws:SourceAccount: the trust must
+      // not depend on it (StringEqualsIfExists).
+      { call: 'without a source account', action: 'sts:AssumeRole', resource: s.offlineRoleArn!, expect: 'allowed', source: SAGEMAKER_CONFUSED_DEPUTY },
     ],
   },
   {
