@@ -77,7 +77,9 @@ const ERROR_MAPPINGS: ErrorMapping[] = [
     selectionPattern: '400',
     statusCode: '400',
     template: [
-      '#set($message = "$!input.path(\'$.message\')$!input.path(\'$.Message\')".toLowerCase())',
+      // The method is called on a reference, not on a string literal (which Velocity's grammar may not accept).
+      '#set($rawMessage = "$!input.path(\'$.message\')$!input.path(\'$.Message\')")',
+      '#set($message = $rawMessage.toLowerCase())',
       '#if($message.contains("throttl") || $message.contains("rate exceeded"))',
       '#set($context.responseOverride.status = 429)',
       errorBody('Throttled', 'The model endpoint is throttling requests: retry with exponential backoff.'),
@@ -92,7 +94,11 @@ const ERROR_MAPPINGS: ErrorMapping[] = [
     statusCode: '502',
     template: [
       '#set($modelStatus = "$!input.path(\'$.OriginalStatusCode\')")',
-      '#if($modelStatus.matches("4[0-9][0-9]"))',
+      // A container that answers 429 is overloaded: the client should back off and retry, not change its input.
+      '#if($modelStatus == "429")',
+      '#set($context.responseOverride.status = 429)',
+      errorBody('ModelThrottled', 'The model is overloaded: retry with exponential backoff.', ',"modelStatusCode":429'),
+      '#elseif($modelStatus.matches("4[0-9][0-9]"))',
       '#set($context.responseOverride.status = 400)',
       errorBody('ModelRejectedInput', 'The model rejected the input.', ',"modelStatusCode":$modelStatus'),
       '#else',
@@ -118,15 +124,22 @@ const ERROR_MAPPINGS: ErrorMapping[] = [
     template: errorBody('EndpointError', 'The model endpoint failed to answer.'),
   },
   {
+    // A body too large for SageMaker (at most 6 MB): not among InvokeEndpoint's documented errors, but the HTTP status of a
+    // body over a service's limit; the client can act on it, so it is not folded into IntegrationError.
+    selectionPattern: '413',
+    statusCode: '413',
+    template: errorBody('PayloadTooLarge', 'The request body is larger than the model endpoint accepts (6 MB).'),
+  },
+  {
     // Any other 4XX (e.g. the integration's role denied): the API's fault, not the client's.
-    selectionPattern: '4(0[1-9]|1[0-9]|2[0-35-8]|[3-9][0-9])',
+    selectionPattern: '4(0[1-9]|1[0-24-9]|2[0-35-8]|[3-9][0-9])',
     statusCode: '500',
     template: errorBody('IntegrationError', 'The API could not call the model endpoint.'),
   },
 ];
 
 /** The method's status codes: success, and every status an error mapping or override can answer. */
-export const METHOD_STATUS_CODES = ['200', '400', '429', '500', '502', '503'];
+export const METHOD_STATUS_CODES = ['200', '400', '413', '429', '500', '502', '503'];
 
 /** The integration responses: success passes the model's answer through, errors get JSON bodies. */
 export function integrationResponses(corsOrigin: string | undefined): apigateway.IntegrationResponse[] {

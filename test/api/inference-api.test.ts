@@ -92,7 +92,8 @@ describe('InferenceApi', () => {
       ['429', '503'],
       ['503', '503'],
       ['5(0[0-24-9]|[1-9][0-9])', '502'],
-      ['4(0[1-9]|1[0-9]|2[0-35-8]|[3-9][0-9])', '500'],
+      ['413', '413'],
+      ['4(0[1-9]|1[0-24-9]|2[0-35-8]|[3-9][0-9])', '500'],
     ]);
     expect(responses[0]).toEqual({
       StatusCode: '200',
@@ -102,15 +103,45 @@ describe('InferenceApi', () => {
         'method.response.header.X-Custom-Attributes': 'integration.response.header.X-Amzn-SageMaker-Custom-Attributes',
       },
     });
+    const body = (error: string, message: string, extra = '') => `{"error":"${error}","message":"${message}"${extra},"requestId":"$context.requestId"}`;
+    expect(responses.slice(1).map((r) => r.ResponseTemplates['application/json'].split('\n'))).toEqual([
+      [
+        // ValidationError and ThrottlingException (both 400), told apart by SageMaker's message.
+        '#set($rawMessage = "$!input.path(\'$.message\')$!input.path(\'$.Message\')")',
+        '#set($message = $rawMessage.toLowerCase())',
+        '#if($message.contains("throttl") || $message.contains("rate exceeded"))',
+        '#set($context.responseOverride.status = 429)',
+        body('Throttled', 'The model endpoint is throttling requests: retry with exponential backoff.'),
+        '#else',
+        body('InvalidRequest', 'The model endpoint rejected the request: check its content type, its body (at most 6 MB) and its target variant.'),
+        '#end',
+      ],
+      [
+        // ModelError (424): the container's 429 is a throttle, its other 4XX the client's input, anything else the model's failure.
+        '#set($modelStatus = "$!input.path(\'$.OriginalStatusCode\')")',
+        '#if($modelStatus == "429")',
+        '#set($context.responseOverride.status = 429)',
+        body('ModelThrottled', 'The model is overloaded: retry with exponential backoff.', ',"modelStatusCode":429'),
+        '#elseif($modelStatus.matches("4[0-9][0-9]"))',
+        '#set($context.responseOverride.status = 400)',
+        body('ModelRejectedInput', 'The model rejected the input.', ',"modelStatusCode":$modelStatus'),
+        '#else',
+        body('ModelError', 'The model failed to process the request.', '#if($modelStatus.matches("[0-9]+")),"modelStatusCode":$modelStatus#end'),
+        '#end',
+      ],
+      [body('ModelNotReady', 'The model is not ready yet: retry in a few seconds.')],
+      [body('ServiceUnavailable', 'The model endpoint is unavailable: retry with exponential backoff.')],
+      [body('EndpointError', 'The model endpoint failed to answer.')],
+      [body('PayloadTooLarge', 'The request body is larger than the model endpoint accepts (6 MB).')],
+      [body('IntegrationError', 'The API could not call the model endpoint.')],
+    ]);
     for (const r of responses.slice(1)) {
-      const body: string = r.ResponseTemplates['application/json'];
       // No SageMaker text (its Message names the account and the log stream; OriginalMessage is the container's own).
-      expect(body).not.toMatch(/OriginalMessage|LogStreamArn|\$input\.body|\$input\.json/);
-      expect(body).toContain('"requestId":"$context.requestId"');
+      expect(r.ResponseTemplates['application/json']).not.toMatch(/OriginalMessage|LogStreamArn|\$input\.body|\$input\.json/);
+      expect(r.ResponseParameters).toEqual({ 'method.response.header.Content-Type': "'application/json'" });
     }
-    expect(responses[1].ResponseTemplates['application/json']).toContain('#set($context.responseOverride.status = 429)');
-    expect(responses[2].ResponseTemplates['application/json']).toContain('#set($context.responseOverride.status = 400)');
-    expect(method.MethodResponses.map((r: any) => r.StatusCode)).toEqual(['200', '400', '429', '500', '502', '503']);
+    // Every status a mapping or an override answers is a method response.
+    expect(method.MethodResponses.map((r: any) => r.StatusCode)).toEqual(['200', '400', '413', '429', '500', '502', '503']);
   });
 
   test('the selection patterns of the error mappings are disjoint and cover every 4XX and 5XX', () => {
