@@ -6,6 +6,7 @@ import { InferenceApi, VariantTargeting } from '../../lib/api';
 import { IDataLake } from '../../lib/data-lake';
 import { DriftMonitor, FeatureType, ProblemType } from '../../lib/drift';
 import { AbExperiment, SuccessMeasure } from '../../lib/experiments';
+import { EndpointLoadTest } from '../../lib/loadtest';
 import { TrainingPipeline } from '../../lib/training';
 import { IModelRegistry } from '../../lib/training/model-registry';
 import { AlertTopics, EndpointAlarms, EndpointDashboard } from '../../lib/monitoring';
@@ -68,6 +69,8 @@ export class ServingStack extends Stack {
   public readonly experiment: AbExperiment;
   /** The HTTPS front door of the endpoint: SigV4 callers, the web ACL, and the experiment's sticky targeting header. */
   public readonly api: InferenceApi;
+  /** The on-demand load test of the endpoint. */
+  public readonly loadTest: EndpointLoadTest;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -131,6 +134,28 @@ export class ServingStack extends Stack {
       this.alarms = new EndpointAlarms(this, 'Alarms', { endpoint: this.endpoint, alerts: props.alerts });
     }
     this.dashboard = new EndpointDashboard(this, 'Dashboard', { endpoint: this.endpoint, alarms: this.alarms });
+
+    // An on-demand load test of the endpoint (aws stepfunctions start-execution): ramp-up, steady state and a spike from
+    // request bodies in the curated zone, stopping early above 1% errors or a p99 of one second; the dashboard shows the
+    // champion's autoscaling react to it.
+    this.loadTest = new EndpointLoadTest(this, 'LoadTest', {
+      endpoint: this.endpoint,
+      phases: [
+        { name: 'ramp', requestsPerSecond: 5, duration: Duration.minutes(2) },
+        { name: 'steady', requestsPerSecond: 20, duration: Duration.minutes(10) },
+        { name: 'spike', requestsPerSecond: 60, duration: Duration.minutes(2) },
+      ],
+      maxTotalRequests: 25_000,
+      maxDuration: Duration.minutes(30),
+      payloads: props.lake.zone('curated'),
+      payloadPrefix: 'load-test/churn/payloads/',
+      contentType: 'text/csv',
+      reportZone: props.lake.zone('monitoring'),
+      reportPrefix: 'load-tests/churn/',
+      stopConditions: { maxErrorRate: 0.01, maxP99Latency: Duration.seconds(1) },
+      alerts: props.alerts,
+    });
+    this.dashboard.addLoadTest(this.loadTest);
 
     // Hourly drift of the churn features against the training set, daily model quality from the labels the CRM
     // writes back, and retraining when a third of the features drift.

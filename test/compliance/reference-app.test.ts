@@ -34,6 +34,27 @@ function processingAcks() {
   ];
 }
 
+/** What the serving stack's on-demand load test adds (test/compliance/loadtest.test.ts explains each; merged with the rules above). */
+function loadTestAcks() {
+  return [
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakecurated363C5ACCArnFCA96CDC"}}/load-test/churn/payloads/*]', ['ServingStack/LoadTest/Handler/Role/DefaultPolicy'], ['ServingStack/LoadTest/Handler/Role/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"DataStack","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttLakemonitoringECBEA2E6Arn0BF27299"}}/load-tests/churn/*]', ['ServingStack/LoadTest/StateMachine/Role/DefaultPolicy'], ['ServingStack/LoadTest/StateMachine/Role/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::*]', ['ServingStack/LoadTest/StateMachine/Role/DefaultPolicy', 'ServingStack/cdk-mlops-load-test-aggregate/Role/DefaultPolicy'], ['ServingStack/LoadTest/StateMachine/Role/DefaultPolicy/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/Role/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<ServingStack/cdk-mlops-load-test-aggregate/Function/Resource.Arn>:*]', ['ServingStack/LoadTest/StateMachine/Role/DefaultPolicy', 'ServingStack/cdk-mlops-load-test-aggregate/SchedulerRole'], ['ServingStack/LoadTest/StateMachine/Role/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::<ServingStack/LoadTest/Handler/Function/Resource.Arn>:*]', ['ServingStack/LoadTest/Handler/SchedulerRole', 'ServingStack/LoadTest/StateMachine/Role/DefaultPolicy'], ['ServingStack/LoadTest/StateMachine/Role/DefaultPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"LoadTestStateMachineA61E35F7"}]}]}:*]', ['ServingStack/LoadTest/StateMachine/DistributedMapPolicy'], ['ServingStack/LoadTest/StateMachine/DistributedMapPolicy/Resource']),
+    ack('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"LoadTestStateMachineA61E35F7"}]}]}/*:*]', ['ServingStack/LoadTest/StateMachine/DistributedMapPolicy'], ['ServingStack/LoadTest/StateMachine/DistributedMapPolicy/Resource']),
+    ack('HIPAA.Security-IAMNoInlinePolicy', ['ServingStack/LoadTest/Handler/Role', 'ServingStack/LoadTest/Handler/SchedulerRole', 'ServingStack/LoadTest/StateMachine/DistributedMapPolicy', 'ServingStack/LoadTest/StateMachine/Role', 'ServingStack/cdk-mlops-load-test-aggregate/Role', 'ServingStack/cdk-mlops-load-test-aggregate/SchedulerRole'], ['ServingStack/LoadTest/Handler/Role/DefaultPolicy/Resource', 'ServingStack/LoadTest/StateMachine/DistributedMapPolicy/Resource', 'ServingStack/LoadTest/StateMachine/Role/DefaultPolicy/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/Role/DefaultPolicy/Resource']),
+    ack('HIPAA.Security-LambdaConcurrency', ['ServingStack/LoadTest/Handler/Function', 'ServingStack/cdk-mlops-load-test-aggregate/Function'], ['ServingStack/LoadTest/Handler/Function/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/Function/Resource']),
+    ack('HIPAA.Security-LambdaInsideVPC', ['ServingStack/LoadTest/Handler/Function', 'ServingStack/cdk-mlops-load-test-aggregate/Function'], ['ServingStack/LoadTest/Handler/Function/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/Function/Resource']),
+    ack('lambda_inside_vpc_check', ['ServingStack/LoadTest/Handler/Function', 'ServingStack/cdk-mlops-load-test-aggregate/Function'], ['ServingStack/LoadTest/Handler/Function/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/Function/Resource']),
+    ack('NIST.800.53.R5-IAMNoInlinePolicy', ['ServingStack/LoadTest/Handler/Role', 'ServingStack/LoadTest/Handler/SchedulerRole', 'ServingStack/LoadTest/StateMachine/DistributedMapPolicy', 'ServingStack/LoadTest/StateMachine/Role', 'ServingStack/cdk-mlops-load-test-aggregate/Role', 'ServingStack/cdk-mlops-load-test-aggregate/SchedulerRole'], ['ServingStack/LoadTest/Handler/Role/DefaultPolicy/Resource', 'ServingStack/LoadTest/StateMachine/DistributedMapPolicy/Resource', 'ServingStack/LoadTest/StateMachine/Role/DefaultPolicy/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/Role/DefaultPolicy/Resource']),
+    ack('NIST.800.53.R5-LambdaConcurrency', ['ServingStack/LoadTest/Handler/Function', 'ServingStack/cdk-mlops-load-test-aggregate/Function'], ['ServingStack/LoadTest/Handler/Function/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/Function/Resource']),
+    ack('NIST.800.53.R5-LambdaInsideVPC', ['ServingStack/LoadTest/Handler/Function', 'ServingStack/cdk-mlops-load-test-aggregate/Function'], ['ServingStack/LoadTest/Handler/Function/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/Function/Resource']),
+    ack('sqs_dlq_check', ['ServingStack/LoadTest/Handler/DeadLetters', 'ServingStack/cdk-mlops-load-test-aggregate/DeadLetters'], ['ServingStack/LoadTest/Handler/DeadLetters/Resource', 'ServingStack/cdk-mlops-load-test-aggregate/DeadLetters/Resource']),
+  ];
+}
+
 test('every stack of the reference app is compliant', () => {
   const app = complianceApp();
   buildReferenceApp(app);
@@ -150,6 +171,7 @@ test('every stack of the reference app is compliant', () => {
     ...ackShared('IAMNoInlinePolicy', ['ServingStack/Api/IntegrationRole'], ['ServingStack/Api/IntegrationRole/DefaultPolicy/Resource']),
     ...ackShared('WAFv2LoggingEnabled', ['ServingStack/Api/WebAcl'], ['ServingStack/Api/WebAcl']),
     ...processingAcks(),
+    ...loadTestAcks(),
     // The staging and deployment stacks (#16): the pipeline's acknowledgments (CodePipeline's generated artifact grants, stage roles'
     // stack ARNs and log delivery, the artifact bucket's logging, replication and Object Lock, inline policies), the staging
     // endpoint's alarms without actions (like ServingStack's), and the approved-package grants of the staging and challenger models.

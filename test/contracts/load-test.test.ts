@@ -35,7 +35,7 @@ describe.each(apps.map((a) => [a.app.label, a] as const))('the load-test state m
     const planned = s.spec.loadTest.plannedRequests;
     expect(log.workerEvents.reduce((a, w) => a + w.maxRequests, 0)).toBe(planned);
     for (const w of log.workerEvents) {
-      expect(w.endpointName).toBe(s.spec.endpointName);
+      expect(w.endpointName).toBe(s.endpointName);
       expect(w.samplesBucket).toBe(s.payloadsBucketName);
       expect(w.samplesPrefix).toBe(s.spec.payloads.prefix);
       expect(w.targetVariant).toBe(s.spec.targetVariant);
@@ -49,7 +49,7 @@ describe.each(apps.map((a) => [a.app.label, a] as const))('the load-test state m
     expect(log.reports).toHaveLength(1);
     const { Key, report } = log.reports[0];
     expect(Key).toBe(`${s.spec.reports.prefix}run-1.json`);
-    expect(report).toMatchObject({ reportFormatVersion: 1, runId: 'run-1', endpointName: 'churn', status: 'COMPLETED', stopReason: null, failure: null,
+    expect(report).toMatchObject({ reportFormatVersion: 1, runId: 'run-1', endpointName: s.endpointName, status: 'COMPLETED', stopReason: null, failure: null,
       guards: { maxTotalRequests: planned } });
     expect(report.phases).toHaveLength(phases.length);
     expect(report.phases[0].scaling.find((v: any) => v.variantName === 'champion')).toMatchObject({ instancesBefore: 1, instancesAfter: 2 });
@@ -102,10 +102,10 @@ describe.each(apps.map((a) => [a.app.label, a] as const))('the load-test state m
   });
 
   test('a p99 latency above the threshold stops the run (when the test sets one)', async () => {
-    const { e } = await run({ phases: { [phases[0]]: { latencyMs: 900 } } });
-    if (s.spec.targetVariant) {
+    const { e } = await run({ phases: { [phases[0]]: { latencyMs: (s.spec.p99Ms ?? 5000) * 1.5 } } });
+    if (s.spec.p99Ms) {
       expect({ status: e.status, error: e.error }).toEqual({ status: 'FAILED', error: 'LoadTest.StoppedEarly' });
-      expect(e.cause).toMatch(/p99 latency .* ms above 500 ms/);
+      expect(e.cause).toMatch(new RegExp(`p99 latency .* ms above ${s.spec.p99Ms} ms`));
     } else {
       expect(e.status).toBe('SUCCEEDED');
     }

@@ -1,4 +1,6 @@
 import { App } from 'aws-cdk-lib';
+import { buildReferenceApp } from '../../../bin/reference-app';
+import { IDataLake } from '../../../lib/data-lake';
 import { driftFixture } from '../../drift/fixtures';
 import { EndpointLoadTest } from '../../../lib/loadtest';
 import { fullProps, minimalProps } from '../../loadtest/fixtures';
@@ -13,22 +15,29 @@ export interface LoadTestAppSpec {
   readonly loadTest: EndpointLoadTest;
   readonly payloads: { zone: string; prefix: string };
   readonly reports: { zone: string; prefix: string };
-  readonly lake: ReturnType<typeof driftFixture>['lake'];
-  readonly endpointName: string;
+  readonly lake: IDataLake;
   readonly targetVariant?: string;
+  /** Its p99 stopping condition in ms, if it has one. */
+  readonly p99Ms?: number;
 }
 
 export const LOAD_TEST_APPS: Record<string, () => LoadTestAppSpec> = {
+  'reference app (ramp, steady, spike on the churn endpoint; lake in the data stack)': () => {
+    const app = testApp();
+    const stacks = buildReferenceApp(app);
+    return { app, loadTest: stacks.serving.loadTest, lake: stacks.data.lake, payloads: { zone: 'curated', prefix: 'load-test/churn/payloads/' },
+      reports: { zone: 'monitoring', prefix: 'load-tests/churn/' }, p99Ms: 1000 };
+  },
   'minimal load test (one steady phase)': () => {
     const f = driftFixture(testApp());
     const loadTest = new EndpointLoadTest(f.stack, 'LoadTest', minimalProps(f));
-    return { app: f.app, loadTest, lake: f.lake, endpointName: 'churn', payloads: { zone: 'curated', prefix: 'load-test/churn/' },
+    return { app: f.app, loadTest, lake: f.lake, payloads: { zone: 'curated', prefix: 'load-test/churn/' },
       reports: { zone: 'curated', prefix: 'load-test-reports/' } };
   },
   'full load test (ramp, steady, spike on the champion; reports in the monitoring zone)': () => {
     const f = driftFixture(testApp());
     const loadTest = new EndpointLoadTest(f.stack, 'LoadTest', fullProps(f));
-    return { app: f.app, loadTest, lake: f.lake, endpointName: 'churn', targetVariant: 'champion',
+    return { app: f.app, loadTest, lake: f.lake, targetVariant: 'champion', p99Ms: 500,
       payloads: { zone: 'curated', prefix: 'load-test/churn/' }, reports: { zone: 'monitoring', prefix: 'load-tests/churn/' } };
   },
 };
@@ -36,6 +45,7 @@ export const LOAD_TEST_APPS: Record<string, () => LoadTestAppSpec> = {
 /** The concrete values the rows are written in. */
 export interface LoadTestSubject {
   readonly spec: LoadTestAppSpec;
+  readonly endpointName: string;
   readonly stateMachineArn: string;
   readonly stateMachineName: string;
   readonly endpointArn: string;
@@ -56,11 +66,13 @@ export function loadTestSubject(app: ContractApp, spec: LoadTestAppSpec): LoadTe
   const bucketArn = (name: string) => app.value(zone(name).bucket, zone(name).bucket.bucketArn);
   const keyArn = (name: string) => zone(name).encryptionKey && app.value(zone(name).encryptionKey!, zone(name).encryptionKey!.keyArn);
   const smArn = app.value(t, t.stateMachine.stateMachineArn);
+  const endpointName = app.value(t, t.endpointName);
   return {
     spec,
+    endpointName,
     stateMachineArn: smArn,
     stateMachineName: smArn.split(':').pop()!,
-    endpointArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${spec.endpointName}`,
+    endpointArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${endpointName}`,
     workerArn: app.value(t, t.workerFunction.functionArn),
     aggregatorArn: app.value(t, t.aggregateFunction.functionArn),
     payloadsBucketArn: bucketArn(spec.payloads.zone),
@@ -149,7 +161,7 @@ export const LOAD_TEST_CONTRACT: PrincipalContract<LoadTestSubject>[] = [
         // Must not:
         { call: 'sends requests to another endpoint', action: 'sagemaker:InvokeEndpoint', resource: endpoint('fraud'), expect: 'denied', source: INVOKE },
         {
-          call: 'sends requests to an endpoint whose name extends this one', action: 'sagemaker:InvokeEndpoint', resource: endpoint(`${s.spec.endpointName}-v2`),
+          call: 'sends requests to an endpoint whose name extends this one', action: 'sagemaker:InvokeEndpoint', resource: endpoint(`${s.endpointName}-v2`),
           expect: 'denied', source: SAR_SAGEMAKER,
         },
         { call: 'streams responses (not what the worker calls)', action: 'sagemaker:InvokeEndpointWithResponseStream', resource: s.endpointArn, expect: 'denied', source: SAR_SAGEMAKER },
