@@ -1,9 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { buildReferenceApp } from '../../../bin/reference-app';
 import { ModelEndpoint } from '../../../lib';
 import { InferenceApi, VariantTargeting } from '../../../lib/api';
 import { apiFixture } from '../../api/fixtures';
+import { testApp } from '../../util';
 import { ContractApp, pathOf } from '../harness/apps';
 import { ACCOUNT, REGION } from '../harness/cfn';
 import { PrincipalContract } from '../harness/iam';
@@ -29,6 +31,13 @@ export const API_APPS: Record<string, () => ApiAppSpec> = {
       usagePlans: [{ id: 'Partner', apiKeys: [new apigateway.ApiKey(f.stack, 'PartnerKey')] }],
     });
     return { app: f.app, api, endpoint: f.endpoint, client: client(f.stack, api) };
+  },
+  // The reference app's ServingStack (#17 item 7): the API in front of its endpoint, as the app wires it (web ACL, targeting,
+  // alerts from the data stack); a client role is added to the stack for the caller's rows.
+  'reference app (ServingStack)': () => {
+    const app = testApp();
+    const { serving } = buildReferenceApp(app);
+    return { app, api: serving.api, endpoint: serving.endpoint, client: client(serving, serving.api) };
   },
 };
 
