@@ -12,7 +12,11 @@ import {
 
 /** SageMaker's largest InvokeEndpoint body: 6 MB (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_RequestBody). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
-/** AWS WAF's lowest rate-based limit (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html). */
+/**
+ * AWS WAF's lowest rate-based limit (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html):
+ * 10 since 2024-08-30, 100 before (https://aws.amazon.com/about-aws/whats-new/2024/08/aws-waf-rate-based-rules-lower-rate-limits/,
+ * which listed a few Regions without it at launch: Hyderabad, Spain, Melbourne, Zurich, Tel Aviv, GovCloud and China).
+ */
 export const WAF_MIN_RATE_LIMIT = 10;
 /** AWS WAF's highest rate-based limit (https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html). */
 export const WAF_MAX_RATE_LIMIT = 2_000_000_000;

@@ -45,6 +45,10 @@ describe('InferenceApi bad input', () => {
     expect(build((s) => ({ usagePlans: [{ id: 'Partner', apiKeys: [key(s)], throttle: { rateLimit: 10, burstLimit: 10 }, quota: { limit: 1 } }] }))).not.toThrow();
   });
 
+  test('fails when usagePlans is an empty list', () => {
+    expect(build(() => ({ usagePlans: [] }))).toThrow(/InferenceApi Serve\/Api: usagePlans must be at least one usage plan, or no usagePlans, got \[\]/);
+  });
+
   test('fails when two usage plans have one id', () => {
     expect(build((s) => {
       const k = key(s);
