@@ -94,7 +94,7 @@ export interface ModelDeploymentPipelineProps {
  *   registry,
  *   stages: [
  *     { stageName: 'Staging', model: stagingModel,
- *       smokeTest: { endpoint: staging, payloadZone: lake.zone('features'), payloadKey: 'churn/smoke.csv' } },
+ *       smokeTest: { endpoint: stagingEndpoint, payloadZone: lake.zone('features'), payloadKey: 'churn/smoke.csv' } },
  *     { stageName: 'Production', model: productionModel, production: true },
  *   ],
  *   approval: { timeout: Duration.days(2) },

@@ -182,8 +182,8 @@ const DQ_POLL_SECONDS = 60;
  *
  * @example
  * new DataPipeline(this, 'Etl', {
- *   jobs: [curate, features],
- *   dataQuality: { table: events, afterJob: curate, rules: ['RowCount > 0', 'IsComplete "customer_id"'] },
+ *   jobs: [curate, buildFeatures],
+ *   dataQuality: { table: churnEvents, afterJob: curate, rules: ['RowCount > 0', 'IsComplete "customer_id"'] },
  *   schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2' }),
  * });
  */

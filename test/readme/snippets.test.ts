@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkSnippets, extractSnippets } from './snippets';
+import { assemblyExamples, checkSnippets, exportedNames, extractSnippets, FIXTURE } from './snippets';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 const readme = extractSnippets(README, 'README.md');
@@ -14,17 +14,29 @@ const BROKEN = [
 ].join('\n');
 const broken = extractSnippets(BROKEN, 'broken.md');
 
-const diagnostics = checkSnippets([...readme, ...broken]);
+const examples = assemblyExamples();
+const diagnostics = checkSnippets([...readme, ...examples, ...broken]);
 
-describe('the README', () => {
+describe('the README and the API docs', () => {
   test('has its TypeScript snippets found, each at the line of its fence', () => {
     expect(readme.length).toBeGreaterThanOrEqual(20);
     const lines = README.split('\n');
     for (const s of readme) expect(lines[s.line - 1]).toMatch(/^```ts/);
   });
 
+  test('fixture imports every name the library exports (so that any snippet may use any of them)', () => {
+    const imported = /import \{([^}]*)\} from 'cdk-mlops'/.exec(fs.readFileSync(FIXTURE, 'utf8'))![1].split(',').map((n) => n.trim()).filter(Boolean);
+    expect(exportedNames().filter((n) => !imported.includes(n))).toEqual([]);
+  });
+
+  test('every @example of the API docs compiles in the same fixture (what jsii-rosetta translates)', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    const problems = diagnostics.filter((d) => d.source.endsWith('@example')).map((d) => `${d.source}:${d.line}: ${d.message}`);
+    expect(problems).toEqual([]);
+  });
+
   test('every TypeScript snippet compiles against the library (standalone, or in the fixture)', () => {
-    const problems = diagnostics.filter((d) => d.source !== 'broken.md').map((d) => `${d.source}:${d.line}: ${d.message}`);
+    const problems = diagnostics.filter((d) => d.source === 'README.md').map((d) => `${d.source}:${d.line}: ${d.message}`);
     expect(problems).toEqual([]);
   });
 

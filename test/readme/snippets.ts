@@ -1,8 +1,9 @@
 /**
  * The TypeScript snippets of the README, as a TypeScript program: a snippet with its own imports is a module of its own (with
  * `cdk-mlops` resolved to this package's built declarations); any other snippet is the body of a stack's constructor in the
- * fixture (`fixture.ts.txt`), which imports the library's exports and declares the names the README's prose introduces
- * (`lake`, `registry`, `alerts`, ...). The jsii-rosetta convention, without its toolchain.
+ * fixture (`rosetta/default.ts-fixture`, jsii-rosetta's), which imports the library names the snippets use and declares the
+ * names the README's prose introduces (`lake`, `registry`, `alerts`, ...). jsii-rosetta compiles the same snippets with the
+ * same fixture in CI; this check is the fast one, with README line numbers.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,6 +26,8 @@ export interface SnippetDiagnostic {
 }
 
 const ROOT = path.join(__dirname, '..', '..');
+/** The fixture jsii-rosetta compiles the same snippets with (`jsii-rosetta extract --compile`, in .ci/run). */
+export const FIXTURE = path.join(ROOT, 'rosetta', 'default.ts-fixture');
 
 /** Every ```ts block of a Markdown text, with the line of its opening fence. */
 export function extractSnippets(markdown: string, source: string): Snippet[] {
@@ -42,16 +45,31 @@ export function extractSnippets(markdown: string, source: string): Snippet[] {
   return out;
 }
 
-/** The names `cdk-mlops` exports, from the jsii assembly. */
-function exportedNames(): string[] {
+/**
+ * The `@example` blocks of the public API's docs, as the jsii assembly holds them (what jsii-rosetta translates for Python, Java and
+ * .NET users): one snippet each, its lines counted from 1.
+ */
+export function assemblyExamples(): Snippet[] {
+  const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8')) as { types: Record<string, any> };
+  const out: Snippet[] = [];
+  for (const [fqn, t] of Object.entries(assembly.types)) {
+    const members = [...(t.properties ?? []), ...(t.methods ?? [])].map((m: any) => [`${fqn}.${m.name}`, m.docs] as const);
+    for (const [source, docs] of [[fqn, t.docs] as const, ...members]) {
+      if (docs?.example) out.push({ source: `${source} @example`, line: 0, code: docs.example });
+    }
+  }
+  return out;
+}
+
+/** The names the library exports (top-level types of the jsii assembly). */
+export function exportedNames(): string[] {
   const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8')) as { types: Record<string, unknown> };
   return Object.keys(assembly.types).map((fqn) => fqn.replace(/^cdk-mlops\./, '')).filter((n) => !n.includes('.')).sort();
 }
 
 /** Type-checks the snippets in one program (the library's types are loaded once); returns the diagnostics, each at its line. */
 export function checkSnippets(snippets: Snippet[]): SnippetDiagnostic[] {
-  const fixture = fs.readFileSync(path.join(__dirname, 'fixture.ts.txt'), 'utf8')
-    .replace('/* CDK_MLOPS_EXPORTS */', exportedNames().join(', '));
+  const fixture = fs.readFileSync(FIXTURE, 'utf8');
   const [before, after] = fixture.split('/// here');
   const files = new Map<string, { text: string; offset: number; snippet: Snippet }>();
   snippets.forEach((s, i) => {
