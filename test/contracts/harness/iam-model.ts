@@ -148,6 +148,17 @@ export class IamModel {
             this.addResourcePolicy(get('ModelPackageGroupArn'), r.logicalId, res.resolve(r.stackName, p.ModelPackageGroupPolicy));
           }
           break;
+        case 'AWS::ApiGateway::RestApi':
+          if (p.Policy) {
+            // API Gateway expands the 'execute-api:/' shorthand of a resource policy to the API's own ARN
+            // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
+            const apiArn = `arn:${PARTITION}:execute-api:${this.regionOf()}:${ACCOUNT}:${res.resolveString(r.stackName, { Ref: r.logicalId })}`;
+            const doc = res.resolve(r.stackName, p.Policy);
+            const expand = (x: string) => (x.startsWith('execute-api:/') ? `${apiArn}/${x.slice('execute-api:/'.length)}` : x);
+            const statements = asArray<any>(doc.Statement).map((st) => ({ ...st, Resource: asArray<string>(st.Resource).map(expand) }));
+            this.addResourcePolicy(apiArn, r.logicalId, { Statement: statements });
+          }
+          break;
         case 'AWS::Lambda::Permission': {
           // A Lambda permission is one statement of the function's resource policy
           // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
@@ -201,6 +212,10 @@ export function resourcePolicyKey(arn: string): string {
   }
   if (service === 'lambda') {
     return parts.slice(0, 7).join(':');
+  }
+  if (service === 'execute-api') {
+    // A method ARN (<api id>/<stage>/<verb>/<path>) is governed by its API's resource policy.
+    return [...parts.slice(0, 5), parts[5].split('/')[0]].join(':');
   }
   if (service === 'sagemaker' && parts[5]?.startsWith('model-package/')) {
     const group = parts[5].split('/')[1];

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildReferenceApp } from '../../../bin/reference-app';
 import { ModelEndpoint } from '../../../lib';
@@ -16,7 +17,11 @@ export interface ApiAppSpec {
   readonly api: InferenceApi;
   readonly endpoint: ModelEndpoint;
   readonly client: iam.Role;
+  /** The VPC endpoint a private API accepts requests through, if the API is private. */
+  readonly privateVpce?: string;
 }
+
+const PRIVATE_VPCE = 'vpce-0123456789abcdef0';
 
 export const API_APPS: Record<string, () => ApiAppSpec> = {
   'inference API, minimal': () => {
@@ -31,6 +36,12 @@ export const API_APPS: Record<string, () => ApiAppSpec> = {
       usagePlans: [{ id: 'Partner', apiKeys: [new apigateway.ApiKey(f.stack, 'PartnerKey')] }],
     });
     return { app: f.app, api, endpoint: f.endpoint, client: client(f.stack, api) };
+  },
+  'inference API, private (VPC endpoint)': () => {
+    const f = apiFixture();
+    const vpce = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(f.stack, 'ExecuteApi', { vpcEndpointId: PRIVATE_VPCE, port: 443 });
+    const api = new InferenceApi(f.stack, 'Api', { endpoint: f.endpoint, privateAccess: { vpcEndpoints: [vpce] } });
+    return { app: f.app, api, endpoint: f.endpoint, client: client(f.stack, api), privateVpce: PRIVATE_VPCE };
   },
   // The reference app's ServingStack (#17 item 7): the API in front of its endpoint, as the app wires it (web ACL, targeting,
   // alerts from the data stack); a client role is added to the stack for the caller's rows.
@@ -87,6 +98,7 @@ const AWS_INTEGRATION_ROLE = 'https://docs.aws.amazon.com/apigateway/latest/deve
 const ROLE_TRUST = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy';
 const LOGS_KMS = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html';
 const EXECUTE_API = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html';
+const SOURCE_VPCE = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html#apigateway-resource-policies-source-vpc-example';
 
 export const API_CONTRACT: PrincipalContract<ApiSubject>[] = [
   {
@@ -129,6 +141,8 @@ export const API_CONTRACT: PrincipalContract<ApiSubject>[] = [
   },
   {
     principal: 'a client role granted invoke',
+    // A private API's resource policy also decides (the next table).
+    when: (s) => s.spec.privateVpce === undefined,
     who: (s) => ({ role: { path: pathOf(s.spec.client) } }),
     calls: (s) => [
       { call: 'POST /invocations of the stage', action: 'execute-api:Invoke', resource: s.methodArn, expect: 'allowed', source: EXECUTE_API },
@@ -138,6 +152,28 @@ export const API_CONTRACT: PrincipalContract<ApiSubject>[] = [
       {
         call: 'POST /invocations of another stage', action: 'execute-api:Invoke', resource: s.methodArn.replace(`/${s.spec.api.stageName}/`, '/test/'),
         expect: 'denied', source: EXECUTE_API,
+      },
+      { call: 'its endpoint directly', action: 'sagemaker:InvokeEndpoint', resource: s.endpointArn, expect: 'denied', source: INVOKE },
+    ],
+  },
+  {
+    // The resource policy of a private API (privateAccess): the client's own grant is not enough outside the VPC endpoints.
+    principal: 'a client role granted invoke, on a private API',
+    when: (s) => s.spec.privateVpce !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.client) } }),
+    calls: (s) => [
+      {
+        call: 'POST /invocations through the VPC endpoint', action: 'execute-api:Invoke', resource: s.methodArn,
+        context: { 'aws:SourceVpce': s.spec.privateVpce! }, expect: 'allowed', source: SOURCE_VPCE,
+      },
+      {
+        call: 'POST /invocations through another VPC endpoint', action: 'execute-api:Invoke', resource: s.methodArn,
+        context: { 'aws:SourceVpce': 'vpce-0fedcba9876543210' }, expect: 'denied', source: SOURCE_VPCE,
+      },
+      { call: 'POST /invocations from outside any VPC endpoint', action: 'execute-api:Invoke', resource: s.methodArn, expect: 'denied', source: SOURCE_VPCE },
+      {
+        call: 'GET /invocations through the VPC endpoint', action: 'execute-api:Invoke', resource: s.methodArn.replace('/POST/', '/GET/'),
+        context: { 'aws:SourceVpce': s.spec.privateVpce! }, expect: 'denied', source: EXECUTE_API,
       },
       { call: 'its endpoint directly', action: 'sagemaker:InvokeEndpoint', resource: s.endpointArn, expect: 'denied', source: INVOKE },
     ],
