@@ -39,3 +39,23 @@ export const OFFLINE_TABLE_ACTIONS = ['glue:GetTable', 'glue:UpdateTable'];
 export const OFFLINE_TABLE_READ_ACTIONS = [
   'glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition',
 ];
+
+/** Reading the group's definitions (the ingestion handler checks records against them): DescribeFeatureGroup on the group. */
+export const GROUP_DESCRIBE_ACTIONS = ['sagemaker:DescribeFeatureGroup'];
+
+/**
+ * Reading a Kinesis data stream through a Lambda event source mapping, as the Lambda developer guide lists them for the
+ * function's execution role (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html), on the one stream.
+ * Left out: kinesis:SubscribeToShard, which authorizes on a stream consumer (enhanced fan-out, which the mapping does not use),
+ * not on the stream (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesis.html); and
+ * kinesis:ListStreams of the managed policy AWSLambdaKinesisExecutionRole, which lists every stream of the account.
+ */
+export const STREAM_READ_ACTIONS = [
+  'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards',
+];
+
+/** Decrypting records of a stream encrypted with a customer-managed key, through Kinesis only. */
+export const STREAM_KEY_ACTIONS = ['kms:Decrypt'];
+
+/** Sending a rejected record (by the handler) or a discarded batch (by Lambda, with the function's role) to the failed-records queue. */
+export const FAILED_RECORDS_SEND_ACTIONS = ['sqs:SendMessage'];

@@ -1,10 +1,14 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DataLake } from '../../lib/data-lake';
 import {
-  FeatureDefinition, FeatureGroup, FeatureGroupProps, FeatureGroupThroughput, FeatureValueType, OfflineTableFormat,
+  FeatureDefinition, FeatureGroup, FeatureGroupProps, FeatureGroupThroughput, FeatureIngestion, FeatureValueType, IngestionTargetStore,
+  OfflineTableFormat,
 } from '../../lib/feature-store';
+import { AlarmSeverity, AlertTopics } from '../../lib/monitoring';
 import { denyGrantsNotForAwsResources } from '../../lib/private/kms';
 import { TEST_ENV, testApp } from '../util';
 
@@ -71,4 +75,51 @@ export function fullFeatureGroup(f: FeatureStoreFixture): FullFeatureGroup {
   group.grantWrite(writer, { allowDelete: true });
   group.grantReadOfflineStore(trainer);
   return { group, onlineKey, reader, writer, trainer };
+}
+
+/** A minimal ingestion: the minimal group fed by a stream with an AWS managed key, every default. */
+export function minimalIngestion(f: FeatureStoreFixture): { ingestion: FeatureIngestion; group: FeatureGroup; stream: kinesis.Stream } {
+  const group = minimalFeatureGroup(f);
+  const stream = new kinesis.Stream(f.stack, 'Stream', { encryption: kinesis.StreamEncryption.MANAGED });
+  const ingestion = new FeatureIngestion(f.stack, 'Ingest', { featureGroup: group, stream });
+  return { ingestion, group, stream };
+}
+
+/** What the full ingestion is given, for tests that look at it. */
+export interface FullIngestion {
+  readonly ingestion: FeatureIngestion;
+  readonly full: FullFeatureGroup;
+  readonly stream: kinesis.Stream;
+  readonly streamKey: kms.Key;
+  readonly alerts: AlertTopics;
+}
+
+/**
+ * Every option: the full group (online key, offline store) fed by a stream with a customer-managed key, online store only with a
+ * record TTL, batch and retry settings, alert topics and tuned alarms.
+ */
+export function fullIngestion(f: FeatureStoreFixture): FullIngestion {
+  const full = fullFeatureGroup(f);
+  const streamKey = new kms.Key(f.stack, 'StreamKey', { enableKeyRotation: true, description: 'Feature stream' });
+  streamKey.addToResourcePolicy(denyGrantsNotForAwsResources());
+  const stream = new kinesis.Stream(f.stack, 'FeatureStream', { encryption: kinesis.StreamEncryption.KMS, encryptionKey: streamKey });
+  const alerts = new AlertTopics(f.stack, 'Alerts');
+  const ingestion = new FeatureIngestion(f.stack, 'FreshFeatures', {
+    featureGroup: full.group,
+    stream,
+    startingPosition: lambda.StartingPosition.LATEST,
+    batchSize: 500,
+    maxBatchingWindow: Duration.seconds(5),
+    retryAttempts: 5,
+    maxRecordAge: Duration.hours(6),
+    bisectBatchOnError: false,
+    parallelizationFactor: 2,
+    targetStores: [IngestionTargetStore.ONLINE_STORE],
+    recordTtl: Duration.hours(12),
+    alerts,
+    iteratorAgeThreshold: Duration.minutes(2),
+    iteratorAgeAlarm: { period: Duration.minutes(1), evaluationPeriods: 3, datapointsToAlarm: 2 },
+    failedRecordsAlarm: { severity: AlarmSeverity.CRITICAL },
+  });
+  return { ingestion, full, stream, streamKey, alerts };
 }

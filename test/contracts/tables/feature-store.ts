@@ -1,10 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildReferenceApp } from '../../../bin/reference-app';
 import { IDataLake } from '../../../lib/data-lake';
-import { FeatureGroup } from '../../../lib/feature-store';
-import { featureStoreFixture, fullFeatureGroup, minimalFeatureGroup } from '../../feature-store/fixtures';
+import { FeatureGroup, FeatureIngestion } from '../../../lib/feature-store';
+import { featureStoreFixture, fullFeatureGroup, fullIngestion, minimalFeatureGroup, minimalIngestion } from '../../feature-store/fixtures';
 import { imageModel } from '../../serving/fixtures';
 import { testApp } from '../../util';
 import { ContractApp, pathOf } from '../harness/apps';
@@ -23,6 +25,8 @@ export interface FeatureStoreAppSpec {
   readonly writerMayDelete?: boolean;
   /** Granted `grantReadOfflineStore`. */
   readonly trainer?: iam.IRole;
+  /** A stream ingestion into the group. */
+  readonly ingestion?: FeatureIngestion;
 }
 
 /** The apps the feature-store table runs over: the minimal group (online only) and the full group (both stores, keys). */
@@ -56,6 +60,16 @@ export const FEATURE_STORE_APPS: Record<string, () => FeatureStoreAppSpec> = {
     const full = fullFeatureGroup(f);
     return { app: f.app, group: full.group, lake: f.lake, reader: full.reader, writer: full.writer, writerMayDelete: true, trainer: full.trainer };
   },
+  'minimal stream ingestion (a stream with an AWS managed key into the minimal group)': () => {
+    const f = featureStoreFixture();
+    const { ingestion, group } = minimalIngestion(f);
+    return { app: f.app, group, lake: f.lake, ingestion };
+  },
+  'full stream ingestion (a stream with a customer-managed key into the full group, online store only, alerts)': () => {
+    const f = featureStoreFixture();
+    const { ingestion, full } = fullIngestion(f);
+    return { app: f.app, group: full.group, lake: f.lake, ingestion };
+  },
 };
 
 /** The concrete values the rows are written in, resolved from one synthesized app. */
@@ -73,6 +87,10 @@ export interface FeatureStoreSubject {
   readonly otherTableArn?: string;
   /** An object Feature Store writes (`<prefix><account>/sagemaker/<region>/offline-store/<group>-<time>/data/...`). */
   readonly recordObject?: string;
+  readonly ingestionRoleArn?: string;
+  readonly streamArn?: string;
+  readonly streamKeyArn?: string;
+  readonly failedQueueArn?: string;
 }
 
 export function featureStoreSubject(app: ContractApp, spec: FeatureStoreAppSpec): FeatureStoreSubject {
@@ -95,6 +113,22 @@ export function featureStoreSubject(app: ContractApp, spec: FeatureStoreAppSpec)
     otherTableArn: offline && `arn:aws:glue:${REGION}:${ACCOUNT}:table/${offline.databaseName}/churn_events`,
     recordObject: offline && `${bucketArn}/${offline.prefix}${ACCOUNT}/sagemaker/${REGION}/offline-store/${name}-1764748800/data/`
       + 'year=2026/month=12/day=03/hour=08/20261203T080000Z_0a1b2c3d.parquet',
+    ...ingestionSubject(app, spec.ingestion),
+  };
+}
+
+function ingestionSubject(app: ContractApp, ing: FeatureIngestion | undefined): Partial<FeatureStoreSubject> {
+  if (!ing) {
+    return {};
+  }
+  const mapping = ing.eventSourceMapping;
+  const streamArn = app.value(mapping, (mapping.node.defaultChild as lambda.CfnEventSourceMapping).eventSourceArn!);
+  const key = ing.node.scope!.node.tryFindChild('StreamKey') as kms.IKey | undefined;
+  return {
+    ingestionRoleArn: app.value(ing.role, ing.role.roleArn),
+    streamArn,
+    streamKeyArn: key && app.value(key, key.keyArn),
+    failedQueueArn: app.value(ing.failedRecordsQueue, ing.failedRecordsQueue.queueArn),
   };
 }
 
@@ -112,6 +146,15 @@ const GLUE_ARNS = 'https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-re
 const KMS_VIA_SERVICE = 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service';
 const VERSIONING = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html';
 const CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html';
+const DESCRIBE_GROUP = 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeFeatureGroup.html';
+const KINESIS_MAPPING = 'https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html';
+const KINESIS_DESTINATION = 'https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html';
+const KINESIS_KMS = 'https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html';
+const SEND_MESSAGE = 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html';
+const LAMBDA_TRUST = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html';
+const KINESIS_ACTIONS = 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesis.html';
+const OTHER_STREAM = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/other-features`;
+const OTHER_QUEUE = `arn:aws:sqs:${REGION}:${ACCOUNT}:other-queue`;
 const SAGEMAKER_CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html';
 
 /** What S3 sends KMS for an SSE-KMS object of a bucket with an S3 Bucket Key (see tables/training.ts). */
@@ -226,6 +269,59 @@ export const FEATURE_STORE_CONTRACT: PrincipalContract<FeatureStoreSubject>[] = 
       { call: 'reads another table', action: 'glue:GetTable', resource: s.otherTableArn!, expect: 'denied', source: GLUE_ARNS },
       { call: 'reads the online store', action: 'sagemaker:GetRecord', resource: s.groupArn, expect: 'denied', source: GET_RECORD },
       { call: 'decrypts with the lake key directly', action: 'kms:Decrypt', resource: s.keyArn!, expect: 'denied', source: KMS_VIA_SERVICE },
+    ],
+  },
+  {
+    principal: 'the stream ingestion function role',
+    when: (s) => s.ingestionRoleArn !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.ingestion!.role) } }),
+    calls: (s) => {
+      const rows: CallRow[] = [
+        { call: 'writes a record into its group', action: 'sagemaker:PutRecord', resource: s.groupArn, expect: 'allowed', source: PUT_RECORD },
+        { call: 'describes its group (the feature types)', action: 'sagemaker:DescribeFeatureGroup', resource: s.groupArn, expect: 'allowed', source: DESCRIBE_GROUP },
+        ...['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'].map((action): CallRow => ({ call: 'Lambda reads the stream', action, resource: s.streamArn!, expect: 'allowed', source: KINESIS_MAPPING })),
+        { call: 'sends a rejected record or a discarded batch to its queue', action: 'sqs:SendMessage', resource: s.failedQueueArn!, expect: 'allowed', source: KINESIS_DESTINATION },
+        ...onlineKeyRows(s),
+        // Must not:
+        { call: 'writes another group', action: 'sagemaker:PutRecord', resource: s.otherGroupArn, expect: 'denied', source: ACTIONS },
+        { call: 'reads a record', action: 'sagemaker:GetRecord', resource: s.groupArn, expect: 'denied', source: GET_RECORD },
+        { call: 'deletes a record', action: 'sagemaker:DeleteRecord', resource: s.groupArn, expect: 'denied', source: DELETE_RECORD },
+        { call: 'changes the group', action: 'sagemaker:UpdateFeatureGroup', resource: s.groupArn, expect: 'denied', source: ACTIONS },
+        { call: 'writes into its stream', action: 'kinesis:PutRecord', resource: s.streamArn!, expect: 'denied', source: KINESIS_MAPPING },
+        { call: 'reads another stream', action: 'kinesis:GetRecords', resource: OTHER_STREAM, expect: 'denied', source: KINESIS_MAPPING },
+        {
+          call: 'subscribes to a consumer of its stream (no enhanced fan-out)', action: 'kinesis:SubscribeToShard', resource: `${s.streamArn}/consumer/fanout:1764748800`,
+          expect: 'denied', source: KINESIS_ACTIONS,
+        },
+        { call: 'receives from its queue (only senders)', action: 'sqs:ReceiveMessage', resource: s.failedQueueArn!, expect: 'denied', source: SEND_MESSAGE },
+        { call: 'sends to another queue', action: 'sqs:SendMessage', resource: OTHER_QUEUE, expect: 'denied', source: SEND_MESSAGE },
+      ];
+      if (s.streamKeyArn) {
+        rows.push(
+          {
+            call: 'Kinesis decrypts the stream\'s records', action: 'kms:Decrypt', resource: s.streamKeyArn,
+            context: { 'kms:ViaService': `kinesis.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:kinesis:arn': s.streamArn! }, expect: 'allowed', source: KINESIS_KMS,
+          },
+          { call: 'uses the stream key directly, not through Kinesis', action: 'kms:Decrypt', resource: s.streamKeyArn, expect: 'denied', source: KMS_VIA_SERVICE },
+          {
+            call: 'uses the stream key through Kinesis for another stream', action: 'kms:Decrypt', resource: s.streamKeyArn,
+            context: { 'kms:ViaService': `kinesis.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:kinesis:arn': OTHER_STREAM }, expect: 'denied', source: KMS_VIA_SERVICE,
+          },
+        );
+      }
+      return rows;
+    },
+  },
+  {
+    principal: 'Lambda assuming the stream ingestion function role',
+    when: (s) => s.ingestionRoleArn !== undefined,
+    who: () => ({ service: 'lambda.amazonaws.com' }),
+    calls: (s) => [
+      { action: 'sts:AssumeRole', resource: s.ingestionRoleArn!, expect: 'allowed', source: LAMBDA_TRUST },
+      {
+        call: 'the offline store role is SageMaker\'s, not Lambda\'s', action: 'sts:AssumeRole', resource: s.offlineRoleArn ?? s.ingestionRoleArn!.replace(/[^/]+$/, 'other'),
+        expect: 'denied', source: LAMBDA_TRUST,
+      },
     ],
   },
 ];
