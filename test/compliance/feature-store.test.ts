@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { ack, ackShared, checkCompliance, complianceApp } from './harness';
 import { acknowledgeInlinePolicy } from '../../lib/private/nag';
-import { featureStoreFixture, fullFeatureGroup, fullIngestion, minimalFeatureGroup, minimalIngestion } from '../feature-store/fixtures';
+import { featureStoreFixture, fullIngestion, minimalIngestion } from '../feature-store/fixtures';
 
 /** What the lake itself acknowledges (test/compliance/data-lake.test.ts explains each). */
 const ZONES = ['Features/Lake/curated', 'Features/Lake/features', 'Features/Lake/models', 'Features/Lake/monitoring', 'Features/Lake/raw'];
@@ -13,28 +13,9 @@ const LAKE = [
   ...ackShared('S3DefaultEncryptionKMS', ['Features/Lake/AccessLogs']),
 ];
 
-// One app, one synth (the validators cost ~15 s per synth): the minimal group and the group with every option side by side.
-test('feature groups, minimal and with every option, are compliant', () => {
-  const app = complianceApp();
-  const f = featureStoreFixture(app);
-  minimalFeatureGroup(f);
-  const full = fullFeatureGroup(f);
-  for (const role of [full.reader, full.writer, full.trainer]) {
-    acknowledgeInlinePolicy(role, 'Not under test: a role of this test that the feature group grants extend.');
-  }
-  // The offline store role (and the trainer's read grant) cover the objects under the store's folder, named at run time; the
-  // offline store role's policy is inline on purpose.
-  const policies = ['Features/ChurnFeatures/OfflineStoreRole', 'Features/Trainer'].map((r) => `${r}/DefaultPolicy`);
-  const roles = ['Features/ChurnFeatures/OfflineStoreRole', 'Features/Reader', 'Features/Trainer', 'Features/Writer'];
-  const result = checkCompliance(app, 'FeatureGroup', [
-    ack('AwsSolutions-IAM5[Resource::<Features/Lake/features/Resource.Arn>/churn/feature-store/*]', policies, policies.map((p) => `${p}/Resource`)),
-    ...ackShared('IAMNoInlinePolicy', roles, roles.map((r) => `${r}/DefaultPolicy/Resource`)),
-    ...LAKE,
-  ]);
-  expect(result.stacks).toEqual(['Features']);
-});
-
-test('stream ingestions, minimal and with every option, are compliant', () => {
+// One app, one synth (the validators cost ~15 s per synth): the minimal group and the group with every option, each fed by a
+// stream ingestion (minimal, and with every option), side by side.
+test('feature groups and their stream ingestions, minimal and with every option, are compliant', () => {
   const app = complianceApp();
   const f = featureStoreFixture(app);
   minimalIngestion(f);
