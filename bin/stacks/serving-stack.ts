@@ -188,6 +188,8 @@ export class ServingStack extends Stack {
       waf: {},
       variantTargeting: VariantTargeting.fromHeader('X-Target-Variant'),
       alerts: props.alerts,
+      // The account's API Gateway logging role, so that a fresh account deploys (its logs need it); one per account and Region.
+      cloudWatchRole: true,
     });
     this.dashboard.addInferenceApi(this.api, this.api.alarms);
 

@@ -290,6 +290,16 @@ export class InferenceApi extends Construct implements IInferenceApi {
     });
     iam.Grant.addToPrincipal({ grantee: this.integrationRole, actions: INVOKE_ENDPOINT_ACTIONS, resourceArns: [endpoint.endpointArn] });
     acknowledgeInlinePolicy(this.integrationRole);
+    const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      // The account's API Gateway logging role (cloudWatchRole: true) carries the AWS-managed policy API Gateway's logging page
+      // prescribes (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'API Gateway\'s account logging role: AWS documents the managed AmazonAPIGatewayPushToCloudWatchLogs policy for it (log '
+          + 'groups are named by API Gateway at run time); it is assumable by apigateway.amazonaws.com only.',
+      });
+    }
 
     this.method = this.defineMethod(props, r);
     this.defineGatewayResponses(r.cors);

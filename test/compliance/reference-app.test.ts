@@ -204,6 +204,8 @@ test('every stack of the reference app is compliant', () => {
     ack('NIST.800.53.R5-S3BucketReplicationEnabled', ['DeploymentStack/ChurnDeployment/Artifacts'], ['DeploymentStack/ChurnDeployment/Artifacts/Resource']),
     ack('s3_bucket_logging_enabled_check', ['DeploymentStack/ChurnDeployment/Artifacts'], ['DeploymentStack/ChurnDeployment/Artifacts/Resource']),
     ack('s3_bucket_object_lock_enabled_check', ['DeploymentStack/ChurnDeployment/Artifacts'], ['DeploymentStack/ChurnDeployment/Artifacts/Resource']),
+    // ServingStack's InferenceApi defines the account's API Gateway logging role (cloudWatchRole: true), AWS-managed policy.
+    ack('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', ['ServingStack/Api/Resource/CloudWatchRole'], ['ServingStack/Api/Resource/CloudWatchRole/Resource']),
   ]);
   expect([...result.stacks].sort()).toEqual(['DataStack', 'DeploymentStack', 'ServingStack', 'StagingStack', 'TrainingStack']);
 });

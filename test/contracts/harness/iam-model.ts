@@ -24,6 +24,16 @@ export interface RolePrincipal {
  * fails the harness, so that a new one is added here deliberately.
  */
 const AWS_MANAGED_POLICIES: Record<string, any> = {
+  // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonAPIGatewayPushToCloudWatchLogs.html
+  'service-role/AmazonAPIGatewayPushToCloudWatchLogs': {
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents',
+        'logs:GetLogEvents', 'logs:FilterLogEvents'],
+      Resource: '*',
+    }],
+  },
   'service-role/AWSLambdaBasicExecutionRole': {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],

@@ -34,6 +34,13 @@ export interface PrincipalContract<S> {
   readonly when?: (s: S) => boolean;
   readonly who: (s: S) => PrincipalRef;
   readonly calls: (s: S) => CallRow[];
+  /**
+   * The grants on `*` this role must hold, exactly (`<action> on *`), where no ARN can be known: only for a role that serves a
+   * whole account (API Gateway's account logging role writes the log groups of every API of the account and Region).
+   * `accountWideReason` says why. Default: none (the role is granted no resource-level action on `*`).
+   */
+  readonly accountWideGrants?: string[];
+  readonly accountWideReason?: string;
 }
 
 /** The outcome of one simulated call. */

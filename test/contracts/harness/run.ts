@@ -29,7 +29,13 @@ export function describeIamContract<S>(capability: string, apps: { app: Contract
                 expect(r.source).toMatch(/^https:\/\//);
               }
             });
-            if ('role' in who) {
+            if ('role' in who && p.accountWideGrants) {
+              test(`holds exactly its account-wide grants on * (${p.accountWideReason ?? 'no reason given'})`, async () => {
+                expect((p.accountWideReason ?? '').length).toBeGreaterThanOrEqual(20);
+                const found = (await wildcardGrants(findOne(app.iam, who.role))).map((f) => f.replace(/ \(.*\)$/, '')).sort();
+                expect(found).toEqual([...(p.accountWideGrants ?? [])].sort());
+              });
+            } else if ('role' in who) {
               test('is granted no resource-level action on *', async () => {
                 expect(await wildcardGrants(findOne(app.iam, who.role))).toEqual([]);
               });

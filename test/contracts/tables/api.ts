@@ -98,6 +98,7 @@ const AWS_INTEGRATION_ROLE = 'https://docs.aws.amazon.com/apigateway/latest/deve
 const ROLE_TRUST = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy';
 const LOGS_KMS = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html';
 const EXECUTE_API = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html';
+const API_LOGGING = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html';
 const SOURCE_VPCE = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html#apigateway-resource-policies-source-vpc-example';
 
 export const API_CONTRACT: PrincipalContract<ApiSubject>[] = [
@@ -118,6 +119,19 @@ export const API_CONTRACT: PrincipalContract<ApiSubject>[] = [
     calls: (s) => [
       { call: 'the integration role', action: 'sts:AssumeRole', resource: s.integrationRoleArn, expect: 'allowed', source: AWS_INTEGRATION_ROLE },
       { call: 'the client role', action: 'sts:AssumeRole', resource: s.clientRoleArn, expect: 'denied', source: ROLE_TRUST },
+    ],
+  },
+  {
+    principal: "the account's API Gateway logging role (cloudWatchRole: true)",
+    when: (s) => s.spec.api.restApi.node.tryFindChild('CloudWatchRole') !== undefined,
+    who: (s) => ({ role: { path: pathOf(s.spec.api.restApi.node.findChild('CloudWatchRole') as iam.Role) } }),
+    accountWideGrants: ['logs:CreateLogGroup on *', 'logs:CreateLogStream on *', 'logs:DescribeLogStreams on *', 'logs:PutLogEvents on *',
+      'logs:GetLogEvents on *', 'logs:FilterLogEvents on *'],
+    accountWideReason: 'the account and Region setting every REST API logs with (AmazonAPIGatewayPushToCloudWatchLogs)',
+    calls: (s) => [
+      { call: 'writes the access logs', action: 'logs:PutLogEvents', resource: `${s.accessLogGroupArn}:log-stream:x`, expect: 'allowed', source: API_LOGGING },
+      { call: 'invokes the endpoint', action: 'sagemaker:InvokeEndpoint', resource: s.endpointArn, expect: 'denied', source: INVOKE },
+      { call: 'decrypts with the logs key', action: 'kms:Decrypt', resource: s.logsKeyArn, expect: 'denied', source: LOGS_KMS },
     ],
   },
   {
