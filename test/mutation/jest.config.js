@@ -10,6 +10,10 @@ module.exports = {
   // schedules-everywhere synthesizes DriftMonitor and AbExperiment stacks: a construct test, not a unit test.
   testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/test/private/schedules-everywhere\\.test\\.ts$'],
   snapshotSerializers: [],
+  // jest's own Node environment: StrykerJS wraps the test environment and resolves its path itself, without <rootDir>
+  // (the CI run of 2e393b9 failed its initial test run on test/worker/environment.js); these unit tests synthesize nothing,
+  // so the worker's shared validator and code cache would not help them anyway.
+  testEnvironment: 'node',
   maxWorkers: 1,
   testTimeout: 30000,
 };
