@@ -40,6 +40,35 @@ function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigPropert
   return { cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
 }
 
+const CONTENT_LENGTH: wafv2.CfnWebACL.FieldToMatchProperty = { singleHeader: { Name: 'content-length' } };
+const NO_TRANSFORMATION: wafv2.CfnWebACL.TextTransformationProperty[] = [{ priority: 0, type: 'NONE' }];
+
+/**
+ * The statement of the body-limit rule: the request has a Content-Length header AND its value is not a decimal number from 0 to
+ * `maxBodyBytes`. AWS WAF evaluates a request that lacks the inspected component as not matching
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-fields-list.html), so a NOT of the regex alone matched
+ * every request without the header (CORS preflights, chunked uploads) and blocked it; the size constraint (header size > 0, AWS's
+ * own test that a header exists and has a value:
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rate-based-example-limit-missing-header.html) keeps those out.
+ * Requests without Content-Length are not limited here: SageMaker's 6 MB limit still applies to them.
+ */
+export function bodyLimitStatement(maxBodyBytes: number): wafv2.CfnWebACL.StatementProperty {
+  return {
+    andStatement: {
+      statements: [
+        { sizeConstraintStatement: { fieldToMatch: CONTENT_LENGTH, comparisonOperator: 'GT', size: 0, textTransformations: NO_TRANSFORMATION } },
+        {
+          notStatement: {
+            statement: {
+              regexMatchStatement: { regexString: upToRegex(maxBodyBytes), fieldToMatch: CONTENT_LENGTH, textTransformations: NO_TRANSFORMATION },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
 /**
  * A regional web ACL in front of the stage: a rate-based rule per client IP
  * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html), a
@@ -66,17 +95,7 @@ export function defineWebAcl(scope: Construct, spec: WebAclSpec): { webAcl: wafv
         name: 'BodyWithinLimit',
         priority: 1,
         action: { block: {} },
-        statement: {
-          notStatement: {
-            statement: {
-              regexMatchStatement: {
-                regexString: upToRegex(spec.maxBodyBytes),
-                fieldToMatch: { singleHeader: { Name: 'content-length' } },
-                textTransformations: [{ priority: 0, type: 'NONE' }],
-              },
-            },
-          },
-        },
+        statement: bodyLimitStatement(spec.maxBodyBytes),
         visibilityConfig: visibility(`${spec.name}-body-limit`),
       },
       {

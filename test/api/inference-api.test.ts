@@ -337,8 +337,35 @@ describe('InferenceApi', () => {
       ['RateLimitPerIp', 0, { Block: {} }], ['BodyWithinLimit', 1, { Block: {} }], ['AWSManagedRulesCommonRuleSet', 2, { None: {} }],
     ]);
     expect(acl.Rules[0].Statement).toEqual({ RateBasedStatement: { Limit: 10, EvaluationWindowSec: 60, AggregateKeyType: 'IP' } });
-    expect(acl.Rules[1].Statement.NotStatement.Statement.RegexMatchStatement).toEqual({
-      RegexString: upToRegex(524288), FieldToMatch: { SingleHeader: { Name: 'content-length' } }, TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    // Blocks only a request that has a Content-Length header whose value is not 0 to 524288: a request without the header does not
+    // match the size constraint, so the AND does not match (test/api/waf.test.ts evaluates it on requests).
+    expect(acl.Rules[1]).toEqual({
+      Name: 'BodyWithinLimit',
+      Priority: 1,
+      Action: { Block: {} },
+      Statement: {
+        AndStatement: {
+          Statements: [
+            {
+              SizeConstraintStatement: {
+                FieldToMatch: { SingleHeader: { Name: 'content-length' } }, ComparisonOperator: 'GT', Size: 0, TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+              },
+            },
+            {
+              NotStatement: {
+                Statement: {
+                  RegexMatchStatement: {
+                    RegexString: '^(0|[1-9][0-9]{0,4}|[1-4][0-9]{5}|5[0-1][0-9]{4}|52[0-3][0-9]{3}|524[0-1][0-9]{2}|5242[0-7][0-9]{1}|52428[0-7]|524288)$',
+                    FieldToMatch: { SingleHeader: { Name: 'content-length' } },
+                    TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                  },
+                },
+              },
+            },
+          ],
+        },
+      },
+      VisibilityConfig: { CloudWatchMetricsEnabled: true, MetricName: 'churn-inference-waf-body-limit', SampledRequestsEnabled: true },
     });
     expect(acl.Rules[2].Statement).toEqual({
       ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }] },
