@@ -130,7 +130,10 @@ export interface InferenceApiAlarmOptions {
 /** The content types and body size a request may have. */
 export interface InferenceApiRequestOptions {
   /**
-   * The content types the model accepts; any other is answered 415 by API Gateway (passthrough behavior NEVER).
+   * The content types the model accepts; any other is answered 415 by API Gateway (passthrough behavior NEVER). Text types only
+   * (text/*, application/json, application/jsonlines, application/x-jsonlines, application/x-ndjson, application/xml,
+   * application/*+json, application/*+xml): the API passes bodies as UTF-8 text, so binary input (images, NumPy arrays) goes
+   * base64-encoded inside JSON.
    *
    * @default ['application/json']
    */

@@ -23,6 +23,19 @@ export const WAF_MAX_RATE_LIMIT = 2_000_000_000;
 /** The evaluation windows AWS WAF accepts, in seconds. */
 export const WAF_WINDOWS = [60, 120, 300, 600];
 
+/**
+ * The request content types the API accepts: text only. The inference method has a mapping template per content type (it sets the
+ * inference id and checks the target variant), and API Gateway passes a binary body unchanged only through passthrough, without a
+ * template; a template sees a binary body only as base64 text (CONVERT_TO_TEXT), and CONVERT_TO_BINARY takes no template
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html). Without
+ * binaryMediaTypes, API Gateway hands every body to the integration as a UTF-8 string (that page's first row: text data, any
+ * content type, binaryMediaTypes and contentHandling undefined: a UTF8-encoded string), which keeps text intact and corrupts
+ * bytes that are not UTF-8.
+ */
+const TEXT_MEDIA_TYPE = /^(text\/[a-z0-9!#$&^_.+-]+|application\/(json|jsonlines|x-jsonlines|x-ndjson|xml|[a-z0-9!#$&^_.-]+\+(json|xml)))$/;
+const TEXT_MEDIA_TYPES_ALLOWED = 'text/*, application/json, application/jsonlines, application/x-jsonlines, application/x-ndjson, '
+  + 'application/xml, application/*+json or application/*+xml';
+
 /** The props of an InferenceApi with defaults applied, once checked. */
 export interface ResolvedApiProps {
   readonly restApiName: string;
@@ -82,8 +95,13 @@ export function resolveApiProps(scope: Construct, props: InferenceApiProps): Res
     errors.check(contentTypes.length > 0, 'request.contentTypes', contentTypes, 'at least one content type');
     for (const t of contentTypes) {
       if (!isToken(t)) {
-        errors.check(typeof t === 'string' && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(t), 'request.contentTypes', t,
-          'a media type type/subtype in lower case, without parameters, e.g. \'text/csv\'');
+        if (typeof t !== 'string' || !/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(t)) {
+          errors.add('request.contentTypes', t, 'a media type type/subtype in lower case, without parameters, e.g. \'text/csv\'');
+        } else if (!TEXT_MEDIA_TYPE.test(t)) {
+          errors.add('request.contentTypes', t, `a text media type (${TEXT_MEDIA_TYPES_ALLOWED}): the API passes bodies to the model as UTF-8 `
+            + 'text, so a binary body (image/*, application/x-npy, application/octet-stream, ...) would reach it corrupted; send binary '
+            + 'input base64-encoded inside JSON, and decode it in the model\'s input handler');
+        }
       }
     }
   }

@@ -34,6 +34,9 @@ export interface TargetingSpec {
  * The request template of one content type: the body passes unchanged; the inference id is the client's or API Gateway's
  * request id; the target variant, when targeting is on, is checked against the allowed list. Headers are set with request
  * overrides (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-override-request-response-parameters.html).
+ * `$input.body` is the body as text: a template never sees binary bytes (a binary body reaches a template only as base64, with
+ * CONVERT_TO_TEXT: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html), so
+ * the API takes text content types only (private-checks.ts) and sets no binaryMediaTypes or contentHandling.
  */
 export function requestTemplate(targeting: TargetingSpec | undefined): string {
   const lines = [

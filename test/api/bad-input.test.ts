@@ -1,4 +1,4 @@
-import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ModelEndpoint } from '../../lib';
@@ -111,6 +111,31 @@ describe('InferenceApi bad input', () => {
   test('fails on an empty or malformed content type list', () => {
     expect(build(() => ({ request: { contentTypes: [] } }))).toThrow(/request.contentTypes must be at least one content type/);
     expect(build(() => ({ request: { contentTypes: ['text/csv; charset=utf-8'] } }))).toThrow(/request.contentTypes must be a media type/);
+  });
+
+  test.each([
+    'image/jpeg', 'image/png', 'application/x-npy', 'application/x-npz', 'application/octet-stream', 'application/x-image',
+    'application/x-recordio-protobuf', 'audio/wav', 'application/x-jsonlinesx', 'application/jsonx',
+  ])('fails on the binary (or unknown) content type %s, naming the text types allowed and base64 in JSON', (type) => {
+    expect(build(() => ({ request: { contentTypes: ['application/json', type] } }))).toThrow(new RegExp(
+      '^InferenceApi Serve/Api: request.contentTypes must be a text media type \\(text/\\*, application/json, application/jsonlines, '
+      + 'application/x-jsonlines, application/x-ndjson, application/xml, application/\\*\\+json or application/\\*\\+xml\\): the API passes '
+      + 'bodies to the model as UTF-8 text, so a binary body \\(image/\\*, application/x-npy, application/octet-stream, ...\\) would reach '
+      + `it corrupted; send binary input base64-encoded inside JSON, and decode it in the model's input handler, got '${type.replace(/[+.]/g, '\\$&')}'$`,
+    ));
+  });
+
+  test.each([
+    'application/json', 'text/csv', 'text/plain', 'text/x-libsvm', 'application/jsonlines', 'application/x-jsonlines', 'application/x-ndjson',
+    'application/xml', 'application/vnd.api+json', 'application/problem+json', 'application/atom+xml',
+  ])('accepts the text content type %s', (type) => {
+    expect(build(() => ({ request: { contentTypes: [type] } }))).not.toThrow();
+  });
+
+  test('lists every binary content type among the problems, and lets a token through', () => {
+    expect(build(() => ({ request: { contentTypes: ['image/jpeg', 'text/csv', 'application/x-npy'] } })))
+      .toThrow(/2 problems:\n {2}- request.contentTypes must be a text media type .*, got 'image\/jpeg'\n {2}- request.contentTypes must be a text media type .*, got 'application\/x-npy'$/);
+    expect(build((s) => ({ request: { contentTypes: [new CfnParameter(s, 'Type').valueAsString] } }))).not.toThrow();
   });
 
   test('fails on a CORS origin with a path, or a bad stage name', () => {

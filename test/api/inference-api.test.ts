@@ -78,6 +78,10 @@ describe('InferenceApi', () => {
       '$input.body',
     ].join('\n');
     expect(method.Integration.RequestTemplates).toEqual({ 'application/json': template, 'text/csv': template });
+    // Text in, text out: no binary media types and no content conversion (a binary body would reach a template only as base64).
+    expect(method.Integration.ContentHandling).toBeUndefined();
+    expect(method.Integration.IntegrationResponses.map((r: any) => r.ContentHandling)).toEqual(Array(8).fill(undefined));
+    expect(one(Readable.of(stack).resources('AWS::ApiGateway::RestApi'), 'Serve/Api/Resource').BinaryMediaTypes).toBeUndefined();
   });
 
   test('maps SageMaker errors to JSON bodies without its messages, and success to the model answer with the variant', () => {
