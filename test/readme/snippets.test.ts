@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { assemblyExamples, checkSnippets, exportedNames, extractSnippets, FIXTURE } from './snippets';
+import { assemblyExamples, checkSnippets, exportedNames, extractSnippets, FIXTURE, rosettaProblems } from './snippets';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 const readme = extractSnippets(README, 'README.md');
@@ -38,6 +38,28 @@ describe('the README and the API docs', () => {
   test('every TypeScript snippet compiles against the library (standalone, or in the fixture)', () => {
     const problems = diagnostics.filter((d) => d.source === 'README.md').map((d) => `${d.source}:${d.line}: ${d.message}`);
     expect(problems).toEqual([]);
+  });
+
+  test('no snippet holds what jsii-rosetta refuses (imports without nofixture, arrow functions)', () => {
+    expect(rosettaProblems([...readme, ...examples]).map((d) => `${d.source}:${d.line}: ${d.message}`)).toEqual([]);
+  });
+
+  test('reads jsii-rosetta parameters from the fence, and compiles a nofixture snippet on its own', () => {
+    const [plain, alone, named] = extractSnippets(
+      ['```ts', 'lake;', '```', '```ts nofixture', 'const x: number = 1;', '```', '```typescript  fixture=jest  nofixture', '```'].join('\n'), 'p.md');
+    expect([plain.parameters, alone.parameters, named.parameters]).toEqual([{}, { nofixture: '' }, { fixture: 'jest', nofixture: '' }]);
+    expect([plain.line, alone.line, named.line]).toEqual([1, 4, 7]);
+    // `lake` is declared by the fixture only: in a nofixture snippet it is unknown.
+    const found = checkSnippets(extractSnippets(['```ts nofixture', 'lake.zone(\'raw\');', '```'].join('\n'), 'alone.md'));
+    expect(found.map((d) => [d.line, d.message])).toEqual([[2, "Cannot find name 'lake'."]]);
+  });
+
+  test('reports, at their lines, an import in a fixture snippet and an arrow function', () => {
+    const page = ['```ts', "import { Stack } from 'aws-cdk-lib';", 'const f = (x: number) => x;', '```',
+      '```ts nofixture', "import { Stack } from 'aws-cdk-lib';", 'function g(x: number) { return x; }', '```'].join('\n');
+    expect(rosettaProblems(extractSnippets(page, 'r.md')).map((d) => [d.line, d.message.split(':')[0]])).toEqual([
+      [2, 'an import in a snippet without `nofixture`'], [3, 'an arrow function'],
+    ]);
   });
 
   test('the check reports a wrong property, a wrong type and an unknown name at their lines', () => {

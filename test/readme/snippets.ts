@@ -15,6 +15,12 @@ export interface Snippet {
   /** The line of the opening fence. */
   readonly line: number;
   readonly code: string;
+  /**
+   * The words after the language on the fence (jsii-rosetta's parameters): `nofixture` compiles the snippet on its own,
+   * `fixture=NAME` in `rosetta/NAME.ts-fixture`; otherwise jsii-rosetta puts it in `rosetta/default.ts-fixture`, hoisting
+   * its imports above the fixture's.
+   */
+  readonly parameters?: Record<string, string>;
 }
 
 export interface SnippetDiagnostic {
@@ -29,18 +35,52 @@ const ROOT = path.join(__dirname, '..', '..');
 /** The fixture jsii-rosetta compiles the same snippets with (`jsii-rosetta extract --compile`, in .ci/run). */
 export const FIXTURE = path.join(ROOT, 'rosetta', 'default.ts-fixture');
 
-/** Every ```ts block of a Markdown text, with the line of its opening fence. */
+/**
+ * Every ```ts block of a Markdown text (what jsii-rosetta reads: a fence whose first word is `ts` or `typescript`), with the
+ * line of its opening fence and the parameters after the language (`nofixture`, `fixture=NAME`).
+ */
 export function extractSnippets(markdown: string, source: string): Snippet[] {
   const lines = markdown.split('\n');
   const out: Snippet[] = [];
   let start = -1;
+  let parameters: Record<string, string> = {};
   for (let i = 0; i < lines.length; i++) {
-    if (start < 0 && /^```(ts|typescript)\s*$/.test(lines[i])) {
+    const fence = start < 0 ? /^```(ts|typescript)(?:\s+(.*?))?\s*$/.exec(lines[i]) : null;
+    if (fence) {
       start = i;
+      parameters = Object.fromEntries((fence[2] ?? '').split(/\s+/).filter(Boolean).map((w) => {
+        const eq = w.indexOf('=');
+        return eq < 0 ? [w, ''] : [w.slice(0, eq), w.slice(eq + 1)];
+      }));
     } else if (start >= 0 && /^```\s*$/.test(lines[i])) {
-      out.push({ source, line: start + 1, code: lines.slice(start + 1, i).join('\n') });
+      out.push({ source, line: start + 1, code: lines.slice(start + 1, i).join('\n'), parameters });
       start = -1;
     }
+  }
+  return out;
+}
+
+/**
+ * What jsii-rosetta refuses in a snippet and a TypeScript compiler accepts, each with the line it is at: imports in a snippet
+ * that is put in the default fixture (rosetta hoists them above the fixture's own imports, and the names collide: mark the
+ * snippet `nofixture`), and arrow functions (rosetta cannot translate them: "This TypeScript feature (ArrowFunction) is not
+ * supported in examples").
+ */
+export function rosettaProblems(snippets: Snippet[]): SnippetDiagnostic[] {
+  const out: SnippetDiagnostic[] = [];
+  for (const s of snippets) {
+    const file = ts.createSourceFile('snippet.ts', s.code, ts.ScriptTarget.ES2022, true);
+    const at = (node: ts.Node) => s.line + 1 + file.getLineAndCharacterOfPosition(node.getStart(file)).line;
+    const visit = (node: ts.Node): void => {
+      if (ts.isImportDeclaration(node) && s.parameters?.nofixture === undefined) {
+        out.push({ source: s.source, line: at(node), message: 'an import in a snippet without `nofixture`: jsii-rosetta hoists it into the default fixture, whose imports it duplicates' });
+      }
+      if (ts.isArrowFunction(node)) {
+        out.push({ source: s.source, line: at(node), message: 'an arrow function: jsii-rosetta cannot translate it to other languages' });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
   }
   return out;
 }
@@ -69,12 +109,20 @@ export function exportedNames(): string[] {
 
 /** Type-checks the snippets in one program (the library's types are loaded once); returns the diagnostics, each at its line. */
 export function checkSnippets(snippets: Snippet[]): SnippetDiagnostic[] {
-  const fixture = fs.readFileSync(FIXTURE, 'utf8');
-  const [before, after] = fixture.split('/// here');
+  const fixtures = new Map<string, string[]>();
+  const fixture = (name: string) => {
+    if (!fixtures.has(name)) {
+      fixtures.set(name, fs.readFileSync(path.join(ROOT, 'rosetta', `${name}.ts-fixture`), 'utf8').split('/// here'));
+    }
+    return fixtures.get(name)!;
+  };
   const files = new Map<string, { text: string; offset: number; snippet: Snippet }>();
   snippets.forEach((s, i) => {
-    const standalone = /^import /m.test(s.code);
+    // As jsii-rosetta compiles it: on its own with `nofixture`; otherwise in the fixture. (A snippet with imports and
+    // without `nofixture` is compiled on its own here too, and reported by rosettaProblems.)
+    const standalone = s.parameters?.nofixture !== undefined || /^import /m.test(s.code);
     const name = path.join(ROOT, 'test', 'readme', `__snippet_${i}.ts`);
+    const [before, after] = fixture(s.parameters?.fixture || 'default');
     const text = standalone ? `${s.code}\nexport {};\n` : `${before}${s.code}\n${after}`;
     const offset = standalone ? 0 : before.split('\n').length - 1;
     files.set(name, { text, offset, snippet: s });
