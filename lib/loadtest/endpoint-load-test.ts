@@ -1,7 +1,6 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -9,11 +8,11 @@ import { Construct, IConstruct } from 'constructs';
 import { LoadTestPhase, LoadTestStopConditions } from './load-test-options';
 import * as perms from './perms';
 import { defineLoadTestStates, WORKER_TIMEOUT } from './private-definition';
+import { defineLogGroup } from './private-log-group';
 import { checkTargetVariant, LoadTestPlan, planLoadTest } from './private-plan';
 import { ILakeZone } from '../data-lake';
 import { IAlertTopics } from '../monitoring';
 import { HandlerFunction } from '../private/handler-function';
-import { allowCloudWatchLogs, denyGrantsNotForAwsResources } from '../private/kms';
 import { AlarmFactory } from '../private/alarm-factory';
 import { acknowledgeInlinePolicy, acknowledgeWildcardResources } from '../private/nag';
 import { InputErrors, requireProps } from '../private/validation';
@@ -203,7 +202,7 @@ export class EndpointLoadTest extends Construct implements IEndpointLoadTest {
     worker.routeAlarms(factory);
     aggregator.routeAlarms(factory);
 
-    this.logGroup = defineLogGroup(this, props.logRetention);
+    this.logGroup = defineLogGroup(this, props.logRetention, `Execution logs of the load test ${this.node.path}`);
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(defineLoadTestStates(this, {
         endpoint: props.endpoint, plan, worker: worker.function, aggregator: aggregator.function, payloads: props.payloads, reports,
@@ -275,17 +274,6 @@ function grantPutMetrics(fn: lambda.IFunction): void {
     acknowledgeWildcardResources(policy, ['*'], 'cloudwatch:PutMetricData has no resource-level permissions; a condition limits it to '
       + 'the cdk-mlops/LoadTest namespace.');
   }
-}
-
-function defineLogGroup(scope: Construct, retention: logs.RetentionDays | undefined): logs.LogGroup {
-  const key = new kms.Key(scope, 'LogsKey', {
-    description: `Execution logs of the load test ${scope.node.path}`,
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  key.addToResourcePolicy(allowCloudWatchLogs(Stack.of(scope)));
-  key.addToResourcePolicy(denyGrantsNotForAwsResources());
-  return new logs.LogGroup(scope, 'Logs', { retention: retention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
 }
 
 /** The wildcards and inline policies of the state machine's role, each with its reason. */

@@ -140,7 +140,7 @@ export function planLoadTest(errors: InputErrors, props: EndpointLoadTestProps):
  * A key prefix inside a lake zone, normalised by the zone (ending in `/`); records a problem for a location outside the lake: a
  * URI (`s3://...`, which could name another bucket), a `..` or empty segment, a leading `/`, a wildcard, or the zone's root.
  */
-function checkLakePrefix(errors: InputErrors, prop: string, prefix: unknown, zone: ILakeZone): string | undefined {
+export function checkLakePrefix(errors: InputErrors, prop: string, prefix: unknown, zone: ILakeZone): string | undefined {
   const allowed = `a key prefix inside the ${zone.zoneName} zone such as 'load-test/payloads/' (no URI, no '..', no wildcard, not the whole zone)`;
   if (typeof prefix !== 'string') {
     errors.add(prop, prefix, allowed);
