@@ -1,7 +1,8 @@
 import { ack, checkCompliance, complianceApp } from './harness';
-import { EndpointLoadTest } from '../../lib';
+import { EndpointLoadTest, InferenceRecommendation } from '../../lib';
 import { driftFixture } from '../drift/fixtures';
 import { fullProps } from '../loadtest/fixtures';
+import { fullRecommendationProps, recommendationBase } from '../loadtest/recommendation-fixtures';
 
 test('a load test with every option is compliant', () => {
   const app = complianceApp();
@@ -37,5 +38,31 @@ test('a load test with every option is compliant', () => {
     ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
     ack('s3_bucket_object_lock_enabled_check', ['Serve/Lake/AccessLogs', 'Serve/Lake/curated', 'Serve/Lake/features', 'Serve/Lake/models', 'Serve/Lake/monitoring', 'Serve/Lake/raw']),
     ack('sqs_dlq_check', ['Serve/LoadTest/Handler/DeadLetters', 'Serve/cdk-mlops-load-test-aggregate/DeadLetters']),
+  ]);
+});
+
+test('an inference recommendation with every option is compliant', () => {
+  const app = complianceApp();
+  const f = recommendationBase(app);
+  new InferenceRecommendation(f.stack, 'RightSizing', fullRecommendationProps(f));
+  checkCompliance(app, 'InferenceRecommendation full', [
+    ack('AwsSolutions-IAM5[Resource::*]', ['Serve/RightSizing/JobRole/DefaultPolicy', 'Serve/RightSizing/StateMachine/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/models/Resource.Arn>/churn/*]', ['Serve/RightSizing/JobRole/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::<Serve/Lake/monitoring/Resource.Arn>/recommendations/churn/*]', ['Serve/RightSizing/StateMachine/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/churn-rightsize-*]', ['Serve/RightSizing/JobRole/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/InferenceRecommendationsJobs:*]', ['Serve/RightSizing/JobRole/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/churn-rightsize-*]', ['Serve/RightSizing/JobRole/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn-rightsize-*]', ['Serve/RightSizing/JobRole/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:inference-recommendations-job/churn-rightsize-*]', ['Serve/RightSizing/StateMachine/Role/DefaultPolicy']),
+    ack('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:123456789012:model/churn-rightsize-*]', ['Serve/RightSizing/JobRole/DefaultPolicy']),
+    ack('HIPAA.Security-IAMNoInlinePolicy', ['Serve/RightSizing/JobRole', 'Serve/RightSizing/StateMachine/Role'], ['Serve/RightSizing/JobRole/DefaultPolicy/Resource', 'Serve/RightSizing/StateMachine/Role/DefaultPolicy/Resource']),
+    ack('HIPAA.Security-S3BucketReplicationEnabled', ['Serve/Lake/AccessLogs', 'Serve/Lake/curated', 'Serve/Lake/features', 'Serve/Lake/models', 'Serve/Lake/monitoring', 'Serve/Lake/raw']),
+    ack('HIPAA.Security-S3DefaultEncryptionKMS', ['Serve/Lake/AccessLogs']),
+    ack('NIST.800.53.R5-IAMNoInlinePolicy', ['Serve/RightSizing/JobRole', 'Serve/RightSizing/StateMachine/Role'], ['Serve/RightSizing/JobRole/DefaultPolicy/Resource', 'Serve/RightSizing/StateMachine/Role/DefaultPolicy/Resource']),
+    ack('NIST.800.53.R5-S3BucketReplicationEnabled', ['Serve/Lake/AccessLogs', 'Serve/Lake/curated', 'Serve/Lake/features', 'Serve/Lake/models', 'Serve/Lake/monitoring', 'Serve/Lake/raw']),
+    ack('NIST.800.53.R5-S3DefaultEncryptionKMS', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_default_encryption_kms_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_logging_enabled_check', ['Serve/Lake/AccessLogs']),
+    ack('s3_bucket_object_lock_enabled_check', ['Serve/Lake/AccessLogs', 'Serve/Lake/curated', 'Serve/Lake/features', 'Serve/Lake/models', 'Serve/Lake/monitoring', 'Serve/Lake/raw']),
   ]);
 });
