@@ -42,9 +42,9 @@ export interface RecommendationTrafficPhase {
 /** When Inference Recommender stops a load test of an instance type (API `RecommendationJobStoppingConditions`). */
 export interface RecommendationStoppingConditions {
   /**
-   * The most requests per minute expected of the endpoint (`MaxInvocations`): a load test stops when it reaches this rate. Required,
-   * as `EndpointLoadTest.maxTotalRequests` is, so that the traffic has a stated ceiling. It is a rate, not a total: what bounds a run's
-   * cost is `maxDuration` (and `maxTests`).
+   * The most requests per minute expected of the endpoint (`MaxInvocations`): a load test stops when it reaches this rate.
+   * Optional in the API; required here, as `EndpointLoadTest.maxTotalRequests` is, so that the traffic has a stated ceiling.
+   * It is a rate, not a total: what bounds a run's cost is `maxDuration` (and `maxTests`).
    */
   readonly maxInvocationsPerMinute: number;
 

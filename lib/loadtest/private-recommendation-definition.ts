@@ -33,9 +33,13 @@ export interface RecommendationDefinitionInputs {
   readonly path: string;
 }
 
-/** SageMaker's transient errors (https://docs.aws.amazon.com/sagemaker/latest/APIReference/CommonErrors.html), and S3's. */
+/**
+ * SageMaker's transient errors (https://docs.aws.amazon.com/sagemaker/latest/APIReference/CommonErrors.html), and S3's, as Step Functions
+ * names them: `<Service>.<Error>`, with `Exception` added where the service's own name has none
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+ */
 const SDK_RETRY: sfn.RetryProps = {
-  errors: ['SageMaker.ThrottlingException', 'SageMaker.SageMakerException', 'SageMaker.InternalFailure', 'SageMaker.ServiceUnavailable',
+  errors: ['SageMaker.ThrottlingException', 'SageMaker.SageMakerException', 'SageMaker.InternalFailureException', 'SageMaker.ServiceUnavailableException',
     'S3.S3Exception', 'S3.InternalErrorException', 'S3.SlowDownException'],
   interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL,
 };
@@ -109,14 +113,17 @@ export function defineRecommendationStates(scope: Construct, d: RecommendationDe
     assign: { jobArn: '{% $states.result.JobArn %}' },
     outputs: '{% $states.input %}',
   });
-  // A throttled create is retried: SageMaker refused it, so no job was started (a retry with the same name cannot start two).
-  create.addRetry(SDK_RETRY);
-  create.addCatch(recordError, catchAll);
-
   const wait = sfn.Wait.jsonata(scope, 'WaitForJob', {
     comment: `Inference Recommender jobs take minutes to hours: look every ${POLL_SECONDS} seconds`,
     time: sfn.WaitTime.duration(Duration.seconds(POLL_SECONDS)),
   });
+  // A transient error is retried with the same name, so a retry cannot start a second job. If an attempt did start the job and
+  // its answer was lost (a 5XX or a timeout), the retry is refused because the name is taken ("The name must be unique within the
+  // AWS Region and within your AWS account", API_CreateInferenceRecommendationsJob): the job is this run's own (the name holds a
+  // UUID of this run), so it is polled like any other, and stopped if it overruns, instead of being left running unwatched.
+  create.addRetry(SDK_RETRY);
+  create.addCatch(wait, { errors: ['SageMaker.ResourceInUseException'] });
+  create.addCatch(recordError, catchAll);
   const describe = tasks.CallAwsService.jsonata(scope, 'DescribeJob', {
     comment: 'The job\'s status, and its recommendations once it completed',
     service: 'sagemaker',

@@ -188,8 +188,8 @@ function planStopping(errors: InputErrors, props: InferenceRecommendationProps, 
   }
   const out: Record<string, unknown> = {};
   if (stop.maxInvocationsPerMinute === undefined) {
-    errors.add('stoppingConditions.maxInvocationsPerMinute', undefined, 'a whole number of requests per minute >= 1 (MaxInvocations: required, '
-      + 'the most traffic a load test drives)');
+    errors.add('stoppingConditions.maxInvocationsPerMinute', undefined, 'a whole number of requests per minute >= 1 (MaxInvocations: optional in '
+      + 'the API, required here so that the traffic a load test drives has a stated ceiling)');
   } else if (checkWholeNumber(errors, 'stoppingConditions.maxInvocationsPerMinute', stop.maxInvocationsPerMinute, { min: 1,
     allowed: 'a whole number of requests per minute >= 1 (MaxInvocations)' })) {
     out.MaxInvocations = stop.maxInvocationsPerMinute;

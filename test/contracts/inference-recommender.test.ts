@@ -240,6 +240,8 @@ interface World {
   readonly statuses?: string[];
   readonly failureReason?: string;
   readonly errors?: Record<string, Array<{ error: string; cause?: string } | undefined>>;
+  /** The first CreateJob starts the job but its answer is lost (a 5XX); the retry is refused because the name is taken. */
+  readonly createAnswerLost?: boolean;
 }
 
 /** A completed job's Describe response (API_DescribeInferenceRecommendationsJob.html response syntax). */
@@ -283,6 +285,11 @@ function world(w: World, advanced: boolean) {
     const scripted = w.errors?.[call.state]?.[n];
     if (scripted) return scripted;
     const a = call.arguments;
+    if (w.createAnswerLost && call.state === 'CreateJob') {
+      if (n === 0) log.created.push(a);
+      return n === 0 ? { error: 'SageMaker.InternalFailureException', cause: 'We encountered an internal error. Please try again.' }
+        : { error: 'SageMaker.ResourceInUseException', cause: `Job ${a.JobName} already exists` };
+    }
     switch (call.resource) {
       case 'arn:aws:states:::aws-sdk:sagemaker:createInferenceRecommendationsJob':
         log.created.push(a);
@@ -399,10 +406,26 @@ describe.each(apps.map((a) => [a.app.label, a] as const))('the inference-recomme
   });
 
   test('a create SageMaker refuses (ResourceLimitExceeded) notifies and fails without polling', async () => {
-    const { e, log } = await run({ errors: { CreateJob: [{ error: 'SageMaker.ResourceLimitExceeded', cause: 'too many jobs' }] } });
-    expect({ status: e.status, error: e.error }).toEqual({ status: 'FAILED', error: 'SageMaker.ResourceLimitExceeded' });
+    const { e, log } = await run({ errors: { CreateJob: [{ error: 'SageMaker.ResourceLimitExceededException', cause: 'too many jobs' }] } });
+    expect({ status: e.status, error: e.error }).toEqual({ status: 'FAILED', error: 'SageMaker.ResourceLimitExceededException' });
     expect(log.calls.filter((c) => c.state === 'DescribeJob')).toHaveLength(0);
     expect(log.notifications).toHaveLength(1);
+  });
+
+  test('a create whose answer was lost: the retry finds the name taken, and the run polls the job it started to completion', async () => {
+    const { e, log } = await run({ createAnswerLost: true });
+    expect({ status: e.status, end: e.path.slice(-2) }).toEqual({ status: 'SUCCEEDED', end: ['NotifyCompleted', 'Recommended'] });
+    const creates = log.calls.filter((c) => c.state === 'CreateJob');
+    expect(creates).toHaveLength(2);
+    expect(creates[1].arguments.JobName).toBe(creates[0].arguments.JobName);
+    expect(log.calls.filter((c) => c.state === 'DescribeJob').map((c) => c.arguments.JobName)).toEqual(Array(3).fill(creates[0].arguments.JobName));
+    expect(log.reports).toHaveLength(1);
+  });
+
+  test('SageMaker\'s 5XX errors are retried under the names Step Functions gives them', async () => {
+    const { e, log } = await run({ errors: { CreateJob: [{ error: 'SageMaker.ServiceUnavailableException' }], DescribeJob: [{ error: 'SageMaker.InternalFailureException' }] } });
+    expect(e.status).toBe('SUCCEEDED');
+    expect(log.calls.filter((c) => c.state === 'CreateJob')).toHaveLength(2);
   });
 
   test('throttled describes are retried', async () => {
