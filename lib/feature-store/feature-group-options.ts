@@ -125,14 +125,15 @@ export interface OfflineStoreOptions {
    * The folder in the zone under which Feature Store writes
    * (`<prefix><account>/sagemaker/<region>/offline-store/<group>-<creation time>/data/...`).
    *
-   * @default - 'feature-store/<feature group name>/'
+   * @default - 'feature-store/<featureGroupName>/', or with a derived name 'feature-store/<the name without its settings hash>/'
+   * (a group that replaces it writes beside it, under its own `<group>-<creation time>` folder)
    */
   readonly prefix?: string;
 
   /**
    * The name of the Glue table that Feature Store defines in the lake's database: 1-255 lowercase letters, digits and underscores.
    *
-   * @default - the feature group name with hyphens as underscores
+   * @default - the feature group name with hyphens as underscores (a new name, a new table)
    */
   readonly tableName?: string;
 

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, IResource, Names, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -12,6 +12,7 @@ import {
   RECORD_DELETE_ACTIONS, RECORD_READ_ACTIONS, RECORD_WRITE_ACTIONS,
 } from './perms';
 import { checkFeatureGroup } from './private-feature-group-checks';
+import { groupNameBase, settingsHashToken } from './private-feature-group-name';
 import { acknowledgeInlinePolicy } from '../private/nag';
 import { MlopsValidationError, requireProps } from '../private/validation';
 
@@ -19,7 +20,7 @@ import { MlopsValidationError, requireProps } from '../private/validation';
  * A SageMaker Feature Store feature group, defined here (`FeatureGroup`) or imported.
  */
 export interface IFeatureGroup extends IResource {
-  /** The feature group's name. */
+  /** The feature group's name (a derived name is rendered at synthesis: it includes a hash of the group's tags). */
   readonly featureGroupName: string;
 
   /** The feature group's ARN. */
@@ -83,8 +84,12 @@ export interface FeatureGroupProps {
 
   /**
    * The feature group's name: 1-64 lowercase letters, digits, hyphens and underscores, starting and ending with a letter or digit.
+   * The name is then yours: CloudFormation cannot replace a group with a given name, so a change that requires replacement (the
+   * record identifier, the event time, the description, the tags, the online store on or off, its tier or key, any setting of the
+   * offline store) fails the stack update unless the name changes with it.
    *
-   * @default - derived from the construct path
+   * @default - derived from the construct path and a hash of the settings that require replacement, so that such a change
+   * defines a new group (the old one is retained)
    */
   readonly featureGroupName?: string;
 
@@ -217,8 +222,13 @@ export class FeatureGroup extends FeatureGroupBase {
       features: 'a list of { name, featureType }', recordIdentifier: "the name of a feature, e.g. 'customer_id'",
       eventTime: "the name of a String or Fractional feature, e.g. 'event_time'",
     }, { features: 'a list of { name, featureType }' });
-    const name = props.featureGroupName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).toLowerCase();
-    const checked = checkFeatureGroup(this, { ...props, featureGroupName: name }, `feature-store/${name}/`);
+    // A derived name ends with a hash of the settings whose change CloudFormation can only make by replacing the group: such a
+    // change is then a new group under a new name, beside the retained old one, rather than a failed update (see
+    // private-feature-group-name.ts). An explicit name is the user's, kept verbatim.
+    const base = props.featureGroupName ?? groupNameBase(this);
+    const hash = props.featureGroupName === undefined ? settingsHashToken(this, () => this.replacementSettings(props)) : undefined;
+    const name = hash === undefined ? base : `${base}-${hash}`;
+    const checked = checkFeatureGroup(this, { ...props, featureGroupName: name }, `feature-store/${base}/`);
 
     this.featureGroupName = name;
     this.featureGroupArn = featureGroupArn(this, name);
@@ -230,7 +240,9 @@ export class FeatureGroup extends FeatureGroupBase {
       const o = props.offlineStore;
       const zone = o.lake.zone(o.zone ?? 'features');
       this.offlineStore = {
-        zone, prefix: checked.offlinePrefix!, databaseName: o.lake.databaseName!, tableName: o.tableName ?? name.replace(/-/g, '_'),
+        zone, prefix: checked.offlinePrefix!, databaseName: o.lake.databaseName!,
+        // A new group needs a table of its own: the retained old group keeps its table.
+        tableName: o.tableName ?? (hash === undefined ? base.replace(/-/g, '_') : `${base.replace(/-/g, '_')}_${hash}`),
       };
       this.offlineStoreRole = this.defineOfflineStoreRole(this.offlineStore);
       offlineStoreConfig = {
@@ -268,6 +280,31 @@ export class FeatureGroup extends FeatureGroupBase {
       // Feature Store writes the offline store with the role as soon as records arrive: the group waits for its policy.
       this.resource.node.addDependency(this.offlineStoreRole);
     }
+  }
+
+  /**
+   * The properties of the group that CloudFormation can change only by replacing it, as the template renders them: a derived name
+   * hashes them. The table name counts only when it is given (the default one follows the name); the folder of the records is in
+   * the S3 URI. FeatureDefinitions, TtlDuration and ThroughputConfig update in place and are left out.
+   */
+  private replacementSettings(props: FeatureGroupProps): Record<string, unknown> {
+    const r = this.resource;
+    const online = r.onlineStoreConfig as Record<string, unknown> | undefined;
+    const offline = r.offlineStoreConfig as Record<string, Record<string, unknown>> | undefined;
+    return {
+      RecordIdentifierFeatureName: r.recordIdentifierFeatureName,
+      EventTimeFeatureName: r.eventTimeFeatureName,
+      Description: r.description,
+      RoleArn: r.roleArn,
+      Tags: r.tags.renderTags(),
+      OnlineStoreConfig: online && {
+        EnableOnlineStore: online.EnableOnlineStore, StorageType: online.StorageType, SecurityConfig: online.SecurityConfig,
+      },
+      OfflineStoreConfig: offline && {
+        ...offline,
+        DataCatalogConfig: { ...offline.DataCatalogConfig, TableName: props.offlineStore?.tableName },
+      },
+    };
   }
 
   /**

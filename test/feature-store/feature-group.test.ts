@@ -25,7 +25,7 @@ describe('FeatureGroup', () => {
 
   test('a minimal group is a Standard online store only, with a lowercase name from its path, retained', () => {
     expect(groups['Features/Customers']).toEqual({
-      FeatureGroupName: 'features-customers-e4916267',
+      FeatureGroupName: 'features-customers-e4916267-3327ed42',
       RecordIdentifierFeatureName: 'customer_id',
       EventTimeFeatureName: 'event_time',
       FeatureDefinitions: CHURN_DEFINITIONS,
@@ -35,7 +35,7 @@ describe('FeatureGroup', () => {
     expect([resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
     expect([minimal.onlineStoreEnabled, minimal.offlineStore, minimal.offlineStoreRole, minimal.onlineStoreEncryptionKey])
       .toEqual([true, undefined, undefined, undefined]);
-    expect(f.stack.resolve(minimal.featureGroupArn)).toEqual('arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267');
+    expect(f.stack.resolve(minimal.featureGroupArn)).toEqual('arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267-3327ed42');
   });
 
   test('the full group has its TTL in weeks, its online key, an Iceberg offline store in the features zone with the lake key and its table, provisioned throughput', () => {
@@ -138,7 +138,7 @@ describe('FeatureGroup', () => {
     const role = new iam.Role(g.stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
     group.grantWrite(role);
     expect(Readable.of(g.stack).rolePolicy('Features/App').statements).toEqual([
-      { Action: 'sagemaker:PutRecord', Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267' },
+      { Action: 'sagemaker:PutRecord', Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267-3327ed42' },
     ]);
     expect(() => group.grantReadOfflineStore(role)).toThrow(/FeatureGroup Features\/Customers: grantReadOfflineStore needs an offline store/);
   });
@@ -223,7 +223,7 @@ describe('FeatureGroup read by a serving model', () => {
     expect(warnings[0].entry.data).toMatch(/Features\/Isolated may read the feature group Features\/Customers, but its containers run with network isolation .*set networkIsolation: false/);
     expect(Readable.of(f.stack).rolePolicy('Features/Open/Role').statements).toContainEqual({
       Action: ['sagemaker:BatchGetRecord', 'sagemaker:GetRecord'], Effect: 'Allow',
-      Resource: 'arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267',
+      Resource: 'arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267-3327ed42',
     });
   });
 });

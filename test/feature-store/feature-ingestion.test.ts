@@ -37,7 +37,7 @@ describe('FeatureIngestion', () => {
     const fn = functions['Features/Ingest/Handler/Function'];
     expect([fn.Runtime, fn.Architectures, fn.MemorySize, fn.Timeout, fn.Handler]).toEqual(['nodejs24.x', ['arm64'], 256, 120, 'index.handler']);
     expect(fn.Environment.Variables).toEqual({
-      NODE_OPTIONS: '--enable-source-maps', FEATURE_GROUP_NAME: 'features-customers-e4916267', REJECTED_QUEUE_URL: '<Features/Ingest/FailedRecords>',
+      NODE_OPTIONS: '--enable-source-maps', FEATURE_GROUP_NAME: 'features-customers-e4916267-3327ed42', REJECTED_QUEUE_URL: '<Features/Ingest/FailedRecords>',
     });
   });
 
@@ -56,7 +56,7 @@ describe('FeatureIngestion', () => {
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: ['<Features/Ingest/FailedRecords.Arn>', '<Features/Ingest/Handler/DeadLetters.Arn>'] },
       {
         Action: ['sagemaker:DescribeFeatureGroup', 'sagemaker:PutRecord'], Effect: 'Allow',
-        Resource: 'arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267',
+        Resource: 'arn:aws:sagemaker:us-east-1:123456789012:feature-group/features-customers-e4916267-3327ed42',
       },
       {
         Action: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'],
@@ -73,7 +73,7 @@ describe('FeatureIngestion', () => {
     expect(alarms['Features/Ingest/FailedRecordsAlarm']).toMatchObject({
       namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', statistic: 'Maximum', threshold: 1, comparison: 'GreaterThanOrEqualToThreshold',
     });
-    expect(alarmProps['Features/Ingest/IteratorAgeAlarm'].AlarmDescription).toMatch(/^\[WARNING\] .*features-customers-e4916267 more than 300 s late/);
+    expect(alarmProps['Features/Ingest/IteratorAgeAlarm'].AlarmDescription).toMatch(/^\[WARNING\] .*features-customers-e4916267-3327ed42 more than 300 s late/);
   });
 
   test('a full ingestion passes every mapping option, the stores and the TTL, and decrypts the stream only through Kinesis', () => {
