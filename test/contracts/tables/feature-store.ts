@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -60,6 +60,17 @@ export const FEATURE_STORE_APPS: Record<string, () => FeatureStoreAppSpec> = {
     const full = fullFeatureGroup(f);
     return { app: f.app, group: full.group, lake: f.lake, reader: full.reader, writer: full.writer, writerMayDelete: true, trainer: full.trainer };
   },
+  'an offline store under a derived name (a reader, a writer, a trainer: the hashed group name and its table)': () => {
+    const f = featureStoreFixture();
+    const group = minimalFeatureGroup(f, { offlineStore: { lake: f.lake } });
+    const reader = new iam.Role(f.stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    const writer = new iam.Role(f.stack, 'Writer', { assumedBy: new iam.AccountRootPrincipal() });
+    const trainer = new iam.Role(f.stack, 'Trainer', { assumedBy: new iam.AccountRootPrincipal() });
+    group.grantRead(reader);
+    group.grantWrite(writer);
+    group.grantReadOfflineStore(trainer);
+    return { app: f.app, group, lake: f.lake, reader, writer, trainer };
+  },
   'minimal stream ingestion (a stream with an AWS managed key into the minimal group)': () => {
     const f = featureStoreFixture();
     const { ingestion, group } = minimalIngestion(f);
@@ -77,6 +88,8 @@ export interface FeatureStoreSubject {
   readonly spec: FeatureStoreAppSpec;
   readonly groupArn: string;
   readonly otherGroupArn: string;
+  /** With a derived name: the group that a replacing change left behind (the same path, other settings, another hash). */
+  readonly replacedGroupArn?: string;
   readonly onlineKeyArn?: string;
   readonly offlineRoleArn?: string;
   readonly bucketArn?: string;
@@ -99,17 +112,21 @@ export function featureStoreSubject(app: ContractApp, spec: FeatureStoreAppSpec)
   const other = spec.lake.zone('curated').bucket;
   const bucketArn = offline && app.value(offline.zone.bucket, offline.zone.bucket.bucketArn);
   const name = app.value(g, g.featureGroupName);
+  // A derived name (path, hyphen, settings hash) is rendered at synthesis; the table's default name follows it.
+  const derived = Token.isUnresolved(g.featureGroupName);
+  const tableName = offline && app.value(g, offline.tableName);
   return {
     spec,
     groupArn: app.value(g, g.featureGroupArn),
     otherGroupArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:feature-group/other-features`,
+    replacedGroupArn: derived ? `arn:aws:sagemaker:${REGION}:${ACCOUNT}:feature-group/${name.replace(/-[0-9a-f]{8}$/, '-00000000')}` : undefined,
     onlineKeyArn: g.onlineStoreEncryptionKey && app.value(g.onlineStoreEncryptionKey, g.onlineStoreEncryptionKey.keyArn),
     offlineRoleArn: g.offlineStoreRole && app.value(g.offlineStoreRole, g.offlineStoreRole.roleArn),
     bucketArn,
     prefix: offline?.prefix,
     keyArn: offline?.zone.encryptionKey && app.value(offline.zone.encryptionKey, offline.zone.encryptionKey.keyArn),
     otherZoneBucketArn: app.value(other, other.bucketArn),
-    tableArn: offline && `arn:aws:glue:${REGION}:${ACCOUNT}:table/${offline.databaseName}/${offline.tableName}`,
+    tableArn: offline && `arn:aws:glue:${REGION}:${ACCOUNT}:table/${offline.databaseName}/${tableName}`,
     otherTableArn: offline && `arn:aws:glue:${REGION}:${ACCOUNT}:table/${offline.databaseName}/churn_events`,
     recordObject: offline && `${bucketArn}/${offline.prefix}${ACCOUNT}/sagemaker/${REGION}/offline-store/${name}-1764748800/data/`
       + 'year=2026/month=12/day=03/hour=08/20261203T080000Z_0a1b2c3d.parquet',
@@ -164,6 +181,13 @@ const viaS3 = (bucketArn: string) => ({ 'kms:ViaService': `s3.${REGION}.amazonaw
 function onlineKeyRows(s: FeatureStoreSubject): CallRow[] {
   return s.onlineKeyArn
     ? [{ call: 'uses the online store key in a runtime call', action: 'kms:Decrypt', resource: s.onlineKeyArn, expect: 'allowed', source: ONLINE_KEY }]
+    : [];
+}
+
+/** With a derived name, the grants name the group of the current settings only, not the group a replacing change left behind. */
+function replacedGroupRows(s: FeatureStoreSubject, action: string): CallRow[] {
+  return s.replacedGroupArn
+    ? [{ call: 'uses the group a replacing change left behind', action, resource: s.replacedGroupArn, expect: 'denied', source: ACTIONS }]
     : [];
 }
 
@@ -230,6 +254,7 @@ export const FEATURE_STORE_CONTRACT: PrincipalContract<FeatureStoreSubject>[] = 
       { action: 'sagemaker:BatchGetRecord', resource: s.groupArn, expect: 'allowed', source: BATCH_GET_RECORD },
       ...onlineKeyRows(s),
       { call: 'reads another group', action: 'sagemaker:GetRecord', resource: s.otherGroupArn, expect: 'denied', source: ACTIONS },
+      ...replacedGroupRows(s, 'sagemaker:GetRecord'),
       { call: 'writes a record', action: 'sagemaker:PutRecord', resource: s.groupArn, expect: 'denied', source: PUT_RECORD },
       { call: 'deletes a record', action: 'sagemaker:DeleteRecord', resource: s.groupArn, expect: 'denied', source: DELETE_RECORD },
       { call: 'deletes the group', action: 'sagemaker:DeleteFeatureGroup', resource: s.groupArn, expect: 'denied', source: ACTIONS },
@@ -248,6 +273,7 @@ export const FEATURE_STORE_CONTRACT: PrincipalContract<FeatureStoreSubject>[] = 
       ...onlineKeyRows(s),
       { call: 'reads a record', action: 'sagemaker:GetRecord', resource: s.groupArn, expect: 'denied', source: GET_RECORD },
       { call: 'writes another group', action: 'sagemaker:PutRecord', resource: s.otherGroupArn, expect: 'denied', source: ACTIONS },
+      ...replacedGroupRows(s, 'sagemaker:PutRecord'),
       { call: 'changes the group', action: 'sagemaker:UpdateFeatureGroup', resource: s.groupArn, expect: 'denied', source: ACTIONS },
     ],
   },
