@@ -20,7 +20,7 @@ import { MlopsValidationError, requireProps } from '../private/validation';
  * A SageMaker Feature Store feature group, defined here (`FeatureGroup`) or imported.
  */
 export interface IFeatureGroup extends IResource {
-  /** The feature group's name (a derived name is rendered at synthesis: it includes a hash of the group's tags). */
+  /** The feature group's name. A derived one is a token, rendered at synthesis: its settings hash covers tags that `Tags.of()` adds later. */
   readonly featureGroupName: string;
 
   /** The feature group's ARN. */
