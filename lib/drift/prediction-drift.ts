@@ -1,4 +1,4 @@
-import type { FeatureType } from './drift-monitor';
+import type { FeatureType } from './drift-monitor-options';
 
 /**
  * Prediction drift: the model's answers (a score or a predicted label) watched like one more feature, read from the

@@ -2,7 +2,7 @@
  * The prediction-drift option's checks and its part of the drift function's event (not exported from the library).
  */
 import { Token } from 'aws-cdk-lib';
-import type { BaselineDataset, DriftFeature } from './drift-monitor';
+import type { BaselineDataset, DriftFeature } from './drift-monitor-options';
 import type { PredictionDrift } from './prediction-drift';
 import { InputErrors, checkWholeNumber } from '../private/validation';
 
@@ -41,7 +41,7 @@ export function checkPredictionDrift(errors: InputErrors, p: PredictionDrift | u
       errors.add('predictionDrift.baselineIndex', p.baselineIndex, `a column other than the label's (baselineDataset.labelIndex ${dataset.labelIndex})`);
     }
   }
-  // DatasetFormat.CSV, as a string: this file imports only types from drift-monitor.ts (which imports it).
+  // DatasetFormat.CSV, as a string: this file imports only types from drift-monitor-options.ts.
   const headerless = dataset && String(dataset.format ?? 'csv') === 'csv' && !dataset.header;
   if (headerless && p.baselineIndex === undefined) {
     errors.add('predictionDrift.baselineIndex', p.baselineIndex, 'the predictions\' column in a CSV baseline dataset without a header');
