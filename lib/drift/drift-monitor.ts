@@ -142,7 +142,8 @@ export class DriftMonitor extends Construct implements IDriftMonitor {
 
     // Opt-in retraining: one trigger per monitor, damped.
     if (props.retrainOnDrift && this.variantDriftAlarms.length > 0) {
-      this.retrainTrigger = defineRetrainOnDrift(this, props.retrainOnDrift, endpointName, this.variantDriftAlarms, this.alarmFactory, severity);
+      const retrain = defineRetrainOnDrift(this, props.retrainOnDrift, endpointName, this.variantDriftAlarms, this.alarmFactory, severity);
+      this.retrainTrigger = retrain.trigger;
     }
     if (props.modelQuality) {
       this.defineQuality(props, variants, capture!, severity);

@@ -258,6 +258,86 @@ describe('DriftMonitor retraining, exactly', () => {
     expect(rules['Serve/Drift/RetrainOnDrift'].Targets).toHaveLength(1);
     expect(rules['Serve/Drift/RetrainOnDrift'].Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
   });
+
+  // #23 item 14: a role of the rule's own, a dead-letter queue and alarms, as the training pipeline's schedule has.
+  function retraining() {
+    const app = testApp();
+    const t = trainingFixture(app);
+    const pipeline = new TrainingPipeline(t.stack, 'Churn', minimalProps(t));
+    return monitor(() => ({ retrainOnDrift: pipeline }), app);
+  }
+  const RULE_NAME = 'Serve-Drift-2460A94E-Retrain';
+  const STATE_MACHINE = {
+    'Fn::GetStackOutput': { StackName: 'Train', Region: 'us-east-1', OutputName: 'PublishOutputRefChurnStateMachine127964CE55714D5F' },
+  };
+
+  test('the rule has a fixed name and starts the pipeline as its own role, sending what still fails to its dead-letter queue', () => {
+    const { r } = retraining();
+    const rule = r.resources('AWS::Events::Rule')['Serve/Drift/RetrainOnDrift'];
+    expect(rule.Name).toBe(RULE_NAME);
+    expect(rule.Targets).toEqual([{
+      Arn: STATE_MACHINE,
+      Id: 'Target0',
+      RoleArn: '<Serve/Drift/RetrainRole.Arn>',
+      DeadLetterConfig: { Arn: '<Serve/Drift/RetrainDeadLetters.Arn>' },
+      RetryPolicy: { MaximumRetryAttempts: 2 },
+    }]);
+  });
+
+  test('the role trusts EventBridge only for this rule in this account, and may start only the pipeline', () => {
+    const { r } = retraining();
+    expect(r.resources('AWS::IAM::Role')['Serve/Drift/RetrainRole'].AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{
+        Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': `arn:aws:events:us-east-1:123456789012:rule/${RULE_NAME}` } },
+      }],
+    });
+    expect(r.rolePolicy('Serve/Drift/RetrainRole')).toEqual({
+      statements: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: STATE_MACHINE }],
+      managedPolicyArns: [],
+    });
+    // The CDK's shared target role under the state machine is no longer defined.
+    expect(Object.keys(r.resources('AWS::IAM::Role')).filter((p) => p.endsWith('/EventsRole'))).toEqual([]);
+  });
+
+  test('the dead-letter queue is retained, encrypted, TLS-only, and only this rule may send to it', () => {
+    const { r } = retraining();
+    const path = 'Serve/Drift/RetrainDeadLetters';
+    expect(r.resources('AWS::SQS::Queue')[path]).toEqual({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+    const logicalId = Object.keys(r.template.Resources).find((id) => r.pathOf(id) === path)!;
+    expect(r.template.Resources[logicalId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(r.resources('AWS::SQS::QueuePolicy')[`${path}/Policy`].PolicyDocument.Statement).toEqual([
+      {
+        Action: 'sqs:*', Effect: 'Deny', Principal: { AWS: '*' }, Resource: `<${path}.Arn>`,
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Action: 'sqs:SendMessage', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Resource: `<${path}.Arn>`,
+        Condition: { ArnEquals: { 'aws:SourceArn': '<Serve/Drift/RetrainOnDrift.Arn>' } },
+        Sid: expect.stringMatching(/^AllowEventRule/),
+      },
+    ]);
+  });
+
+  test('alarms when a start fails for good and when a failed start waits in the dead-letter queue', () => {
+    const { r } = retraining();
+    const once = { comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'notBreaching' };
+    expect(alarmsOf(r, 'Serve/Drift/Retrain')).toEqual({
+      'Serve/Drift/RetrainFailed': {
+        namespace: 'AWS/Events', metric: 'FailedInvocations', dimensions: { RuleName: RULE_NAME }, statistic: 'Sum', period: 300, ...once,
+      },
+      'Serve/Drift/RetrainDeadLettersAlarm': {
+        namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: '<Serve/Drift/RetrainDeadLetters.QueueName>' },
+        statistic: 'Maximum', period: 300, ...once,
+      },
+    });
+    const alarms = r.resources('AWS::CloudWatch::Alarm');
+    expect(alarms['Serve/Drift/RetrainFailed'].AlarmName).toBe('churn-drift-retrain-failed');
+    expect(alarms['Serve/Drift/RetrainDeadLettersAlarm'].AlarmName).toBe('churn-drift-retrain-dead-letters');
+    expect(alarms['Serve/Drift/RetrainFailed'].AlarmDescription)
+      .toBe('[WARNING] Endpoint churn drifted and the training pipeline Train/Churn could not be started.');
+  });
 });
 
 describe('DriftMonitor principals, whole policies', () => {

@@ -1,12 +1,15 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildReferenceApp } from '../../../bin/reference-app';
 import { IDataLake } from '../../../lib/data-lake';
 import { DriftMonitor, ProblemType } from '../../../lib/drift';
 import { AbExperiment, SuccessMeasure } from '../../../lib/experiments';
 import { AlertTopics } from '../../../lib/monitoring';
 import { ModelEndpoint, ServingModel } from '../../../lib/serving';
+import { ITrainingPipeline } from '../../../lib/training';
 import { FEATURES, driftFixture } from '../../drift/fixtures';
 import { experimentFixture } from '../../experiments/fixtures';
 import { servingFixture } from '../../serving/fixtures';
@@ -26,6 +29,8 @@ export interface ServingAppSpec {
   /** Each model with the objects it serves and the repository of its image. */
   readonly models: ServedModel[];
   readonly drift?: DriftMonitor;
+  /** The training pipeline the drift monitor starts when a variant drifts (`retrainOnDrift`). */
+  readonly retrainPipeline?: ITrainingPipeline;
   readonly baselineDataset?: { zone: string; key: string };
   /** The zone of the models whose profiles the drift monitor reads next to their artifacts (`baselineFollowsModel`). */
   readonly modelProfiles?: { zone: string; profileName: string };
@@ -63,7 +68,7 @@ export const SERVING_APPS: Record<string, () => ServingAppSpec> = {
         // The approved version the pipeline passes in (any version of churn), or the champion's artifacts until then.
         { model: s.serving.challenger, variant: 'challenger', modelData: { zone: 'models', key: 'churn/v3/model.tar.gz' }, repositoryName: 'churn-inference', packageVersion: 1, approvedPackages: true },
       ],
-      drift: s.serving.drift, baselineDataset: { zone: 'features', key: 'churn/train/train.csv' }, groundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' },
+      drift: s.serving.drift, retrainPipeline: s.training.pipeline, baselineDataset: { zone: 'features', key: 'churn/train/train.csv' }, groundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' },
       experiment: s.serving.experiment, experimentGroundTruth: { zone: 'monitoring', prefix: 'ground-truth/churn/' }, alerts: s.data.alerts,
       packageImageRepositoryArn: (app) => {
         // What the training pipeline registers: the image of its CreateModelPackage call, as the state machine sends it.
@@ -159,6 +164,8 @@ export interface ServingSubject {
   readonly capturePrefix?: string;
   readonly baselineArn?: string;
   readonly driftFunctionArn?: string;
+  /** The retrain-on-drift rule, the role its target runs as, the state machine it starts and its dead-letter queue. */
+  readonly retrain?: { ruleArn: string; roleArn: string; stateMachineArn: string; deadLetterQueueArn: string };
   readonly experimentFunctionArn?: string;
   /** The experiment's state and reports: bucket ARN and key prefix (`experiments/<endpoint>/<name>/`). */
   readonly experimentState?: { bucketArn: string; bucketName: string; prefix: string };
@@ -178,6 +185,22 @@ export interface ServingSubject {
   readonly logGroupArnAt: (path: RegExp) => string;
   /** The ARN of the one queue whose construct path matches. */
   readonly queueArnAt: (path: RegExp) => string;
+}
+
+function retrainOf(app: ContractApp, spec: ServingAppSpec): ServingSubject['retrain'] {
+  const rule = spec.drift?.node.tryFindChild('RetrainOnDrift') as events.Rule | undefined;
+  if (!spec.drift || !spec.retrainPipeline || !rule) {
+    return undefined;
+  }
+  const sm = spec.retrainPipeline.stateMachine;
+  const queue = spec.drift.node.findChild('RetrainDeadLetters') as sqs.Queue;
+  const path = spec.drift.node.path;
+  return {
+    ruleArn: app.value(rule, rule.ruleArn),
+    roleArn: findOne(app.iam, { path: new RegExp(`^${path}/RetrainRole$`) }).roleArn,
+    stateMachineArn: app.value(sm, sm.stateMachineArn),
+    deadLetterQueueArn: app.value(queue, queue.queueArn),
+  };
 }
 
 export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingSubject {
@@ -204,6 +227,7 @@ export function servingSubject(app: ContractApp, spec: ServingAppSpec): ServingS
     baselineArn: spec.drift && `${app.value(spec.drift.baselineProfile.zone.bucket, spec.drift.baselineProfile.zone.bucket.bucketArn)}/`
       + spec.drift.baselineProfile.key,
     driftFunctionArn: spec.drift && app.value(spec.drift.driftFunction, spec.drift.driftFunction.functionArn),
+    retrain: retrainOf(app, spec),
     experimentFunctionArn: spec.experiment && app.value(spec.experiment.experimentFunction, spec.experiment.experimentFunction.functionArn),
     experimentState: spec.experiment && {
       bucketArn: app.value(spec.experiment.reportZone.bucket, spec.experiment.reportZone.bucket.bucketArn),
@@ -292,6 +316,9 @@ const viaS3 = (bucketArn: string) => ({ 'kms:ViaService': `s3.${REGION}.amazonaw
 const KMS_VIA_SERVICE = 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service';
 const viaSns = { 'kms:ViaService': `sns.${REGION}.amazonaws.com` };
 const OTHER_ACCOUNT = '210987654321';
+const EB_TARGETS = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html#eb-use-identity-based-sfn';
+const EB_CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html';
+const EB_DLQ = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html';
 const SCHEDULER_CONFUSED_DEPUTY = 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html';
 const DEFAULT_GROUP = `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/default`;
 
@@ -531,6 +558,61 @@ export const SERVING_CONTRACT: PrincipalContract<ServingSubject>[] = [
         },
       ];
     },
+  },
+  {
+    principal: 'the retrain-on-drift rule\'s role',
+    when: (s) => s.retrain !== undefined,
+    who: (s) => ({ role: { path: new RegExp(`^${s.spec.drift!.node.path}/RetrainRole$`) } }),
+    calls: (s) => [
+      { call: 'starts a training run', action: 'states:StartExecution', resource: s.retrain!.stateMachineArn, expect: 'allowed', source: EB_TARGETS },
+      {
+        call: 'starts another state machine', action: 'states:StartExecution',
+        resource: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:other`, expect: 'denied', source: EB_TARGETS,
+      },
+      {
+        call: 'stops a run', action: 'states:StopExecution', resource: `${s.retrain!.stateMachineArn.replace(':stateMachine:', ':execution:')}:run-1`,
+        expect: 'denied', source: EB_TARGETS,
+      },
+    ],
+  },
+  {
+    principal: 'EventBridge, assuming the retrain-on-drift rule\'s role',
+    when: (s) => s.retrain !== undefined,
+    who: () => ({ service: 'events.amazonaws.com' }),
+    calls: (s) => [
+      {
+        call: 'for the retrain-on-drift rule', action: 'sts:AssumeRole', resource: s.retrain!.roleArn,
+        context: { 'aws:SourceArn': s.retrain!.ruleArn, 'aws:SourceAccount': ACCOUNT }, expect: 'allowed', source: EB_CONFUSED_DEPUTY,
+      },
+      {
+        call: 'for a rule of another account', action: 'sts:AssumeRole', resource: s.retrain!.roleArn,
+        context: { 'aws:SourceArn': `arn:aws:events:${REGION}:${OTHER_ACCOUNT}:rule/other`, 'aws:SourceAccount': OTHER_ACCOUNT }, expect: 'denied', source: CONFUSED_DEPUTY,
+      },
+      {
+        call: 'for another rule of this account', action: 'sts:AssumeRole', resource: s.retrain!.roleArn,
+        context: { 'aws:SourceArn': `arn:aws:events:${REGION}:${ACCOUNT}:rule/other`, 'aws:SourceAccount': ACCOUNT }, expect: 'denied', source: EB_CONFUSED_DEPUTY,
+      },
+      {
+        call: 'for the rule\'s name in another account', action: 'sts:AssumeRole', resource: s.retrain!.roleArn,
+        context: { 'aws:SourceArn': s.retrain!.ruleArn.replace(`:${ACCOUNT}:`, `:${OTHER_ACCOUNT}:`), 'aws:SourceAccount': OTHER_ACCOUNT },
+        expect: 'denied', source: EB_CONFUSED_DEPUTY,
+      },
+    ],
+  },
+  {
+    principal: 'EventBridge, keeping a failed retrain-on-drift start in the dead-letter queue',
+    when: (s) => s.retrain !== undefined,
+    who: () => ({ service: 'events.amazonaws.com' }),
+    calls: (s) => [
+      {
+        call: 'for the retrain-on-drift rule', action: 'sqs:SendMessage', resource: s.retrain!.deadLetterQueueArn,
+        context: { 'aws:SourceArn': s.retrain!.ruleArn }, expect: 'allowed', source: EB_DLQ,
+      },
+      {
+        call: 'for another rule', action: 'sqs:SendMessage', resource: s.retrain!.deadLetterQueueArn,
+        context: { 'aws:SourceArn': `arn:aws:events:${REGION}:${ACCOUNT}:rule/other` }, expect: 'denied', source: EB_DLQ,
+      },
+    ],
   },
   {
     principal: 'the model-quality handler\'s role',
