@@ -5,6 +5,7 @@ import { cronPeriodMinutes } from './cron-period';
 import { DriftMonitorProps, FeatureType } from './drift-monitor-options';
 import { validateModelQuality } from './model-quality-wiring';
 import { checkPredictionDrift } from './prediction-wiring';
+import { MAX_PROFILED_CATEGORICAL_FEATURES, MAX_PROFILED_NUMERIC_FEATURES } from './private-baseline-profile';
 import { validateHandlerOptions } from '../private/handler-function';
 import { MAX_ALARM_WINDOW_MINUTES, checkSchedule } from '../private/schedules';
 import { InputErrors, checkDuration, checkNumber, checkWholeNumber } from '../private/validation';
@@ -94,6 +95,7 @@ export function validate(scope: Construct, props: DriftMonitorProps, capture: En
   } else if (!props.baselineProfile && !props.baselineDataset) {
     errors.addMessage('a baseline is needed: give baselineProfile (a profile in the lake) or baselineDataset (computed at deploy time)');
   }
+  checkProfileCapacity(scope, errors, props);
   const b = props.breakage ?? {};
   checkWholeNumber(errors, 'breakage.minRecords', b.minRecords, { min: 0 });
   for (const [prop, v] of [['breakage.maxMalformedShare', b.maxMalformedShare], ['breakage.maxMissingRateIncrease', b.maxMissingRateIncrease],
@@ -193,4 +195,29 @@ function checkPositions(errors: InputErrors, props: DriftMonitorProps): void {
       baseline.set(f.baselineIndex, f.name);
     }
   });
+}
+
+/**
+ * With a baseline dataset, the features (and the predictions) the baseline-profile function must hold: more numeric ones than
+ * it profiles fail the deployment for certain, so they fail synth; more categorical ones than surely fit may run out of memory
+ * with long values, so they warn (the figures and their derivation: private-baseline-profile.ts).
+ */
+function checkProfileCapacity(scope: Construct, errors: InputErrors, props: DriftMonitorProps): void {
+  if (!props.baselineDataset || !Array.isArray(props.features)) return;
+  const profiled = [...props.features, ...(props.predictionDrift ? [props.predictionDrift] : [])];
+  const count = (kind: FeatureType) => profiled.filter((f) => f?.kind === kind).length;
+  const withPrediction = props.predictionDrift ? ' (predictionDrift included)' : '';
+  const numeric = count(FeatureType.NUMERIC);
+  if (numeric > MAX_PROFILED_NUMERIC_FEATURES) {
+    errors.add('features', `${numeric} numeric features${withPrediction}`, `at most ${MAX_PROFILED_NUMERIC_FEATURES} numeric features with `
+      + 'baselineDataset: the baseline-profile function samples at least 10,000 rows of each (8 bytes a value) in its 192 MiB budget '
+      + 'and refuses more; profile the dataset elsewhere and give baselineProfile, or watch fewer features');
+  }
+  const categorical = count(FeatureType.CATEGORICAL);
+  if (categorical > MAX_PROFILED_CATEGORICAL_FEATURES) {
+    Annotations.of(scope).addWarningV2('cdk-mlops:drift-profile-memory', `DriftMonitor ${scope.node.path}: ${categorical} categorical features`
+      + `${withPrediction} with baselineDataset: the baseline-profile function counts up to 5,000 distinct values of each, and more than `
+      + `${MAX_PROFILED_CATEGORICAL_FEATURES} of them may not fit its memory when the values are long (about 2 MiB a feature at 255-byte `
+      + 'values). If the deployment fails on the profile, give baselineProfile computed elsewhere.');
+  }
 }

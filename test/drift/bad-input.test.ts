@@ -3,7 +3,9 @@ import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { FEATURES, driftFixture } from './fixtures';
 import { DriftMonitor, DriftMonitorProps, FeatureType } from '../../lib';
+import { MIN_SAMPLE_ROWS, NUMERIC_MEMORY_BUDGET_BYTES, ProfileBuilder } from '../../lambda/shared/profile';
 import { cronPeriodMinutes } from '../../lib/drift/cron-period';
+import { MAX_PROFILED_CATEGORICAL_FEATURES, MAX_PROFILED_NUMERIC_FEATURES } from '../../lib/drift/private-baseline-profile';
 import { testApp } from '../util';
 
 function monitor(props: Partial<DriftMonitorProps> = {}) {
@@ -66,5 +68,52 @@ describe('types and tuning from JavaScript', () => {
       decision: { alpha, minPsi: Lazy.number({ produce: () => 0.02 }) }, breakage: { maxMalformedShare: Lazy.number({ produce: () => 0.1 }) },
     })).not.toThrow();
     expect(Stack.of(f.endpoint).resolve(alpha)).toBe(0.01);
+  });
+});
+
+describe('a feature count the baseline-profile function cannot hold (#23 item 8)', () => {
+  const features = (n: number, kind: FeatureType) => Array.from({ length: n }, (_, i) => ({ name: `${kind}_${i}`, kind }));
+  const dataset = (f: ReturnType<typeof driftFixture>) => ({ zone: f.lake.zone('features'), key: 'churn/train.csv', header: true });
+  function withDataset(props: Partial<DriftMonitorProps>) {
+    const f = driftFixture(testApp());
+    new DriftMonitor(f.stack, 'Drift', { endpoint: f.endpoint, features: FEATURES, baselineDataset: dataset(f), ...props });
+    return f;
+  }
+  const prediction = (kind: FeatureType) => ({ kind, baselineColumn: 'score' });
+
+  test('the limits are the handler\'s own: 2,516 numeric features (192 MiB / (8 B x 10,000 rows)), 1,280 categorical', () => {
+    expect(MAX_PROFILED_NUMERIC_FEATURES).toBe(2516);
+    expect(MAX_PROFILED_NUMERIC_FEATURES).toBe(Math.floor(NUMERIC_MEMORY_BUDGET_BYTES / (8 * MIN_SAMPLE_ROWS)));
+    expect(() => ProfileBuilder.capacityFor(MAX_PROFILED_NUMERIC_FEATURES)).not.toThrow();
+    expect(() => ProfileBuilder.capacityFor(MAX_PROFILED_NUMERIC_FEATURES + 1)).toThrow(/do not fit the profiler's 192 MiB/);
+    expect(MAX_PROFILED_CATEGORICAL_FEATURES).toBe(1280);
+  });
+
+  test('accepts 2,516 numeric features with a baseline dataset, and 2,515 with numeric predictions', () => {
+    expect(() => withDataset({ features: features(2516, FeatureType.NUMERIC) })).not.toThrow();
+    expect(() => withDataset({ features: features(2515, FeatureType.NUMERIC), predictionDrift: prediction(FeatureType.NUMERIC) })).not.toThrow();
+    // Categorical predictions are not sampled.
+    expect(() => withDataset({ features: features(2516, FeatureType.NUMERIC), predictionDrift: prediction(FeatureType.CATEGORICAL) })).not.toThrow();
+  });
+
+  test('fails on 2,517 numeric features with a baseline dataset, naming the path, the count and the maximum', () => {
+    expect(() => withDataset({ features: [...features(2517, FeatureType.NUMERIC), ...features(3, FeatureType.CATEGORICAL)] }))
+      .toThrow(/DriftMonitor Serve\/Drift: features must be at most 2516 numeric features with baselineDataset: the baseline-profile function samples at least 10,000 rows of each \(8 bytes a value\) in its 192 MiB budget and refuses more; profile the dataset elsewhere and give baselineProfile, or watch fewer features, got '2517 numeric features'$/);
+    expect(() => withDataset({ features: features(2516, FeatureType.NUMERIC), predictionDrift: prediction(FeatureType.NUMERIC) }))
+      .toThrow(/features must be at most 2516 numeric features .*got '2517 numeric features \(predictionDrift included\)'/);
+  });
+
+  test('does not limit a baseline profile computed elsewhere', () => {
+    expect(() => monitor({ features: features(2517, FeatureType.NUMERIC) })).not.toThrow();
+  });
+
+  test('warns beyond 1,280 categorical features with a baseline dataset (long values may not fit), not at 1,280', () => {
+    const at = withDataset({ features: features(1280, FeatureType.CATEGORICAL) });
+    Annotations.fromStack(at.stack).hasNoWarning('*', Match.stringLikeRegexp('drift-profile-memory'));
+    const over = withDataset({ features: features(1281, FeatureType.CATEGORICAL) });
+    Annotations.fromStack(over.stack).hasWarning('/Serve/Drift', Match.stringLikeRegexp(
+      'DriftMonitor Serve/Drift: 1281 categorical features with baselineDataset: .*more than 1280 of them may not fit its memory'));
+    const prof = monitor({ features: features(1281, FeatureType.CATEGORICAL) });
+    Annotations.fromStack(prof.stack).hasNoWarning('*', Match.stringLikeRegexp('drift-profile-memory'));
   });
 });
