@@ -3,7 +3,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { ContainerImage } from '@aws-cdk/aws-sagemaker-alpha';
 import {
-  DataLake, DriftMonitor, DriftMonitorProps, FeatureType, ModelEndpoint, ProblemType, ServingModel, ServingModelData, TrainingPipeline,
+  AlarmSeverity, AlertTopics, DataLake, DriftMonitor, DriftMonitorProps, FeatureType, ModelEndpoint, ProblemType, ServingModel, ServingModelData,
+  TrainingPipeline,
 } from '../../lib';
 import { AlarmRow, Readable } from '../exact';
 import { fixture as trainingFixture, minimalProps } from '../training/fixtures';
@@ -337,6 +338,18 @@ describe('DriftMonitor retraining, exactly', () => {
     expect(alarms['Serve/Drift/RetrainDeadLettersAlarm'].AlarmName).toBe('churn-drift-retrain-dead-letters');
     expect(alarms['Serve/Drift/RetrainFailed'].AlarmDescription)
       .toBe('[WARNING] Endpoint churn drifted and the training pipeline Train/Churn could not be started.');
+  });
+
+  test('routes those alarms through the monitor\'s alert topics, at the monitor\'s severity', () => {
+    const app = testApp();
+    const t = trainingFixture(app);
+    const pipeline = new TrainingPipeline(t.stack, 'Churn', minimalProps(t));
+    const { r } = monitor((f) => ({ retrainOnDrift: pipeline, alerts: new AlertTopics(f.stack, 'Alerts'), severity: AlarmSeverity.CRITICAL }), app);
+    const alarms = r.resources('AWS::CloudWatch::Alarm');
+    for (const path of ['Serve/Drift/RetrainFailed', 'Serve/Drift/RetrainDeadLettersAlarm']) {
+      expect(alarms[path].AlarmActions).toEqual(['<Serve/Alerts/Critical>']);
+      expect(alarms[path].AlarmDescription).toMatch(/^\[CRITICAL\] /);
+    }
   });
 });
 
