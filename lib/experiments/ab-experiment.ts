@@ -262,6 +262,12 @@ export class AbExperiment extends Construct {
   public readonly experimentFunction: lambda.IFunction;
   /** Fires when a run of the stack's experiment function fails. */
   public readonly failureAlarm: cloudwatch.IAlarm;
+  /**
+   * Fires when the stack's experiment function has not run for a few schedule periods: the decision loop stopped (the schedule
+   * was deleted or disabled out of band, the Scheduler dropped its invocations, the function is never invoked). Absent when
+   * the schedule is disabled (`enabled: false`) or its rate is too long for a CloudWatch alarm (over 6 days).
+   */
+  public readonly heartbeatAlarm?: cloudwatch.IAlarm;
   /** The schedule of the runs. */
   public readonly schedule: scheduler.Schedule;
   /** The topic notified at restarts, promotions and rollbacks, if any. */
@@ -282,7 +288,7 @@ export class AbExperiment extends Construct {
     });
     this.experimentName = props.experimentName ?? id;
     const capture = props.dataCapture ?? props.endpoint.dataCapture;
-    const { windowMinutes, intervalMinutes, reportZone } = validate(this, props, this.experimentName, capture);
+    const { windowMinutes, intervalMinutes, scheduleKind, reportZone } = validate(this, props, this.experimentName, capture);
     this.period = Duration.minutes(intervalMinutes);
     this.endpointName = props.endpoint.endpointName;
     this.reportZone = reportZone;
@@ -311,7 +317,11 @@ export class AbExperiment extends Construct {
     }
     this.experimentFunction = fn.function;
     this.failureAlarm = fn.errorsAlarm;
-    fn.routeAlarms(new AlarmFactory(this, props.alerts));
+    const alarms = new AlarmFactory(this, props.alerts);
+    fn.routeAlarms(alarms);
+    if (props.enabled ?? true) {
+      this.heartbeatAlarm = this.defineHeartbeat(alarms, fn.function, heartbeatOf(this, intervalMinutes, scheduleKind));
+    }
 
     const measure = props.successMeasure?.groundTruthOptions;
     this.grant(fn, props, reportZone, capture, measure);
@@ -409,6 +419,29 @@ export class AbExperiment extends Construct {
   }
 
   /**
+   * An alarm on the runs of the experiment function: fewer than 1 invocation (Sum of Lambda's `Invocations`, which counts every
+   * run, failed or not: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html) in each of the last
+   * `evaluationPeriods` periods. Lambda publishes nothing for a period without invocations, so missing data is breaching
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data).
+   */
+  private defineHeartbeat(alarms: AlarmFactory, fn: lambda.IFunction, beat: Heartbeat | undefined): cloudwatch.IAlarm | undefined {
+    if (!beat) {
+      return undefined;
+    }
+    const silence = describe(Duration.minutes(beat.periodMinutes * beat.evaluationPeriods));
+    return alarms.alarm({
+      id: 'Heartbeat',
+      description: `The cdk-mlops ab-experiment function has not run for ${silence}: the decision loop of experiment ${this.experimentName} `
+        + `on endpoint ${this.endpointName} stopped (its schedule deleted or disabled, invocations dropped, or the function not invoked).`,
+      metric: fn.metricInvocations({ period: Duration.minutes(beat.periodMinutes), statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      tuning: { evaluationPeriods: beat.evaluationPeriods, datapointsToAlarm: beat.evaluationPeriods, severity: AlarmSeverity.WARNING },
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+
+  /**
    * Least privilege: read metrics (no resource-level permissions), publish decision metrics to our namespace only, read
    * and set the weights of this endpoint only, read endpoint configurations, read and write this experiment's state and
    * reports, read this endpoint's captures and the ground truth.
@@ -468,9 +501,47 @@ function resetsWeightsOnDeploy(endpoint: IModelEndpoint): boolean {
   return endpoint.retainsWeightsOnDeploy === false;
 }
 
+/** The evaluation of the heartbeat alarm: `evaluationPeriods` consecutive periods of `periodMinutes` without a run. */
+interface Heartbeat {
+  readonly periodMinutes: number;
+  readonly evaluationPeriods: number;
+}
+
+/** Consecutive silent schedule periods before the heartbeat fires: a missed run and a late one are tolerated. */
+const HEARTBEAT_PERIODS = 3;
+/** The heartbeat of a long rate or a cron: a day without a run, for a week. */
+const HEARTBEAT_DAYS = 7;
+/** The longest rate the weekly heartbeat can watch without firing between two punctual runs (a day of margin). */
+const MAX_HEARTBEAT_RATE_MINUTES = (HEARTBEAT_DAYS - 1) * 24 * 60;
+
+/**
+ * The heartbeat of a schedule, within CloudWatch's limits: a period of 10 s, 30 s or whole minutes, and Period x
+ * EvaluationPeriods at most 604,800 s, or 86,400 s for a period under an hour
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ * - a rate of R minutes (whole minutes, at least 10): periods of R minutes, 3 of them (a gap between punctual runs spans at most
+ *   one whole period), up to R = 3,360 minutes (3 x 56 h = 7 days);
+ * - a longer rate, up to 6 days, a cron or a token: periods of 1 day, 7 of them (a cron must run at least every 6 days);
+ * - a rate over 6 days: no heartbeat (no alarm can wait longer than 7 days), with a warning.
+ */
+function heartbeatOf(scope: Construct, rate: number | undefined, kind: string): Heartbeat | undefined {
+  if (rate !== undefined && kind === 'rate') {
+    const limit = rate * 60 < 3600 ? 86400 : 604800;
+    if (rate * 60 * HEARTBEAT_PERIODS <= limit) {
+      return { periodMinutes: rate, evaluationPeriods: HEARTBEAT_PERIODS };
+    }
+    if (rate > MAX_HEARTBEAT_RATE_MINUTES) {
+      Annotations.of(scope).addWarningV2('cdk-mlops:experiment-no-heartbeat', `The schedule runs every ${describe(Duration.minutes(rate))}: `
+        + 'no CloudWatch alarm can wait that long (at most 7 days), so nothing alarms if the experiment stops running. '
+        + `Use a rate of at most ${describe(Duration.minutes(MAX_HEARTBEAT_RATE_MINUTES))}.`);
+      return undefined;
+    }
+  }
+  return { periodMinutes: 24 * 60, evaluationPeriods: HEARTBEAT_DAYS };
+}
+
 /** Checks the props; returns the window and the interval between runs, in minutes, and the report zone. */
 function validate(scope: Construct, props: AbExperimentProps, experimentName: string, capture: EndpointDataCapture | undefined):
-{ windowMinutes: number; intervalMinutes: number; reportZone: ILakeZone } {
+{ windowMinutes: number; intervalMinutes: number; scheduleKind: string; reportZone: ILakeZone } {
   const errors = new InputErrors(scope, 'AbExperiment');
   const known = props.endpoint.variantNames ?? [];
   for (const prop of ['championVariant', 'challengerVariant'] as const) {
@@ -514,15 +585,16 @@ function validate(scope: Construct, props: AbExperimentProps, experimentName: st
   }
 
   const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
-  const rate = checkSchedule(errors, 'schedule', schedule, {
+  const parsed = checkSchedule(errors, 'schedule', schedule, {
     minRateMinutes: MIN_RATE_MINUTES,
     minRateAllowed: `a rate of at least ${MIN_RATE_MINUTES} minutes (SageMaker writes capture files and CloudWatch settles its metrics over minutes)`,
-  }).rateMinutes;
+  });
+  const rate = parsed.rateMinutes;
   const windowMinutes = checkDuration(errors, 'window', props.window, {
     unit: 'minutes', min: rate ?? MIN_RATE_MINUTES, max: MAX_WINDOW_MINUTES,
     allowed: `a whole number of minutes from ${describe(Duration.minutes(rate ?? MIN_RATE_MINUTES))} (the schedule's rate) to 14 days`,
   }) ?? Math.max(DEFAULT_WINDOW_MINUTES, rate ?? 0);
   validateHandlerOptions(errors, 'handlerOptions', props.handlerOptions);
   errors.throwIfAny();
-  return { windowMinutes, intervalMinutes: rate ?? 60, reportZone: reportZone! };
+  return { windowMinutes, intervalMinutes: rate ?? 60, scheduleKind: parsed.kind, reportZone: reportZone! };
 }

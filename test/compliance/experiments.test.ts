@@ -20,6 +20,7 @@ test('a minimal A/B experiment is compliant', () => {
     ack('cloudwatch_alarm_action_check', [
       'Serve/Churn/ErrorRateAlarm',
       'Serve/Churn/LatencyAlarm',
+      'Serve/ChurnV4/Heartbeat',
       'Serve/cdk-mlops-ab-experiment/DeadLetter',
       'Serve/cdk-mlops-ab-experiment/Errors',
       'Serve/cdk-mlops-scheduler-alarms/Dropped',
@@ -27,6 +28,7 @@ test('a minimal A/B experiment is compliant', () => {
     ], [
       'Serve/Churn/ErrorRateAlarm',
       'Serve/Churn/LatencyAlarm',
+      'Serve/ChurnV4/Heartbeat/Resource',
       'Serve/cdk-mlops-ab-experiment/DeadLetter/Resource',
       'Serve/cdk-mlops-ab-experiment/Errors/Resource',
       'Serve/cdk-mlops-scheduler-alarms/Dropped/Resource',
@@ -47,6 +49,7 @@ test('a minimal A/B experiment is compliant', () => {
     ...ackShared('CloudWatchAlarmAction', [
       'Serve/Churn/ErrorRateAlarm',
       'Serve/Churn/LatencyAlarm',
+      'Serve/ChurnV4/Heartbeat',
       'Serve/cdk-mlops-ab-experiment/DeadLetter',
       'Serve/cdk-mlops-ab-experiment/Errors',
       'Serve/cdk-mlops-scheduler-alarms/Dropped',
@@ -54,6 +57,7 @@ test('a minimal A/B experiment is compliant', () => {
     ], [
       'Serve/Churn/ErrorRateAlarm',
       'Serve/Churn/LatencyAlarm',
+      'Serve/ChurnV4/Heartbeat/Resource',
       'Serve/cdk-mlops-ab-experiment/DeadLetter/Resource',
       'Serve/cdk-mlops-ab-experiment/Errors/Resource',
       'Serve/cdk-mlops-scheduler-alarms/Dropped/Resource',

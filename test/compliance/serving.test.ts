@@ -214,6 +214,7 @@ test('the reference serving stack is compliant', () => {
     ack('cloudwatch_alarm_action_check', [
       'Serving/Churn/ErrorRateAlarm',
       'Serving/Churn/LatencyAlarm',
+      'Serving/ChurnChallenger/Heartbeat',
       'Serving/Drift/Drift-challenger',
       'Serving/Drift/Drift-champion',
       'Serving/Drift/Feature-challenger-contract',
@@ -252,6 +253,7 @@ test('the reference serving stack is compliant', () => {
       'Serving/cdk-mlops-scheduler-alarms/TargetErrors',
       'ServingFromRegistry/Churn/ErrorRateAlarm',
       'ServingFromRegistry/Churn/LatencyAlarm',
+      'ServingFromRegistry/ChurnChallenger/Heartbeat',
       'ServingFromRegistry/Drift/Drift-challenger',
       'ServingFromRegistry/Drift/Drift-champion',
       'ServingFromRegistry/Drift/Feature-challenger-contract',
@@ -291,6 +293,7 @@ test('the reference serving stack is compliant', () => {
     ], [
       'Serving/Churn/ErrorRateAlarm',
       'Serving/Churn/LatencyAlarm',
+      'Serving/ChurnChallenger/Heartbeat/Resource',
       'Serving/Drift/Drift-challenger/Resource',
       'Serving/Drift/Drift-champion/Resource',
       'Serving/Drift/Feature-challenger-contract/Resource',
@@ -329,6 +332,7 @@ test('the reference serving stack is compliant', () => {
       'Serving/cdk-mlops-scheduler-alarms/TargetErrors/Resource',
       'ServingFromRegistry/Churn/ErrorRateAlarm',
       'ServingFromRegistry/Churn/LatencyAlarm',
+      'ServingFromRegistry/ChurnChallenger/Heartbeat/Resource',
       'ServingFromRegistry/Drift/Drift-challenger/Resource',
       'ServingFromRegistry/Drift/Drift-champion/Resource',
       'ServingFromRegistry/Drift/Feature-challenger-contract/Resource',
@@ -399,6 +403,7 @@ test('the reference serving stack is compliant', () => {
     ...ackShared('CloudWatchAlarmAction', [
       'Serving/Churn/ErrorRateAlarm',
       'Serving/Churn/LatencyAlarm',
+      'Serving/ChurnChallenger/Heartbeat',
       'Serving/Drift/Drift-challenger',
       'Serving/Drift/Drift-champion',
       'Serving/Drift/Feature-challenger-contract',
@@ -437,6 +442,7 @@ test('the reference serving stack is compliant', () => {
       'Serving/cdk-mlops-scheduler-alarms/TargetErrors',
       'ServingFromRegistry/Churn/ErrorRateAlarm',
       'ServingFromRegistry/Churn/LatencyAlarm',
+      'ServingFromRegistry/ChurnChallenger/Heartbeat',
       'ServingFromRegistry/Drift/Drift-challenger',
       'ServingFromRegistry/Drift/Drift-champion',
       'ServingFromRegistry/Drift/Feature-challenger-contract',
@@ -476,6 +482,7 @@ test('the reference serving stack is compliant', () => {
     ], [
       'Serving/Churn/ErrorRateAlarm',
       'Serving/Churn/LatencyAlarm',
+      'Serving/ChurnChallenger/Heartbeat/Resource',
       'Serving/Drift/Drift-challenger/Resource',
       'Serving/Drift/Drift-champion/Resource',
       'Serving/Drift/Feature-challenger-contract/Resource',
@@ -514,6 +521,7 @@ test('the reference serving stack is compliant', () => {
       'Serving/cdk-mlops-scheduler-alarms/TargetErrors/Resource',
       'ServingFromRegistry/Churn/ErrorRateAlarm',
       'ServingFromRegistry/Churn/LatencyAlarm',
+      'ServingFromRegistry/ChurnChallenger/Heartbeat/Resource',
       'ServingFromRegistry/Drift/Drift-challenger/Resource',
       'ServingFromRegistry/Drift/Drift-champion/Resource',
       'ServingFromRegistry/Drift/Feature-challenger-contract/Resource',

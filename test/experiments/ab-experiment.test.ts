@@ -211,6 +211,106 @@ describe('AbExperiment', () => {
     });
   });
 
+  describe('heartbeat', () => {
+    /** The heartbeat alarms of a template (on the function's invocations). */
+    const heartbeats = (template: Template) => Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a) => a.Properties.MetricName === 'Invocations').map((a) => a.Properties);
+    const evaluation = (rate: scheduler.ScheduleExpression) => heartbeats(experiment({ schedule: rate }).template)
+      .map((p) => ({ period: p.Period, evaluationPeriods: p.EvaluationPeriods, datapointsToAlarm: p.DatapointsToAlarm }));
+    /** `n` of `n` periods of `period` seconds. */
+    const beat = (period: number, n: number) => [{ period, evaluationPeriods: n, datapointsToAlarm: n }];
+    const everyMinutes = (m: number) => scheduler.ScheduleExpression.rate(Duration.minutes(m));
+
+    test('alarms when the function has not run for three schedule periods, missing data breaching, routed to the warning topic', () => {
+      const f = experimentFixture();
+      const alerts = new AlertTopics(f.stack, 'Alerts');
+      const e = new AbExperiment(f.stack, 'ChurnV4', { endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger', alerts });
+      const template = Template.fromStack(f.stack);
+      expect(heartbeats(template)).toEqual([{
+        AlarmDescription: '[WARNING] The cdk-mlops ab-experiment function has not run for 3 hours: the decision loop of experiment ChurnV4 on endpoint '
+          + 'churn stopped (its schedule deleted or disabled, invocations dropped, or the function not invoked).',
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Invocations',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^cdkmlopsabexperimentFunction/) } }],
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        AlarmActions: [{ Ref: expect.stringMatching(/^AlertsWarning/) }],
+        OKActions: [{ Ref: expect.stringMatching(/^AlertsWarning/) }],
+      }].map((p) => expect.objectContaining(p)));
+      expect(e.heartbeatAlarm).toBeDefined();
+    });
+
+    test('one more alarm per experiment, each on its own schedule\'s period', () => {
+      const f = experimentFixture();
+      const before = Object.keys(Template.fromStack(experimentFixture().stack).findResources('AWS::CloudWatch::Alarm')).length;
+      new AbExperiment(f.stack, 'A', { endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger' });
+      const one = Object.keys(Template.fromStack(f.stack).findResources('AWS::CloudWatch::Alarm')).length;
+      const g = experimentFixture();
+      new AbExperiment(g.stack, 'A', { endpoint: g.endpoint, championVariant: 'champion', challengerVariant: 'challenger' });
+      new AbExperiment(g.stack, 'B', {
+        endpoint: g.endpoint, championVariant: 'challenger', challengerVariant: 'champion', schedule: scheduler.ScheduleExpression.rate(Duration.minutes(30)),
+      });
+      const template = Template.fromStack(g.stack);
+      // Without an experiment: the endpoint's alarms; the first experiment adds the shared function's 4 and its heartbeat.
+      expect(one - before).toBe(5);
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(one + 1);
+      expect(heartbeats(template).map((p) => p.Period).sort()).toEqual([1800, 3600]);
+    });
+
+    test('at the shortest rate, 10 minutes: three 10-minute periods', () => {
+      expect(evaluation(everyMinutes(10))).toEqual(beat(600, 3));
+    });
+
+    test('under an hour, within the 1-day limit of short periods (59 minutes)', () => {
+      expect(evaluation(everyMinutes(59))).toEqual(beat(3540, 3));
+    });
+
+    test('at 3,360 minutes three periods are exactly 7 days (604,800 s); at 3,361 a day for 7 days', () => {
+      expect(evaluation(everyMinutes(3360))).toEqual(beat(201600, 3));
+      expect(evaluation(everyMinutes(3361))).toEqual(beat(86400, 7));
+    });
+
+    test('up to a rate of 6 days a day for 7 days; over 6 days no heartbeat, with a warning', () => {
+      expect(evaluation(scheduler.ScheduleExpression.rate(Duration.days(6)))).toEqual(beat(86400, 7));
+      const { template, stack, experiment: e } = experiment({ schedule: everyMinutes(8641) });
+      expect(heartbeats(template)).toEqual([]);
+      expect(e.heartbeatAlarm).toBeUndefined();
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-mlops:experiment-no-heartbeat'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].entry.data).toContain('no CloudWatch alarm can wait that long (at most 7 days)');
+      expect(Annotations.fromStack(experiment({ schedule: scheduler.ScheduleExpression.rate(Duration.days(6)) }).stack)
+        .findWarning('*', Match.stringLikeRegexp('cdk-mlops:experiment-no-heartbeat'))).toHaveLength(0);
+    });
+
+    test('on a cron schedule a day for 7 days', () => {
+      expect(evaluation(scheduler.ScheduleExpression.cron({ minute: '0', hour: '9', weekDay: 'MON-FRI' })))
+        .toEqual(beat(86400, 7));
+    });
+
+    test('stays within CloudWatch\'s limits and never fires between punctual runs, for every rate it watches', () => {
+      for (const minutes of [10, 11, 45, 59, 60, 61, 90, 120, 479, 480, 1440, 2000, 3359, 3360, 3361, 5000, 8639, 8640]) {
+        const [e] = evaluation(everyMinutes(minutes));
+        const total = e.period * e.evaluationPeriods;
+        expect({ minutes, withinLimit: total <= (e.period < 3600 ? 86400 : 604800), wholeMinutes: e.period % 60 === 0 })
+          .toEqual({ minutes, withinLimit: true, wholeMinutes: true });
+        // A gap of one rate between two runs covers at most floor(rate / period) whole periods: fewer than it needs to fire.
+        const wholePeriodsInGap = Math.floor((minutes * 60) / e.period);
+        expect({ minutes, quietBetweenRuns: wholePeriodsInGap < e.datapointsToAlarm }).toEqual({ minutes, quietBetweenRuns: true });
+      }
+    });
+
+    test('has none when the schedule is disabled on purpose', () => {
+      const { template, experiment: e } = experiment({ enabled: false });
+      expect(heartbeats(template)).toEqual([]);
+      expect(e.heartbeatAlarm).toBeUndefined();
+    });
+  });
+
   test('defines one function per stack for all experiments, each with its own schedule', () => {
     const f = experimentFixture();
     const a = new AbExperiment(f.stack, 'A', { endpoint: f.endpoint, championVariant: 'champion', challengerVariant: 'challenger' });

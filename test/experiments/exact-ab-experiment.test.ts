@@ -57,7 +57,7 @@ describe('AbExperiment schedule input, parsed', () => {
 });
 
 describe('AbExperiment alarm and principal, exactly', () => {
-  test('alarms when its function fails once in five minutes', () => {
+  test('alarms when its function fails once in five minutes, and when it has not run for three hours', () => {
     const alarms = experiment().alarms();
     expect(Object.fromEntries(Object.entries(alarms).filter(([p]) => !p.startsWith('Serve/Churn/')))).toEqual({
       'Serve/cdk-mlops-ab-experiment/Errors': {
@@ -75,6 +75,11 @@ describe('AbExperiment alarm and principal, exactly', () => {
         namespace: 'AWS/Scheduler', metric, dimensions: { ScheduleGroup: 'default' }, statistic: 'Sum', period: 300,
         comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'notBreaching',
       }])),
+      // The decision loop stopped: no run for three schedule periods (the default hourly rate), missing data breaching (#23 item 13).
+      'Serve/ChurnV4/Heartbeat': {
+        namespace: 'AWS/Lambda', metric: 'Invocations', dimensions: { FunctionName: '<Serve/cdk-mlops-ab-experiment/Function>' }, statistic: 'Sum', period: 3600,
+        comparison: 'LessThanThreshold', threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: 'breaching',
+      },
     });
   });
 
