@@ -293,7 +293,6 @@ export class AbExperiment extends Construct {
     this.endpointName = props.endpoint.endpointName;
     this.reportZone = reportZone;
     this.reportPrefix = `experiments/${this.endpointName}/${this.experimentName}/`;
-    const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
 
     if (resetsWeightsOnDeploy(props.endpoint)) {
       Annotations.of(this).addWarningV2('cdk-mlops:experiment-weights-reset-on-deploy', `Endpoint ${props.endpoint.node.path} does not `
@@ -301,20 +300,7 @@ export class AbExperiment extends Construct {
         + 'Set retainWeightsOnDeploy: true on the ModelEndpoint.');
     }
 
-    const fn = HandlerFunction.of(this, {
-      handler: HANDLER,
-      description: 'cdk-mlops: evaluates A/B experiments of SageMaker endpoints and shifts traffic between variants',
-      memorySize: 512,
-      timeout: Duration.minutes(5),
-      runtime,
-      handlerOptions: props.handlerOptions,
-      requestedBy: 'AbExperiment',
-    });
-    if (fn.function.runtime.name !== runtime.name) {
-      const errors = new InputErrors(this, 'AbExperiment');
-      errors.add('runtime', runtime.name, `${fn.function.runtime.name}, the runtime of the stack's experiment function defined by an earlier experiment`);
-      errors.throwIfAny();
-    }
+    const fn = experimentHandler(this, props);
     this.experimentFunction = fn.function;
     this.failureAlarm = fn.errorsAlarm;
     const alarms = new AlarmFactory(this, props.alerts);
@@ -328,14 +314,26 @@ export class AbExperiment extends Construct {
 
     this.notificationTopic = props.notificationTopic ?? props.alerts?.topic(AlarmSeverity.WARNING);
     if (this.notificationTopic) {
-      const topic = this.notificationTopic;
-      fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: perms.PUBLISH_ACTIONS, resources: [topic.topicArn] }));
-      if (topic.masterKey) {
-        fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: perms.TOPIC_KEY_ACTIONS, resources: [topic.masterKey.keyArn] }));
-      }
+      grantPublish(fn.function, this.notificationTopic);
     }
 
-    const event = {
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `cdk-mlops A/B experiment ${this.experimentName} on endpoint ${this.endpointName}`,
+      schedule: props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      enabled: props.enabled ?? true,
+      target: new schedulerTargets.LambdaInvoke(fn.function, {
+        input: scheduler.ScheduleTargetInput.fromObject(this.scheduleInput(props, windowMinutes, capture, measure)),
+        retryAttempts: 2,
+        role: fn.schedulerRole,
+        deadLetterQueue: fn.deadLetterQueue,
+      }),
+    });
+  }
+
+  /** The event of each run: the experiment, its policy and where its state, captures and ground truth are. */
+  private scheduleInput(props: AbExperimentProps, windowMinutes: number, capture: EndpointDataCapture | undefined,
+    measure: GroundTruthSuccessOptions | undefined): Record<string, unknown> {
+    return {
       experimentName: this.experimentName,
       endpointName: this.endpointName,
       championVariant: props.championVariant,
@@ -349,7 +347,7 @@ export class AbExperiment extends Construct {
       stepPercent: props.stepPercent ?? 10,
       onCompletion: props.onCompletion ?? ExperimentCompletion.PROMOTE,
       windowMinutes,
-      stateBucket: reportZone.bucket.bucketName,
+      stateBucket: this.reportZone.bucket.bucketName,
       statePrefix: this.reportPrefix,
       successMeasure: measure && capture ? {
         captureBucket: capture.zone.bucket.bucketName,
@@ -363,17 +361,6 @@ export class AbExperiment extends Construct {
       topicArn: this.notificationTopic?.topicArn,
       latencyGuardrail: props.latencyGuardrail ?? true,
     };
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `cdk-mlops A/B experiment ${this.experimentName} on endpoint ${this.endpointName}`,
-      schedule: props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1)),
-      enabled: props.enabled ?? true,
-      target: new schedulerTargets.LambdaInvoke(fn.function, {
-        input: scheduler.ScheduleTargetInput.fromObject(event),
-        retryAttempts: 2,
-        role: fn.schedulerRole,
-        deadLetterQueue: fn.deadLetterQueue,
-      }),
-    });
   }
 
   /** The challenger's share of the pair's traffic after each run, in percent. */
@@ -475,6 +462,34 @@ export class AbExperiment extends Construct {
       grantObjects(f, { ...zoneScope(measure.groundTruthZone, measure.groundTruthPrefix), reason: 'The function reads the ground-truth files, named by the application' },
         { read: true });
     }
+  }
+}
+
+/** The stack's experiment function; fails when an earlier experiment of the stack defined it with another runtime. */
+function experimentHandler(scope: Construct, props: AbExperimentProps): HandlerFunction {
+  const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
+  const fn = HandlerFunction.of(scope, {
+    handler: HANDLER,
+    description: 'cdk-mlops: evaluates A/B experiments of SageMaker endpoints and shifts traffic between variants',
+    memorySize: 512,
+    timeout: Duration.minutes(5),
+    runtime,
+    handlerOptions: props.handlerOptions,
+    requestedBy: 'AbExperiment',
+  });
+  if (fn.function.runtime.name !== runtime.name) {
+    const errors = new InputErrors(scope, 'AbExperiment');
+    errors.add('runtime', runtime.name, `${fn.function.runtime.name}, the runtime of the stack's experiment function defined by an earlier experiment`);
+    errors.throwIfAny();
+  }
+  return fn;
+}
+
+/** Lets the function publish to the notification topic only, with the topic's key when it has one. */
+function grantPublish(fn: lambda.IFunction, topic: sns.ITopic): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: perms.PUBLISH_ACTIONS, resources: [topic.topicArn] }));
+  if (topic.masterKey) {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: perms.TOPIC_KEY_ACTIONS, resources: [topic.masterKey.keyArn] }));
   }
 }
 
