@@ -307,7 +307,8 @@ export class AbExperiment extends Construct {
     const alarms = new AlarmFactory(this, props.alerts);
     fn.routeAlarms(alarms);
     if (props.enabled ?? true) {
-      this.heartbeatAlarm = this.defineHeartbeat(alarms, fn.function, heartbeatOf(this, intervalMinutes, scheduleKind));
+      this.heartbeatAlarm = this.defineHeartbeat(alarms, fn.function, heartbeatOf(this, intervalMinutes, scheduleKind,
+        props.schedule?.expressionString));
     }
 
     const measure = props.successMeasure?.groundTruthOptions;

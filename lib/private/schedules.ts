@@ -162,6 +162,55 @@ function valueOk(field: CronField, text: string): boolean {
   return field.names !== undefined && field.names.includes(text.toUpperCase());
 }
 
+/** The first day cronLongestDayGap walks from (a Friday), and how many days it walks: 28 years, every weekday and leap-year pairing. */
+const GAP_START_MS = Date.UTC(2027, 0, 1);
+const GAP_DAYS = 10227;
+
+/**
+ * The longest run of days without a run of a valid cron expression: the most days from one day it runs on to the next, over the
+ * 28 years from 2027 (the calendar repeats its weekdays and leap years every 28 years), the walk's two ends counted as gaps too
+ * (a year field that stops the schedule is a gap to the end). Days are the expression's own (its time zone); only the day-of-month,
+ * month, day-of-week and year fields matter, as a valid expression runs at least once on each day those fields allow.
+ * Undefined when a day field uses `L`, `W` or `#`, whose days this does not enumerate.
+ */
+export function cronLongestDayGap(expression: string): number | undefined {
+  const fields = /^cron\((.*)\)$/.exec(expression)?.[1].trim().split(/\s+/);
+  if (!fields || fields.length !== 6 || /[LW#]/.test(fields[2]) || /[L#]/.test(fields[4])) {
+    return undefined;
+  }
+  const dayOfMonth = cronValues(CRON_FIELDS[2], fields[2]);
+  const month = cronValues(CRON_FIELDS[3], fields[3]);
+  const dayOfWeek = cronValues(CRON_FIELDS[4], fields[4]);
+  const year = cronValues(CRON_FIELDS[5], fields[5]);
+  let last = -1;
+  let longest = 0;
+  for (let i = 0; i < GAP_DAYS; i++) {
+    const d = new Date(GAP_START_MS + i * 86_400_000);
+    if (dayOfMonth.has(d.getUTCDate()) && month.has(d.getUTCMonth() + 1) && dayOfWeek.has(d.getUTCDay() + 1) && year.has(d.getUTCFullYear())) {
+      longest = Math.max(longest, i - last);
+      last = i;
+    }
+  }
+  return Math.max(longest, GAP_DAYS - last);
+}
+
+/** The values a valid cron field allows (`?` allows all: the other day field decides). */
+function cronValues(field: CronField, text: string): Set<number> {
+  const values = new Set<number>();
+  const value = (t: string) => (/^\d+$/.test(t) ? Number(t) : field.names!.indexOf(t.toUpperCase()) + 1);
+  for (const part of text === '?' ? ['*'] : text.split(',')) {
+    const [range, step] = part.split('/');
+    const [from, to] = range === '*' ? [field.min, field.max]
+      : range.includes('-') ? range.split('-').map(value) : [value(range), step === undefined ? value(range) : field.max];
+    // A range that wraps (FRI-MON) runs to the field's end and on from its start.
+    const count = to >= from ? to - from + 1 : field.max - from + 1 + to - field.min + 1;
+    for (let k = 0; k < count; k += Number(step ?? 1)) {
+      values.add(from + k > field.max ? from + k - field.max - 1 + field.min : from + k);
+    }
+  }
+  return values;
+}
+
 /**
  * Parses and checks a schedule, recording problems under `prop` (the name the user wrote). Tokens pass unchecked.
  */

@@ -292,6 +292,25 @@ describe('AbExperiment', () => {
         .toEqual(beat(86400, 7));
     });
 
+    test('on a cron whose runs are at most 6 days apart a day for 7 days; further apart, or with L/W/#, none, with a warning', () => {
+      const cron = (e: string) => scheduler.ScheduleExpression.expression(e);
+      const warned = (e: string) => Annotations.fromStack(experiment({ schedule: cron(e) }).stack)
+        .findWarning('*', Match.stringLikeRegexp('cdk-mlops:experiment-no-heartbeat')).map((w) => w.entry.data);
+      // Daily, and two days a week 4 and 3 days apart, and one 6 days apart at the most (Sunday and Saturday).
+      for (const e of ['cron(0 9 * * ? *)', 'cron(0 9 ? * SUN,THU *)', 'cron(0 9 ? * SUN,SAT *)']) {
+        expect({ e, beat: evaluation(cron(e)) }).toEqual({ e, beat: beat(86400, 7) });
+        expect(warned(e)).toEqual([]);
+      }
+      // Weekly (7 days apart), monthly, the last day of the month.
+      for (const [e, why] of [['cron(0 9 ? * MON *)', 'can go 7 days without a run'], ['cron(0 9 1 * ? *)', 'can go 31 days without a run'],
+        ['cron(0 9 L * ? *)', 'runs on days given with L, W or #']]) {
+        const { template, experiment: x } = experiment({ schedule: cron(e) });
+        expect(heartbeats(template)).toEqual([]);
+        expect(x.heartbeatAlarm).toBeUndefined();
+        expect(warned(e)).toEqual([expect.stringContaining(`The schedule ${e} ${why}: no CloudWatch alarm can wait that long`)]);
+      }
+    });
+
     test('stays within CloudWatch\'s limits and never fires between punctual runs, for every rate it watches', () => {
       for (const minutes of [10, 11, 45, 59, 60, 61, 90, 120, 479, 480, 1440, 2000, 3359, 3360, 3361, 5000, 8639, 8640]) {
         const [e] = evaluation(everyMinutes(minutes));
